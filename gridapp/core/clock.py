@@ -1,0 +1,28 @@
+"""Hybrid logical clock stamps: ``<ms since epoch>-<counter>-<site code>``, sortable as text.
+
+A stamp is never smaller than the last one this site issued or saw, so a PC whose wall clock goes
+backwards still orders its own changes correctly.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def make(ms: int, counter: int, site: str) -> str:
+    return f"{ms:015d}-{counter:05d}-{site}"
+
+
+def parse(stamp: str) -> tuple[int, int, str]:
+    ms, counter, site = stamp.split("-", 2)
+    return int(ms), int(counter), site
+
+
+def tick(last: str | None, site: str, now_ms: int | None = None) -> str:
+    """The next stamp after ``last`` for a local event at wall time ``now_ms``."""
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    if last:
+        last_ms, last_counter, _ = parse(last)
+        if last_ms >= now_ms:
+            return make(last_ms, last_counter + 1, site)
+    return make(now_ms, 0, site)

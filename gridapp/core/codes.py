@@ -1,0 +1,216 @@
+"""Code tables: national standards (GB/T 2261.1, 3304, 4762, 4658) and the product's own enumerations.
+
+Records store codes; screens, sheets and printouts show names. ``parse`` turns what people type in
+spreadsheets (names, short names, common synonyms, the codes themselves) back into codes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    key: str
+    title: str  # Chinese name of the table, used in messages
+    standard: str  # the standard it comes from, or "" for the product's own tables
+    items: tuple[tuple[str, str], ...]
+    synonyms: dict[str, str] = field(default_factory=dict)  # extra spelling -> code
+
+    def name(self, code: str | None) -> str:
+        if code is None or code == "":
+            return ""
+        return self._names().get(code, code)
+
+    def codes(self) -> list[str]:
+        return [c for c, _ in self.items]
+
+    def _names(self) -> dict[str, str]:
+        return dict(self.items)
+
+    def parse(self, text: object) -> str | None:
+        """Code for a typed value, or None when it matches nothing."""
+        if text is None:
+            return None
+        s = _squash(str(text))
+        if not s:
+            return None
+        names = self._names()
+        if s in names:
+            return s
+        if s.isdigit() and len(s) == 1 and ("0" + s) in names:
+            return "0" + s
+        for code, name in self.items:
+            if _squash(name) == s:
+                return code
+        return self.synonyms.get(s)
+
+
+def _squash(s: str) -> str:
+    s = s.translate(_FULLWIDTH).strip()
+    return re.sub(r"\s+", "", s)
+
+
+_FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+GENDER = CodeTable(
+    "gender", "性别", "GB/T 2261.1-2003",
+    (("0", "未知的性别"), ("1", "男"), ("2", "女"), ("9", "未说明的性别")),
+    {"男性": "1", "女性": "2", "M": "1", "F": "2"},
+)
+
+_ETHNIC_NAMES = (
+    "汉族 蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 "
+    "哈萨克族 傣族 黎族 傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 "
+    "达斡尔族 仫佬族 羌族 布朗族 撒拉族 毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 "
+    "俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族"
+).split()
+assert len(_ETHNIC_NAMES) == 56
+
+ETHNICITY = CodeTable(
+    "ethnicity", "民族", "GB/T 3304-1991",
+    (*((f"{i:02d}", n) for i, n in enumerate(_ETHNIC_NAMES, 1)), ("97", "其他"), ("98", "外国血统中国籍人士")),
+    # People often drop the 族 suffix ("汉", "蒙古").
+    {n.removesuffix("族"): f"{i:02d}" for i, n in enumerate(_ETHNIC_NAMES, 1)},
+)
+
+POLITICAL = CodeTable(
+    "political", "政治面貌", "GB/T 4762-1984",
+    (
+        ("01", "中共党员"), ("02", "中共预备党员"), ("03", "共青团员"), ("04", "民革党员"),
+        ("05", "民盟盟员"), ("06", "民建会员"), ("07", "民进会员"), ("08", "农工党党员"),
+        ("09", "致公党党员"), ("10", "九三学社社员"), ("11", "台盟盟员"), ("12", "无党派人士"),
+        ("13", "群众"),
+    ),
+    {
+        "中国共产党党员": "01", "党员": "01", "共产党员": "01", "中共": "01",
+        "中国共产党预备党员": "02", "预备党员": "02",
+        "中国共产主义青年团团员": "03", "团员": "03", "共青团": "03",
+        "民主党派": "12", "无党派": "12", "无党派民主人士": "12", "普通群众": "13", "无": "13",
+    },
+)
+
+EDUCATION = CodeTable(
+    "education", "文化程度", "GB/T 4658-2006",
+    (
+        ("10", "研究生"), ("11", "博士研究生"), ("14", "硕士研究生"), ("20", "大学本科"),
+        ("30", "大学专科"), ("40", "中等职业教育"), ("60", "普通高中"), ("70", "初中"),
+        ("80", "小学"), ("90", "其他"),
+    ),
+    {
+        "研究生教育": "10", "博士": "11", "硕士": "14", "本科": "20", "大学": "20", "学士": "20",
+        "大专": "30", "专科": "30", "高职": "30", "中专": "40", "职高": "40", "技校": "40", "中技": "40",
+        "高中": "60", "初中及以下": "70", "初级中学": "70", "小学及以下": "80",
+    },
+)
+
+# --- the product's own enumerations -------------------------------------------------------------
+
+ORG_LEVEL = CodeTable(
+    "org_level", "层级", "",
+    (("district", "区"), ("street", "街道"), ("community", "社区"), ("grid", "网格"), ("microgrid", "微网格")),
+    {"县": "district", "区县": "district", "乡镇": "street", "镇": "street", "村": "community"},
+)
+
+GRID_TYPE = CodeTable(
+    "grid_type", "网格类型", "",
+    (("urban", "城镇社区网格"), ("rural", "农村网格"), ("special", "专属网格")),
+    {"城镇网格": "urban", "社区网格": "urban", "农村": "rural", "专属": "special"},
+)
+
+WORKER_TYPE = CodeTable(
+    "worker_type", "人员类别", "",
+    (("fulltime", "专职"), ("parttime", "兼职")),
+    {"专职网格员": "fulltime", "兼职网格员": "parttime", "全职": "fulltime"},
+)
+
+WORKER_ROLE = CodeTable(
+    "worker_role", "网格职务", "",
+    (("leader", "网格长"), ("fulltime", "专职网格员"), ("parttime", "兼职网格员"),
+     ("instructor", "网格指导员"), ("building", "楼栋长")),
+    {"专职": "fulltime", "兼职": "parttime", "指导员": "instructor", "楼长": "building", "单元长": "building"},
+)
+
+WORKER_STATUS = CodeTable("worker_status", "在岗状态", "", (("active", "在岗"), ("left", "离岗")),
+                          {"离职": "left", "在职": "active"})
+
+UNIT_TYPE = CodeTable(
+    "unit_type", "单位类型", "",
+    (("organ", "机关"), ("institution", "事业单位"), ("soe", "国有企业"), ("private", "非公企业"),
+     ("social", "社会组织")),
+    {"党政机关": "organ", "国企": "soe", "民营企业": "private", "非公有制企业": "private"},
+)
+
+PARTY_ORG_TYPE = CodeTable(
+    "party_org_type", "党组织类型", "",
+    (("committee", "党委"), ("general_branch", "党总支"), ("branch", "党支部"), ("group", "党小组")),
+)
+
+SERVICE_POST = CodeTable(
+    "service_post", "服务岗位", "",
+    (("policy", "政策宣传"), ("environment", "环境整治"), ("mediation", "矛盾调解"), ("care", "关爱帮扶"),
+     ("patrol", "平安巡逻"), ("civility", "文明实践"), ("other", "其他")),
+)
+
+MEMBER_STATUS = CodeTable(
+    "member_status", "报到状态", "",
+    (("registered", "已报到"), ("moved_out", "已转出"), ("retired", "已退休"), ("transferred", "已调离")),
+)
+
+COMPOUND_KIND = CodeTable(
+    "compound_kind", "小区类型", "",
+    (("commercial", "商品房小区"), ("old", "老旧小区"), ("self_managed", "单位自管"), ("none", "无物业")),
+)
+
+FIRM_PARTY_STATUS = CodeTable(
+    "firm_party_status", "党组织建立情况", "",
+    (("own", "单独组建"), ("joint", "联合组建"), ("none", "未建立"), ("instructor", "派驻党建指导员")),
+)
+
+CONTRACT_END = CodeTable(
+    "contract_end", "合同终止方式", "",
+    (("expired", "到期终止"), ("dismissed", "业主解聘"), ("withdrew", "企业退出"), ("other", "其他")),
+)
+
+ACTIVITY_TYPE = CodeTable(
+    "activity_type", "活动类型", "",
+    (("volunteer", "志愿服务"), ("policy", "政策宣传"), ("environment", "环境整治"), ("mediation", "矛盾调解"),
+     ("care", "关爱帮扶"), ("patrol", "平安巡逻"), ("civility", "文明实践"), ("other", "其他")),
+)
+
+NEED_STATUS = CodeTable(
+    "need_status", "需求状态", "",
+    (("open", "待认领"), ("claimed", "已认领"), ("in_progress", "实施中"), ("closed", "已办结")),
+)
+
+EVALUATION = CodeTable(
+    "evaluation", "评价", "",
+    (("excellent", "优秀"), ("good", "良好"), ("fair", "一般"), ("poor", "较差")),
+)
+
+APPOINTMENT_DIRECTION = CodeTable(
+    "appointment_direction", "交叉任职方向", "",
+    (("community_to_firm", "社区党组织成员到物业企业任职"),
+     ("community_to_committee", "社区党组织成员到业委会任职"),
+     ("firm_to_community", "物业企业党员任社区兼职委员")),
+)
+
+ALL: dict[str, CodeTable] = {
+    t.key: t
+    for t in (
+        GENDER, ETHNICITY, POLITICAL, EDUCATION, ORG_LEVEL, GRID_TYPE, WORKER_TYPE, WORKER_ROLE,
+        WORKER_STATUS, UNIT_TYPE, PARTY_ORG_TYPE, SERVICE_POST, MEMBER_STATUS, COMPOUND_KIND,
+        FIRM_PARTY_STATUS, CONTRACT_END, ACTIVITY_TYPE, NEED_STATUS, EVALUATION, APPOINTMENT_DIRECTION,
+    )
+}
+
+PARTY_MEMBER_CODES = frozenset({"01", "02"})
+
+
+def table(key: str) -> CodeTable:
+    return ALL[key]
+
+
+def name(key: str, code: str | None) -> str:
+    return ALL[key].name(code)

@@ -1,0 +1,40 @@
+"""All ORM models; importing this module registers every table on ``Base.metadata``."""
+
+from gridapp.core.models.baodao import (
+    Activity,
+    MemberRegistration,
+    Need,
+    Participation,
+    PointsRule,
+    Project,
+    Resource,
+    Unit,
+    UnitPairing,
+)
+from gridapp.core.models.base import Base, Synced, new_id, utcnow
+from gridapp.core.models.org import Building, Compound, OrgUnit
+from gridapp.core.models.people import GridAssignment, GridWorker, Person
+from gridapp.core.models.property import (
+    CrossAppointment,
+    FirmQuarterly,
+    FirmRating,
+    OwnersCommittee,
+    PropertyFirm,
+    RatingIndicator,
+    RatingScore,
+    RatingTemplate,
+    ServiceContract,
+)
+from gridapp.core.models.system import ChangeJournal, CodeItem, Setting, Site
+
+__all__ = [
+    "Activity", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
+    "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "MemberRegistration", "Need",
+    "OrgUnit", "OwnersCommittee", "Participation", "Person", "PointsRule", "Project", "PropertyFirm",
+    "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "ServiceContract", "Setting", "Site",
+    "Synced", "Unit", "UnitPairing", "new_id", "utcnow",
+]
+
+SYNCED_MODELS: tuple[type[Synced], ...] = tuple(
+    m.class_ for m in Base.registry.mappers if issubclass(m.class_, Synced)
+)

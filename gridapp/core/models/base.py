@@ -1,0 +1,54 @@
+"""Declarative base and the columns every synced record carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic batch migrations on SQLite can find them again.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Synced:
+    """Mixin for every record that travels between sites.
+
+    UUID key (never reused, safe to merge across PCs), change stamps, the site that last changed
+    it, the org unit whose subtree owns it (``scope_code``, a prefix test gives sync its scope) and
+    a tombstone instead of a hard delete.
+    """
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    changed_by_site: Mapped[str | None] = mapped_column(String(18))
+    scope_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+# Columns the change journal does not record as user-visible field changes.
+BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "changed_by_site"})

@@ -1,0 +1,61 @@
+"""Org units (区/街道/社区/网格/微网格) as one tree, compounds (小区) and buildings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gridapp.core.models.base import Base, Synced
+
+
+class OrgUnit(Synced, Base):
+    __tablename__ = "org_unit"
+
+    code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(12), index=True)  # codes.ORG_LEVEL
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    grid_type: Mapped[str | None] = mapped_column(String(12))  # codes.GRID_TYPE, grids only
+    households: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)
+    boundary: Mapped[str | None] = mapped_column(Text)  # 四至
+    party_org_name: Mapped[str | None] = mapped_column(String(100))  # e.g. 第一网格党支部
+    supervision_phone: Mapped[str | None] = mapped_column(String(40))  # 监督电话 on notice boards
+    address: Mapped[str | None] = mapped_column(String(200))
+    active_from: Mapped[dt.date | None] = mapped_column(Date)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    retired_reason: Mapped[str | None] = mapped_column(String(200))
+    # When a grid is split or merged, the successor it went into (history stays readable).
+    successor_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"))
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id", foreign_keys=[parent_id])
+
+
+class Compound(Synced, Base):
+    """小区: a residential compound located in a grid."""
+
+    __tablename__ = "compound"
+
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    grid_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    kind: Mapped[str | None] = mapped_column(String(16))  # codes.COMPOUND_KIND
+    households: Mapped[int | None] = mapped_column(Integer)
+    building_count: Mapped[int | None] = mapped_column(Integer)
+    built_year: Mapped[int | None] = mapped_column(Integer)
+    party_org_covered: Mapped[bool] = mapped_column(Boolean, default=False)
+    party_org_name: Mapped[str | None] = mapped_column(String(100))
+
+
+class Building(Synced, Base):
+    """楼栋: optionally its own micro-grid."""
+
+    __tablename__ = "building"
+
+    compound_id: Mapped[str] = mapped_column(ForeignKey("compound.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))  # 3号楼
+    units: Mapped[int | None] = mapped_column(Integer)
+    households: Mapped[int | None] = mapped_column(Integer)
+    microgrid_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)

@@ -1,0 +1,59 @@
+"""This installation: initialise it as a district, street or community site."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.errors import ConflictError, ValidationError
+from gridapp.core.models import OrgUnit, Site
+from gridapp.core.store import SiteInfo, Store
+from gridapp.core.validation import parse_org_code
+
+SITE_LEVELS = ("district", "street", "community")
+
+
+def _new_keys() -> dict[str, bytes]:
+    """Ed25519 signing and X25519 encryption key pairs for sync packages."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+
+    raw = serialization.Encoding.Raw
+    sign = ed25519.Ed25519PrivateKey.generate()
+    enc = x25519.X25519PrivateKey.generate()
+    return {
+        "sign_private": sign.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()),
+        "sign_public": sign.public_key().public_bytes(raw, serialization.PublicFormat.Raw),
+        "enc_private": enc.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()),
+        "enc_public": enc.public_key().public_bytes(raw, serialization.PublicFormat.Raw),
+    }
+
+
+def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date | None = None) -> SiteInfo:
+    """Make this database the site that owns org unit ``code`` (created here) and its subtree."""
+    if level not in SITE_LEVELS:
+        raise ValidationError(f"站点层级应为 区/街道/社区 之一，而不是“{level}”", field="level")
+    code = parse_org_code(code, level)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("站点名称不能为空", field="name")
+    if store.site is not None:
+        raise ConflictError(
+            f"该数据库已初始化为“{store.site.name}”（{store.site.code}），不能再次初始化；如需新站点请使用新的数据库文件"
+        )
+    with store.session() as s:
+        s.info["journal"].site_code = code
+        site = Site(code=code, name=name, level=level, is_self=True, journal_seq=0, **_new_keys())
+        s.add(site)
+        s.flush()  # the site row first: the journal keeps its sequence there
+        if s.execute(select(OrgUnit.id).where(OrgUnit.code == code)).first():
+            raise ConflictError(f"编码为 {code} 的{ORG_LEVEL.name(level)}已存在")
+        unit = OrgUnit(code=code, name=name, level=level, scope_code=code, active_from=today or dt.date.today())
+        s.add(unit)
+        s.flush()
+        site.org_unit_id = unit.id
+    info = store.reload_site()
+    assert info is not None
+    return info

@@ -1,0 +1,174 @@
+"""The store: one SQLite file, opened safely, upgraded on open, one transaction per unit of work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridapp.core import journal, schema
+from gridapp.core.errors import StoreError
+from gridapp.core.lock import DatabaseLock
+from gridapp.core.models import Setting, Site
+from gridapp.core.paths import backups_dir
+
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    code: str
+    name: str
+    level: str
+    org_unit_id: str | None
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def backup_database(src: Path, dest: Path) -> Path:
+    """A consistent copy with SQLite's online backup API (safe while the database is in use)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    src_conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    try:
+        dst_conn = sqlite3.connect(tmp)
+        try:
+            src_conn.backup(dst_conn)
+        finally:
+            dst_conn.close()
+    finally:
+        src_conn.close()
+    tmp.replace(dest)
+    return dest
+
+
+class Store:
+    """An open gridapp database.
+
+    ``create`` makes the file if missing; an existing file at an older schema revision is copied to
+    ``backups/`` and upgraded; a newer one, a locked one or a non-gridapp file raises StoreError.
+    """
+
+    def __init__(self, path: Path | str, *, create: bool = False, lock: bool = True, actor: str | None = None):
+        self.path = Path(path).expanduser().resolve()
+        if not self.path.exists() and not create:
+            raise StoreError(f"数据库文件不存在：{self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = DatabaseLock(self.path) if lock else None
+        if self._lock:
+            self._lock.acquire()
+        try:
+            self.engine = make_engine(self.path)
+            self.upgraded_from: str | None = None
+            self.backup_path: Path | None = None
+            self._migrate()
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+            journal.install(self._sessions)
+            self.actor = actor or journal.default_actor()
+            self.site = self._load_site()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                rev = schema.current_revision(conn)
+                has_tables = schema.has_user_tables(conn)
+        except DatabaseError as exc:
+            raise StoreError(f"文件 {self.path} 不是 gridapp 数据库，或已损坏（{exc.orig}）") from exc
+        schema.check_not_newer(rev, self.path)
+        if rev == schema.SCHEMA_HEAD:
+            return
+        if has_tables and rev is None:
+            raise StoreError(f"文件 {self.path} 不是 gridapp 数据库（缺少版本信息），为避免破坏数据未打开它")
+        if has_tables:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            self.backup_path = backup_database(
+                self.path, backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite"
+            )
+            self.upgraded_from = rev
+        schema.upgrade(self.engine)
+
+    def close(self) -> None:
+        engine = getattr(self, "engine", None)
+        if engine is not None:
+            engine.dispose()
+        if self._lock:
+            self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- units of work -----------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back entirely if it raises."""
+        with self._sessions.begin() as s:
+            s.info["journal"] = journal.JournalContext(
+                self.site.code if self.site else journal.UNSET_SITE, self.actor
+            )
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; anything it flushes is rolled back."""
+        s = self._sessions()
+        try:
+            yield s
+        finally:
+            s.rollback()
+            s.close()
+
+    def _load_site(self) -> SiteInfo | None:
+        with self.read() as s:
+            row = s.execute(select(Site).where(Site.is_self.is_(True))).scalar_one_or_none()
+            return SiteInfo(row.code, row.name, row.level, row.org_unit_id) if row else None
+
+    def reload_site(self) -> SiteInfo | None:
+        self.site = self._load_site()
+        return self.site
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.read() as s:
+            row = s.get(Setting, key)
+            return default if row is None or row.value is None else json.loads(row.value)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.session() as s:
+            s.merge(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
+
+    def backup(self, dest: Path) -> Path:
+        return backup_database(self.path, dest)

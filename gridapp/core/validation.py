@@ -1,0 +1,236 @@
+"""Validators for national identifiers and contact data, with Chinese messages.
+
+- GB 11643-1999 citizen ID numbers (check digit, birth date, gender digit, 15-digit upgrade)
+- GB 32100-2015 unified social credit codes (check character)
+- mobile and landline phone numbers
+- org unit codes: GB/T 2260 county code + street + community + grid (+ micro-grid) sequences
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from gridapp.core.errors import ValidationError
+
+# Province-level prefixes of GB/T 2260 (incl. Taiwan, Hong Kong, Macao).
+PROVINCE_PREFIXES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+_FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and the ideographic space become their ASCII forms."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean_text(value: object) -> str:
+    """A cell or field value as trimmed half-width text ('' for None)."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
+
+
+# --- GB 11643 ID numbers -------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str  # 18 characters, upper-case X
+    birth_date: dt.date
+    gender: str  # GB/T 2261.1 code: "1" male, "2" female
+    region: str  # first six digits (GB/T 2260 code at issue time)
+    upgraded: bool = False  # True when it was given as an old 15-digit number
+
+
+def id_check_digit(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
+    """Validate and normalise an ID number as typed, pasted or read from Excel.
+
+    Accepts full-width digits, spaces, lower-case x and old 15-digit numbers (upgraded to 18).
+    Raises ValidationError with a message naming the problem.
+    """
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float) or value >= 10**15:
+            raise ValidationError(
+                "身份证号码被 Excel 存成了数字，后几位已丢失，请把该列设为文本格式后重新填写完整号码",
+                field="id_number",
+            )
+    text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
+    if not text:
+        raise ValidationError("身份证号码为空", field="id_number")
+    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+        raise ValidationError(
+            "身份证号码被 Excel 存成了数字（科学计数法），后几位已丢失，请把该列设为文本格式后重新填写完整号码",
+            field="id_number",
+        )
+    upgraded = False
+    if len(text) == 15 and text.isdigit():
+        text = text[:6] + "19" + text[6:]
+        text += id_check_digit(text)
+        upgraded = True
+    if len(text) != 18:
+        raise ValidationError(f"身份证号码应为18位，实际为{len(text)}位：{text}", field="id_number")
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValidationError(f"身份证号码含有非法字符：{text}", field="id_number")
+    if text[:2] not in PROVINCE_PREFIXES:
+        raise ValidationError(f"身份证号码前两位“{text[:2]}”不是有效的省级行政区划代码", field="id_number")
+    try:
+        birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise ValidationError(f"身份证号码中的出生日期“{text[6:14]}”不存在", field="id_number") from None
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1880:
+        raise ValidationError(f"身份证号码中的出生日期“{birth:%Y-%m-%d}”不合理", field="id_number")
+    expected = id_check_digit(text[:17])
+    if text[17] != expected:
+        raise ValidationError(
+            f"身份证号码校验位错误：{text}（最后一位应为 {expected}），请核对是否录错", field="id_number"
+        )
+    gender = "1" if int(text[16]) % 2 else "2"
+    return IdNumber(text, birth, gender, text[:6], upgraded)
+
+
+def mask_id_number(number: str | None) -> str:
+    """3702**********1234: the form shown in lists and printouts."""
+    if not number:
+        return ""
+    if len(number) <= 8:
+        return number[:2] + "*" * max(len(number) - 2, 0)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+# --- GB 32100 unified social credit codes ---------------------------------------------------------
+
+CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_AUTHORITIES = frozenset("123456789ANY")
+
+
+def credit_check_char(first17: str) -> str:
+    total = sum(CREDIT_CHARSET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARSET[(31 - total % 31) % 31]
+
+
+def parse_credit_code(value: object) -> str:
+    """Validate a unified social credit code and return it upper-cased."""
+    text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
+    if not text:
+        raise ValidationError("统一社会信用代码为空", field="credit_code")
+    if len(text) != 18:
+        raise ValidationError(f"统一社会信用代码应为18位，实际为{len(text)}位：{text}", field="credit_code")
+    bad = sorted({c for c in text if c not in CREDIT_CHARSET})
+    if bad:
+        raise ValidationError(
+            f"统一社会信用代码含有不允许的字符“{''.join(bad)}”（不使用 I、O、Z、S、V）：{text}", field="credit_code"
+        )
+    if text[0] not in _CREDIT_AUTHORITIES:
+        raise ValidationError(f"统一社会信用代码第1位登记管理部门代码“{text[0]}”无效：{text}", field="credit_code")
+    if not text[2:8].isdigit() or text[2:4] not in PROVINCE_PREFIXES | {"10"}:
+        raise ValidationError(f"统一社会信用代码第3-8位行政区划码“{text[2:8]}”无效：{text}", field="credit_code")
+    expected = credit_check_char(text[:17])
+    if text[17] != expected:
+        raise ValidationError(
+            f"统一社会信用代码校验位错误：{text}（最后一位应为 {expected}），请核对是否录错", field="credit_code"
+        )
+    return text
+
+
+# --- phone numbers ---------------------------------------------------------------------------------
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"(0\d{2,3})(\d{7,8})(?:转(\d{1,6}))?")
+
+
+def normalize_phone(value: object) -> str:
+    """One phone number in canonical form: 13812345678 or 0532-88886666 (转123)."""
+    raw = to_halfwidth(str(value or "")).strip()
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    text = re.sub(r"[\s\-()（）.]", "", raw)
+    text = re.sub(r"^(\+?86)(?=1[3-9]\d{9}$)", "", text)
+    text = text.replace("ext", "转").replace("EXT", "转").replace("#", "转")
+    if not text:
+        raise ValidationError("电话号码为空", field="phone")
+    if _MOBILE.fullmatch(text):
+        return text
+    m = _LANDLINE.fullmatch(text)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}" + (f"转{m.group(3)}" if m.group(3) else "")
+    if text.isdigit() and len(text) == 11 and text.startswith("1"):
+        raise ValidationError(f"手机号码“{raw}”号段无效", field="phone")
+    if text.isdigit() and len(text) in (7, 8):
+        raise ValidationError(f"固定电话“{raw}”缺少区号（如 0532-）", field="phone")
+    raise ValidationError(f"电话号码“{raw}”格式不正确，应为11位手机号或带区号的固定电话", field="phone")
+
+
+def split_phones(value: object) -> list[str]:
+    """All phone numbers in one cell ("138…、0532-…" or two numbers separated by a space)."""
+    raw = to_halfwidth(str(value or "")).strip()
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    if not raw:
+        return []
+    parts = [p for p in re.split(r"[,，;；/、|\n]+", raw) if p.strip()]
+    if len(parts) == 1:
+        # "138 1234 5678" is one number; "13812345678 13987654321" is two.
+        digits = re.sub(r"\D", "", parts[0])
+        if len(digits) == 22 and re.fullmatch(r"[\d\s]+", parts[0]) and len(parts[0].split()) == 2:
+            parts = parts[0].split()
+    return [normalize_phone(p) for p in parts]
+
+
+# --- org unit codes --------------------------------------------------------------------------------
+
+LEVEL_CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15, "microgrid": 18}
+_LENGTH_LEVEL = {v: k for k, v in LEVEL_CODE_LENGTH.items()}
+
+
+def parse_org_code(value: object, level: str | None = None) -> str:
+    """Validate a hierarchical org code (6/9/12/15/18 digits); with ``level``, its length too."""
+    text = re.sub(r"\s", "", to_halfwidth(str(value or "")))
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text:
+        raise ValidationError("组织编码为空", field="code")
+    if not text.isdigit():
+        raise ValidationError(f"组织编码只能由数字组成：{text}", field="code")
+    if len(text) not in _LENGTH_LEVEL:
+        raise ValidationError(
+            f"组织编码长度应为6位（区）、9位（街道）、12位（社区）、15位（网格）或18位（微网格），实际为{len(text)}位：{text}",
+            field="code",
+        )
+    if text[:2] not in PROVINCE_PREFIXES:
+        raise ValidationError(f"组织编码前六位“{text[:6]}”不是有效的 GB/T 2260 行政区划代码", field="code")
+    if text[2:6] == "0000" or text[4:6] == "00":
+        raise ValidationError(f"组织编码前六位“{text[:6]}”应为县级行政区划代码", field="code")
+    if level is not None and LEVEL_CODE_LENGTH[level] != len(text):
+        from gridapp.core.codes import ORG_LEVEL
+
+        raise ValidationError(
+            f"{ORG_LEVEL.name(level)}编码应为{LEVEL_CODE_LENGTH[level]}位：{text}", field="code"
+        )
+    tail = text[6:]
+    for i in range(0, len(tail), 3):
+        if tail[i : i + 3] == "000":
+            raise ValidationError(f"组织编码中的顺序号不能为000：{text}", field="code")
+    return text
+
+
+def level_of_code(code: str) -> str:
+    return _LENGTH_LEVEL[len(code)]
+
+
+def parent_code(code: str) -> str | None:
+    return code[:-3] if len(code) > 6 else None
+
