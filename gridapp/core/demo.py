@@ -57,14 +57,13 @@ _FEMALE = "芳娜敏静丽艳娟霞秀燕玲桂丹萍红玉兰琳雪梅莉倩婷
 _PLACE = "海泉云溪松柏福安永宁和美嘉禾瑞祥金山银河东方明珠春华秋实翠湖枫林锦绣长青光明幸福康乐兴隆阳光"
 _STREET_SUFFIX = ("路", "街", "道", "里", "山", "湾")
 _COMPOUND_SUFFIX = ("花园", "家园", "小区", "苑", "名都", "公寓", "新村", "雅居", "华庭", "嘉园")
-_MOBILE_PREFIXES = ("130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 177 180 181 182 "
-                    "183 185 186 187 188 189 199").split()
+_MOBILE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157", "158", "159", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "199"]
 _OTHER_REGIONS = ("370202", "370211", "370212", "370213", "370214", "370281", "370283", "370102", "371002",
                   "370602", "370702", "370783", "410105", "130104", "220102")
 _UNIT_KINDS = (("organ", "区{}局", "committee"), ("institution", "{}中心", "general_branch"),
                ("soe", "青岛{}集团有限公司", "committee"), ("private", "青岛{}科技有限公司", "branch"),
                ("social", "{}志愿者协会", "branch"))
-_UNIT_WORDS = "财政 教育 民政 商务 统计 审计 卫生健康 人社 城管 文旅 科技 应急 市场监管 住建 交通 水务 园林 档案".split()
+_UNIT_WORDS = ["财政", "教育", "民政", "商务", "统计", "审计", "卫生健康", "人社", "城管", "文旅", "科技", "应急", "市场监管", "住建", "交通", "水务", "园林", "档案"]
 _ACTIVITY_TITLES = {
     "policy": "政策宣讲进小区", "environment": "楼道环境集中清理", "mediation": "邻里矛盾调解会",
     "care": "走访慰问独居老人", "patrol": "平安巡逻", "civility": "文明实践志愿服务", "volunteer": "志愿服务日",
@@ -252,7 +251,7 @@ def generate(path: Path | str, scale: str = "small", *, seed: int = 1, year: int
     return counts
 
 
-def _fill(g: _Generator, root_id: str) -> None:  # noqa: PLR0915 - one narrative of a district
+def _fill(g: _Generator, root_id: str) -> None:
     sc, rng, year = g.scale, g.rng, g.year
     today = dt.date(year, 11, 1)
     org = g.w("org_unit", ("code", "name", "level", "parent_id", "grid_type", "households", "population",
@@ -369,7 +368,7 @@ def _fill(g: _Generator, root_id: str) -> None:  # noqa: PLR0915 - one narrative
     for i in range(sc.units):
         kind, pattern, party = _UNIT_KINDS[i % len(_UNIT_KINDS)]
         word = rng.choice(_UNIT_WORDS) if kind in ("organ", "institution") else g.place_name()
-        name = g.unique(unit_names, lambda: pattern.format(word))
+        name = g.unique(unit_names, lambda p=pattern, w=word: p.format(w))
         party_name = name + {"committee": "党委", "general_branch": "党总支", "branch": "党支部"}[party]
         uid = unit.add(g.site_code, name, g.credit_code(), kind, party, party_name,
                        g.person_name(rng.choice("12")), g.person_name(rng.choice("12")), g.phone(), 0)

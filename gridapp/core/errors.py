@@ -31,5 +31,5 @@ class StoreError(DomainError):
     """The database file cannot be used: locked by another instance, newer schema, damaged."""
 
 
-class Cancelled(Exception):  # noqa: N818 - it is a signal, not a failure
+class Cancelled(Exception):
     """The user cancelled a long operation; nothing was written."""

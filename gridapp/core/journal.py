@@ -33,7 +33,7 @@ class JournalContext:
 def default_actor() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on some locked-down PCs
+    except Exception:
         return "unknown"
 
 

@@ -73,7 +73,8 @@ class Store:
     ``backups/`` and upgraded; a newer one, a locked one or a non-gridapp file raises StoreError.
     """
 
-    def __init__(self, path: Path | str, *, create: bool = False, lock: bool = True, actor: str | None = None):
+    def __init__(self, path: Path | str, *, create: bool = False, lock: bool = True, upgrade: bool = True,
+                 actor: str | None = None):
         self.path = Path(path).expanduser().resolve()
         if not self.path.exists() and not create:
             raise StoreError(f"数据库文件不存在：{self.path}")
@@ -85,7 +86,7 @@ class Store:
             self.engine = make_engine(self.path)
             self.upgraded_from: str | None = None
             self.backup_path: Path | None = None
-            self._migrate()
+            self._migrate(upgrade)
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             journal.install(self._sessions)
             self.actor = actor or journal.default_actor()
@@ -96,7 +97,7 @@ class Store:
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
-    def _migrate(self) -> None:
+    def _migrate(self, allowed: bool) -> None:
         try:
             with self.engine.connect() as conn:
                 rev = schema.current_revision(conn)
@@ -108,6 +109,11 @@ class Store:
             return
         if has_tables and rev is None:
             raise StoreError(f"文件 {self.path} 不是 gridapp 数据库（缺少版本信息），为避免破坏数据未打开它")
+        if not allowed:
+            raise StoreError(
+                f"数据库 {self.path} 的版本（{rev or '空'}）需要升级到 {schema.SCHEMA_HEAD}；"
+                "用 gridapp 正常打开一次即可自动升级（升级前自动备份）"
+            )
         if has_tables:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             self.backup_path = backup_database(

@@ -16,7 +16,7 @@ from gridapp.core.errors import ValidationError
 
 # Province-level prefixes of GB/T 2260 (incl. Taiwan, Hong Kong, Macao).
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
 )
 
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
@@ -61,11 +61,13 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
     Raises ValidationError with a message naming the problem.
     """
     if isinstance(value, float | int) and not isinstance(value, bool):
-        if isinstance(value, float) or value >= 10**15:
+        # Excel keeps 15 significant digits: an 18-digit number stored as a number lost its tail.
+        if value >= 10**15:
             raise ValidationError(
                 "身份证号码被 Excel 存成了数字，后几位已丢失，请把该列设为文本格式后重新填写完整号码",
                 field="id_number",
             )
+        value = str(int(value))
     text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
     if not text:
         raise ValidationError("身份证号码为空", field="id_number")

@@ -101,3 +101,26 @@ def get(store: Store, code: str) -> OrgUnitInfo:
         if unit is None:
             raise NotFoundError(f"找不到编码为 {code} 的组织单位")
         return info(unit)
+
+
+def choices(store: Store, level: str) -> list[tuple[str, str]]:
+    """(id, label) of the current units of a level, labelled with their parent for grids."""
+    with store.read() as s:
+        rows = s.execute(
+            select(OrgUnit.id, OrgUnit.name, OrgUnit.code, OrgUnit.parent_id)
+            .where(OrgUnit.level == level, OrgUnit.deleted_at.is_(None), OrgUnit.retired_on.is_(None))
+            .order_by(OrgUnit.code)
+        ).all()
+        if level not in ("grid", "microgrid"):
+            return [(r.id, r.name) for r in rows]
+        parents = dict(s.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.level == "community")).all())
+        return [(r.id, f"{parents.get(r.parent_id, '')}{r.name}") for r in rows]
+
+
+def tree(store: Store, *, include_retired: bool = False) -> list[OrgUnitInfo]:
+    """Every org unit, ordered by code (parents before children)."""
+    with store.read() as s:
+        q = select(OrgUnit).where(OrgUnit.deleted_at.is_(None))
+        if not include_retired:
+            q = q.where(OrgUnit.retired_on.is_(None))
+        return [info(u) for u in s.execute(q.order_by(OrgUnit.code)).scalars()]

@@ -57,3 +57,15 @@ def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date 
     info = store.reload_site()
     assert info is not None
     return info
+
+
+def fingerprint(store: Store) -> str:
+    """Short fingerprint of this site's public keys, read aloud when two sites trust each other."""
+    import hashlib
+
+    with store.read() as s:
+        row = s.execute(select(Site.sign_public, Site.enc_public).where(Site.is_self.is_(True))).first()
+    if row is None or row.sign_public is None:
+        return ""
+    digest = hashlib.sha256(b"gridapp-site-v1" + row.sign_public + row.enc_public).hexdigest().upper()[:20]
+    return "-".join(digest[i : i + 4] for i in range(0, 20, 4))

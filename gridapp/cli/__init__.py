@@ -1,0 +1,85 @@
+"""The ``gridapp`` command: no sub-command opens the main window; sub-commands run jobs headless.
+
+Exit codes: 0 success; 1 a clear failure (one line on stderr); 2 wrong usage; 3 an import with
+rejected rows; 4 ``check`` found problems; 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from gridapp import APP_TITLE, __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL, EXIT_PROBLEMS, EXIT_CANCELLED = 0, 1, 2, 3, 4, 130
+
+log = logging.getLogger("gridapp")
+
+
+def _commands():
+    from gridapp.cli import backup_cmd, check_cmd, demo_cmd, init_cmd
+
+    return (init_cmd, demo_cmd, check_cmd, backup_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中）")
+    common.add_argument("--json", action="store_true", help="以 JSON 格式输出结果")
+    parser = argparse.ArgumentParser(
+        prog="gridapp", description=f"{APP_TITLE}。不带子命令时打开主窗口。", parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
+    parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成）")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_SubParser)
+    sub.parents = [common]  # type: ignore[attr-defined]
+    for module in _commands():
+        module.add_parser(sub)
+    return parser
+
+
+class _SubParser(argparse.ArgumentParser):
+    """Sub-command parsers share --db and --json, so they may stand after the sub-command too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parents", [])
+        common = argparse.ArgumentParser(add_help=False)
+        common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
+        common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 格式输出结果")
+        kwargs["parents"] = [*kwargs["parents"], common]
+        super().__init__(*args, **kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from gridapp.core.errors import Cancelled, DomainError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from gridapp.ui.app import run_gui
+
+        return run_gui(args.db, demo=args.demo)
+    if args.db is None:
+        from gridapp.core.paths import default_db_path
+
+        args.db = default_db_path()
+    try:
+        return args.run(args)
+    except DomainError as exc:
+        from gridapp.cli.output import fail
+
+        return fail(args.json, exc.message)
+    except Cancelled:
+        from gridapp.cli.output import fail
+
+        return fail(args.json, "已取消，数据库未改动", EXIT_CANCELLED)
+    except KeyboardInterrupt:
+        from gridapp.cli.output import fail
+
+        return fail(args.json, "已中断", EXIT_CANCELLED)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

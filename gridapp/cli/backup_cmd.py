@@ -1,0 +1,39 @@
+"""gridapp backup: a consistent copy made with SQLite's backup API."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from gridapp.cli.output import emit
+from gridapp.core.errors import StoreError
+from gridapp.core.paths import backups_dir
+from gridapp.core.store import backup_database
+
+HELP = "备份数据库（程序运行时也可安全备份）"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help=HELP, description=HELP)
+    p.add_argument("--out", type=Path, help="备份文件路径（默认在数据库旁的 backups 文件夹中）")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    src = Path(args.db)
+    if not src.exists():
+        raise StoreError(f"数据库文件不存在：{src}")
+    out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+    if Path(out).exists():
+        raise StoreError(f"备份文件已存在，未覆盖：{out}")
+    backup_database(src, Path(out))
+    with sqlite3.connect(f"file:{out}?mode=ro", uri=True) as conn:
+        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if verdict != "ok":
+        raise StoreError(f"备份文件校验失败：{verdict}")
+    size = Path(out).stat().st_size
+    emit(args.json, {"db": str(src), "backup": str(out), "bytes": size},
+         f"已备份到 {out}（{size / 1048576:.1f} MB，已校验）")
+    return 0

@@ -1,0 +1,35 @@
+"""Chinese names of tables, fields and journal operations, for the audit trail and messages."""
+
+from __future__ import annotations
+
+TABLES = {
+    "org_unit": "组织单位", "compound": "小区", "building": "楼栋", "person": "人员", "grid_worker": "网格员",
+    "grid_assignment": "网格任职", "unit": "报到单位", "unit_pairing": "结对共建", "member_registration": "在职党员报到",
+    "need": "需求清单", "resource": "资源清单", "project": "项目清单", "activity": "服务活动",
+    "participation": "活动参与", "points_rule": "积分规则", "property_firm": "物业企业",
+    "service_contract": "物业服务合同", "owners_committee": "业主委员会", "cross_appointment": "交叉任职",
+    "firm_quarterly": "季度投诉与满意度", "rating_template": "评星标准", "rating_indicator": "评星指标",
+    "firm_rating": "评星结果", "rating_score": "指标得分",
+}
+
+OPS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+
+FIELDS = {
+    "code": "编码", "name": "名称", "level": "层级", "parent_id": "上级", "grid_type": "网格类型",
+    "households": "户数", "population": "人口", "boundary": "四至范围", "party_org_name": "党组织名称",
+    "supervision_phone": "监督电话", "address": "地址", "active_from": "设立日期", "retired_on": "撤销日期",
+    "retired_reason": "撤销原因", "successor_id": "并入单位", "scope_code": "所属范围", "deleted_at": "删除时间",
+    "gender": "性别", "id_number": "身份证号码", "birth_date": "出生日期", "ethnicity": "民族",
+    "political_status": "政治面貌", "education": "文化程度", "phone": "联系电话", "phone2": "备用电话",
+    "name_initials": "拼音首字母", "notes": "备注", "photo": "照片", "person_id": "人员", "worker_type": "人员类别",
+    "status": "状态", "status_date": "状态日期", "status_reason": "状态原因", "hired_on": "任职时间",
+    "worker_id": "网格员", "org_unit_id": "网格", "role": "职务", "start_date": "开始日期", "end_date": "结束日期",
+    "end_reason": "结束原因", "credit_code": "统一社会信用代码", "unit_type": "单位类型", "party_org_type": "党组织类型",
+    "secretary": "书记", "contact_name": "联系人", "contact_phone": "联系电话", "reported_member_count": "在职党员数",
+    "unit_id": "单位", "community_id": "社区", "grid_id": "网格", "compound_id": "小区", "position": "职务",
+    "is_leading_cadre": "处级以上", "registered_on": "报到日期", "service_post": "服务岗位", "title": "标题",
+    "date": "日期", "activity_type": "活动类型", "place": "地点", "hours": "时长", "points": "积分",
+    "evaluation": "评价", "firm_id": "物业企业", "legal_rep": "法定代表人", "party_member_count": "党员人数",
+    "party_org_status": "党组织建立情况", "led_by_community": "社区领办", "alliance_member": "联盟成员",
+    "year": "年度", "total": "总分", "stars": "星级", "score": "得分", "kind": "类型",
+}

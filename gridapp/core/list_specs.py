@@ -1,0 +1,158 @@
+"""The product's lists, described once: 网格员, 在职党员, 报到单位, 物业企业, 变更日志."""
+
+from __future__ import annotations
+
+from gridapp.core.lists import Column, Filter, ListSpec
+
+
+def _current_assignment(expr: str, join: str = "") -> str:
+    return (
+        f"(SELECT {expr} FROM grid_assignment a JOIN org_unit g ON g.id = a.org_unit_id {join} "
+        "WHERE a.worker_id = w.id AND a.end_date IS NULL AND a.deleted_at IS NULL "
+        "ORDER BY a.role = 'leader' DESC, a.start_date DESC LIMIT 1)"
+    )
+
+
+_HAS_ASSIGNMENT = (
+    "EXISTS (SELECT 1 FROM grid_assignment a JOIN org_unit g ON g.id = a.org_unit_id "
+    "WHERE a.worker_id = w.id AND a.end_date IS NULL AND a.deleted_at IS NULL AND {cond})"
+)
+
+WORKERS = ListSpec(
+    key="workers",
+    title="网格员",
+    rowid="w.rowid",
+    from_sql="grid_worker w JOIN person p ON p.id = w.person_id",
+    where="w.deleted_at IS NULL",
+    columns=(
+        Column("name", "姓名", "p.name", width=80),
+        Column("gender", "性别", "p.gender", "code:gender", 40),
+        Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
+        Column("phone", "联系电话", "p.phone", width=110),
+        Column("political_status", "政治面貌", "p.political_status", "code:political", 90),
+        Column("worker_type", "人员类别", "w.worker_type", "code:worker_type", 60),
+        Column("community", "所属社区", _current_assignment("c.name", "JOIN org_unit c ON c.id = g.parent_id"), width=100),
+        Column("grid", "所属网格", _current_assignment("g.name"), width=90),
+        Column("role", "网格职务", _current_assignment("a.role"), "code:worker_role", 90),
+        Column("status", "状态", "w.status", "code:worker_status", 50),
+        Column("hired_on", "任职时间", "w.hired_on", "date", 90),
+    ),
+    search_name=("p.name",),
+    search_initials=("p.name_initials",),
+    search_digits=("p.phone", "p.phone2"),
+    search_id_tail=("p.id_number",),
+    filters=(
+        Filter("community", "社区", _HAS_ASSIGNMENT.format(cond="g.parent_id = :v"), "org:community"),
+        Filter("grid", "网格", _HAS_ASSIGNMENT.format(cond="g.id = :v"), "org:grid"),
+        Filter("worker_type", "人员类别", "w.worker_type = :v", "code:worker_type"),
+        Filter("role", "网格职务", _HAS_ASSIGNMENT.format(cond="a.role = :v"), "code:worker_role"),
+        Filter("status", "状态", "w.status = :v", "code:worker_status"),
+        Filter("party", "党员", "(p.political_status IN ('01', '02')) = :v", "bool"),
+    ),
+    default_sort="p.name_initials, w.rowid",
+)
+
+MEMBERS = ListSpec(
+    key="members",
+    title="在职党员",
+    rowid="m.rowid",
+    from_sql=(
+        "member_registration m JOIN person p ON p.id = m.person_id "
+        "LEFT JOIN unit u ON u.id = m.unit_id "
+        "JOIN org_unit c ON c.id = m.community_id LEFT JOIN org_unit g ON g.id = m.grid_id"
+    ),
+    where="m.deleted_at IS NULL",
+    columns=(
+        Column("name", "姓名", "p.name", width=80),
+        Column("gender", "性别", "p.gender", "code:gender", 40),
+        Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
+        Column("phone", "联系电话", "p.phone", width=110),
+        Column("unit", "工作单位", "u.name", width=180),
+        Column("position", "职务", "m.position", width=80),
+        Column("is_leading_cadre", "处级以上", "m.is_leading_cadre", "bool", 60),
+        Column("community", "报到社区", "c.name", width=100),
+        Column("grid", "所在网格", "g.name", width=90),
+        Column("registered_on", "报到日期", "m.registered_on", "date", 90),
+        Column("service_post", "服务岗位", "m.service_post", "code:service_post", 80),
+        Column("status", "状态", "m.status", "code:member_status", 60),
+    ),
+    search_name=("p.name",),
+    search_initials=("p.name_initials",),
+    search_digits=("p.phone",),
+    search_id_tail=("p.id_number",),
+    filters=(
+        Filter("community", "社区", "m.community_id = :v", "org:community"),
+        Filter("grid", "网格", "m.grid_id = :v", "org:grid"),
+        Filter("status", "状态", "m.status = :v", "code:member_status"),
+        Filter("cadre", "处级以上", "m.is_leading_cadre = :v", "bool"),
+    ),
+    default_sort="p.name_initials, m.rowid",
+)
+
+UNITS = ListSpec(
+    key="units",
+    title="报到单位",
+    rowid="u.rowid",
+    from_sql="unit u",
+    where="u.deleted_at IS NULL",
+    columns=(
+        Column("name", "单位名称", "u.name", width=200),
+        Column("credit_code", "统一社会信用代码", "u.credit_code", width=150),
+        Column("unit_type", "单位类型", "u.unit_type", "code:unit_type", 80),
+        Column("party_org_name", "党组织", "u.party_org_name", width=200),
+        Column("secretary", "书记", "u.secretary", width=70),
+        Column("reported", "在职党员数", "u.reported_member_count", "int", 80),
+        Column("registered", "已报到", "(SELECT count(*) FROM member_registration m WHERE m.unit_id = u.id "
+               "AND m.status = 'registered' AND m.deleted_at IS NULL)", "int", 60),
+    ),
+    search_name=("u.name",),
+    search_digits=("u.contact_phone",),
+    filters=(Filter("unit_type", "单位类型", "u.unit_type = :v", "code:unit_type"),),
+    default_sort="u.name",
+)
+
+FIRMS = ListSpec(
+    key="firms",
+    title="物业服务企业",
+    rowid="f.rowid",
+    from_sql="property_firm f",
+    where="f.deleted_at IS NULL",
+    columns=(
+        Column("name", "企业名称", "f.name", width=220),
+        Column("credit_code", "统一社会信用代码", "f.credit_code", width=150),
+        Column("legal_rep", "法定代表人", "f.legal_rep", width=70),
+        Column("contact_phone", "联系电话", "f.contact_phone", width=110),
+        Column("party_org_status", "党组织建立情况", "f.party_org_status", "code:firm_party_status", 100),
+        Column("party_member_count", "党员人数", "f.party_member_count", "int", 60),
+        Column("compounds", "服务小区数", "(SELECT count(*) FROM service_contract sc WHERE sc.firm_id = f.id "
+               "AND sc.end_date IS NULL AND sc.deleted_at IS NULL)", "int", 70),
+        Column("led_by_community", "社区领办", "f.led_by_community", "bool", 60),
+        Column("alliance_member", "联盟成员", "f.alliance_member", "bool", 60),
+    ),
+    search_name=("f.name", "f.legal_rep"),
+    search_digits=("f.contact_phone", "f.credit_code"),
+    filters=(Filter("party_org_status", "党组织建立情况", "f.party_org_status = :v", "code:firm_party_status"),),
+    default_sort="f.name",
+)
+
+JOURNAL = ListSpec(
+    key="journal",
+    title="变更日志",
+    rowid="j.rowid",
+    from_sql="change_journal j",
+    columns=(
+        Column("at", "时间", "j.at", "utc", 150),
+        Column("actor", "操作人", "j.actor", width=70),
+        Column("origin_site", "来源站点", "j.origin_site", width=100),
+        Column("op", "操作", "j.op", "map:ops", 50),
+        Column("table_name", "数据类别", "j.table_name", "map:tables", 100),
+        Column("field", "字段", "j.field", "map:fields", 100),
+        Column("old_value", "原值", "j.old_value", "json", 160),
+        Column("new_value", "新值", "j.new_value", "json", 160),
+        Column("record_id", "记录编号", "j.record_id", width=110),
+    ),
+    search_name=("j.table_name", "j.field", "j.new_value", "j.actor"),
+    default_sort="j.id DESC",
+)
+
+ALL = {s.key: s for s in (WORKERS, MEMBERS, UNITS, FIRMS, JOURNAL)}

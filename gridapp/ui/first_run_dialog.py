@@ -1,0 +1,111 @@
+"""First start without a database: create this site, open demo data, or open an existing file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp import APP_TITLE
+from gridapp.core.errors import ValidationError
+from gridapp.core.services.site import SITE_LEVELS
+from gridapp.core.validation import parse_org_code
+from gridapp.ui.icons import app_icon
+
+LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
+
+
+class FirstRunDialog(QDialog):
+    NEW, DEMO, OPEN = "new", "demo", "open"
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db_path = db_path
+        self.setWindowTitle(f"欢迎使用{APP_TITLE}")
+        self.setWindowIcon(app_icon())
+        self.choice = self.NEW
+        self.open_path: Path | None = None
+
+        intro = QLabel(f"<h3>欢迎使用{APP_TITLE}</h3><p>还没有数据库。请选择如何开始：</p>")
+        self.new_radio = QRadioButton("新建本站点数据库")
+        self.demo_radio = QRadioButton("打开演示数据（自动生成虚构数据，可随意试用）")
+        self.open_radio = QRadioButton("打开已有的数据库文件…")
+        self.new_radio.setChecked(True)
+        group = QButtonGroup(self)
+        for b in (self.new_radio, self.demo_radio, self.open_radio):
+            group.addButton(b)
+            b.toggled.connect(self._update)
+
+        self.level = QComboBox()
+        for level in SITE_LEVELS:
+            self.level.addItem(LEVEL_NAMES[level], level)
+        self.level.setCurrentIndex(1)
+        self.code = QLineEdit(placeholderText="如 370203012（街道9位：6位县级行政区划代码+3位街道顺序号）")
+        self.name = QLineEdit(placeholderText="如 海泉路街道")
+        self.form_box = QWidget()
+        form = QFormLayout(self.form_box)
+        form.addRow("层级：", self.level)
+        form.addRow("编码：", self.code)
+        form.addRow("名称：", self.name)
+        self.error = QLabel()
+        self.error.setObjectName("warning")
+        self.error.setWordWrap(True)
+        where = QLabel(f"数据库将保存在：{db_path}")
+        where.setWordWrap(True)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("开始")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.new_radio)
+        lay.addWidget(self.form_box)
+        lay.addWidget(self.demo_radio)
+        lay.addWidget(self.open_radio)
+        lay.addWidget(where)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.resize(560, 0)
+
+    def _update(self) -> None:
+        self.form_box.setEnabled(self.new_radio.isChecked())
+        self.error.clear()
+
+    def site_fields(self) -> dict[str, str]:
+        return {"level": self.level.currentData(), "code": self.code.text().strip(), "name": self.name.text().strip()}
+
+    def _accept(self) -> None:
+        if self.new_radio.isChecked():
+            fields = self.site_fields()
+            try:
+                parse_org_code(fields["code"], fields["level"])
+                if not fields["name"]:
+                    raise ValidationError("请填写名称")
+            except ValidationError as exc:
+                self.error.setText(exc.message)
+                return
+            self.choice = self.NEW
+        elif self.demo_radio.isChecked():
+            self.choice = self.DEMO
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.db_path.parent),
+                                                  "gridapp 数据库 (*.sqlite *.db);;所有文件 (*)")
+            if not path:
+                return
+            self.choice, self.open_path = self.OPEN, Path(path)
+        self.accept()

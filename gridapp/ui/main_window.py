@@ -1,0 +1,156 @@
+"""The main window: navigation on the left, one page at a time, the database and site below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from gridapp import APP_TITLE, __version__
+from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.errors import DomainError
+from gridapp.core.store import Store
+from gridapp.ui.errors import show_error
+from gridapp.ui.icons import app_icon, icon
+from gridapp.ui.pages.base import Page
+from gridapp.ui.pages.grids_page import GridsPage
+from gridapp.ui.pages.list_pages import BaodaoPage, PropertyPage, WorkersPage
+from gridapp.ui.pages.overview_page import OverviewPage
+from gridapp.ui.pages.settings_page import SettingsPage
+from gridapp.ui.pages.sync_page import SyncPage
+
+PAGES: tuple[type[Page], ...] = (OverviewPage, GridsPage, WorkersPage, BaodaoPage, PropertyPage, SyncPage,
+                                 SettingsPage)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(QSize(1000, 640))
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(168)
+        for cls in PAGES:
+            QListWidgetItem(icon(cls.icon_name, "#eceff1"), cls.title, self.nav)
+        self.stack = QStackedWidget()
+        self._pages: dict[int, Page] = {}
+        for _ in PAGES:  # pages are built when first shown: start-up stays fast at district scale
+            self.stack.addWidget(QWidget())
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.db_label, self.site_label = QLabel(), QLabel()
+        self.statusBar().addWidget(self.site_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self._show_store()
+        self.nav.setCurrentRow(0)
+
+    # -- pages ----------------------------------------------------------------------------------------
+    def show_page(self, index: int) -> Page:
+        if index not in self._pages:
+            try:
+                page = PAGES[index](self.store)
+            except DomainError as exc:
+                show_error(self, exc)
+                raise
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[index] = page
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        return self._pages[index]
+
+    def page(self, cls: type[Page]) -> Page:
+        return self.show_page(PAGES.index(cls))
+
+    def refresh_all(self) -> None:
+        for page in self._pages.values():
+            page.refresh()
+
+    # -- menus and status ---------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.open_action = QAction(icon("open"), "打开数据库…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_database)
+        self.backup_action = QAction(icon("backup"), "备份数据库", self)
+        self.backup_action.triggered.connect(lambda: self.page(SettingsPage).backup())
+        quit_action = QAction(icon("quit"), "退出", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        for a in (self.open_action, self.backup_action):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.about_action = QAction(icon("about"), "关于", self)
+        self.about_action.triggered.connect(self.about)
+        help_menu.addAction(self.about_action)
+
+    def _show_store(self) -> None:
+        site = self.store.site
+        where = f"{site.name}（{ORG_LEVEL.name(site.level)} {site.code}）" if site else "未建立站点"
+        self.setWindowTitle(f"{APP_TITLE} — {where}")
+        self.site_label.setText(f"站点：{where}")
+        self.db_label.setText(f"数据库：{self.store.path}")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, f"关于 {APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+            "<p>街道社区网格管理、双报到、红色物业与数据交换的离线桌面程序。</p>"
+            f"<p>数据库：{self.store.path}</p>",
+        )
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.store.path.parent),
+                                              "gridapp 数据库 (*.sqlite *.db);;所有文件 (*)")
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> None:
+        old_path = self.store.path
+        self.store.close()  # release the lock first: the same file may be chosen again
+        try:
+            store = Store(path)
+        except DomainError as exc:
+            show_error(self, exc, "无法打开数据库")
+            store = Store(old_path)
+        self.store = store
+        for index in list(self._pages):
+            page = self._pages.pop(index)
+            self.stack.insertWidget(index, QWidget())
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._show_store()
+        self.show_page(self.nav.currentRow() if self.nav.currentRow() >= 0 else 0)
+
+    def closeEvent(self, event) -> None:
+        self.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,27 @@
+"""What every page has: a title row and a refresh when the data under it changed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gridapp.core.store import Store
+
+
+class Page(QWidget):
+    title = ""
+    icon_name = ""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(16, 12, 16, 12)
+        self.header = QHBoxLayout()
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
+        self.header.addWidget(heading)
+        self.header.addStretch(1)
+        self.outer.addLayout(self.header)
+
+    def refresh(self) -> None:
+        """Reload what the page shows (after an import, a sync, a change elsewhere)."""

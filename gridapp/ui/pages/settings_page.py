@@ -1,0 +1,98 @@
+"""系统设置: the database file and its backups, limits, and the code tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from gridapp import __version__
+from gridapp.core import codes, schema
+from gridapp.core.paths import backups_dir
+from gridapp.ui import operations
+from gridapp.ui.icons import icon
+from gridapp.ui.pages.base import Page
+
+LIMIT_KEY = "grid.households_per_fulltime_limit"
+
+
+class SettingsPage(Page):
+    title = "系统设置"
+    icon_name = "settings"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        db = QGroupBox("数据库")
+        form = QFormLayout(db)
+        path = QLabel(str(store.path))
+        path.setWordWrap(True)
+        form.addRow("文件：", path)
+        form.addRow("数据库版本：", QLabel(schema.SCHEMA_HEAD))
+        form.addRow("程序版本：", QLabel(__version__))
+        self.backup_button = QPushButton(icon("backup"), "立即备份")
+        self.backup_button.clicked.connect(self.backup)
+        self.last_backup = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.last_backup, 1)
+        form.addRow("备份：", row)
+        self.outer.addWidget(db)
+
+        limits = QGroupBox("网格配置")
+        lform = QFormLayout(limits)
+        self.limit = QSpinBox(minimum=50, maximum=5000, singleStep=50, suffix=" 户")
+        self.limit.setValue(int(store.get_setting(LIMIT_KEY, 500)))
+        save = QPushButton("保存")
+        save.clicked.connect(self.save_limit)
+        lrow = QHBoxLayout()
+        lrow.addWidget(self.limit)
+        lrow.addWidget(save)
+        lrow.addStretch(1)
+        lform.addRow("每名专职网格员最多服务：", lrow)
+        self.outer.addWidget(limits)
+
+        tables = QGroupBox("代码表（国家标准与本系统代码）")
+        tlay = QVBoxLayout(tables)
+        self.table_choice = QComboBox()
+        for t in codes.ALL.values():
+            self.table_choice.addItem(f"{t.title}" + (f"（{t.standard}）" if t.standard else ""), t.key)
+        self.table_choice.currentIndexChanged.connect(self._show_codes)
+        self.code_table = QTableWidget(0, 2)
+        self.code_table.setHorizontalHeaderLabels(["代码", "名称"])
+        self.code_table.horizontalHeader().setStretchLastSection(True)
+        self.code_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        tlay.addWidget(self.table_choice)
+        tlay.addWidget(self.code_table)
+        self.outer.addWidget(tables, 1)
+        self._show_codes()
+
+    def _show_codes(self) -> None:
+        t = codes.table(self.table_choice.currentData())
+        self.code_table.setRowCount(len(t.items))
+        for i, (code, name) in enumerate(t.items):
+            self.code_table.setItem(i, 0, QTableWidgetItem(code))
+            self.code_table.setItem(i, 1, QTableWidgetItem(name))
+
+    def save_limit(self) -> None:
+        self.store.set_setting(LIMIT_KEY, self.limit.value())
+        QMessageBox.information(self, "已保存", f"已设置：每名专职网格员最多服务 {self.limit.value()} 户。")
+
+    def backup(self) -> None:
+        dest = backups_dir(self.store.path) / f"{self.store.path.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        operations.run(self, "正在备份数据库", lambda _p, _c: self.store.backup(dest), self._backed_up,
+                       cancellable=False)
+
+    def _backed_up(self, dest) -> None:
+        self.last_backup.setText(f"已备份到 {dest}")
