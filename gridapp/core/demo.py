@@ -223,12 +223,11 @@ def generate(path: Path | str, scale: str = "small", *, seed: int = 1, year: int
     year = year or dt.date.today().year
     try:
         with Store(path, create=True, actor="demo") as store:
-            if sc.site_level == "district":
-                init_site(store, level="district", code=DISTRICT_CODE, name=DISTRICT_NAME,
-                          today=dt.date(year - 3, 1, 1))
-            else:
-                init_site(store, level="street", code=DISTRICT_CODE + "012", name="海泉路街道",
-                          today=dt.date(year - 3, 1, 1))
+            code, name = (DISTRICT_CODE, DISTRICT_NAME) if sc.site_level == "district" else (
+                DISTRICT_CODE + "012", "海泉路街道")
+            root_id = str(uuid.UUID(int=random.Random(f"root-{seed}").getrandbits(128), version=4))
+            init_site(store, level=sc.site_level, code=code, name=name, today=dt.date(year - 3, 1, 1),
+                      unit_id=root_id, stamp=dt.datetime(year, 1, 5, 8))
             raw = store.engine.raw_connection()
             try:
                 cur = raw.cursor()
@@ -238,6 +237,7 @@ def generate(path: Path | str, scale: str = "small", *, seed: int = 1, year: int
                 _fill(gen, store.site.org_unit_id)
                 gen.flush_all()
                 raw.commit()
+                cur.close()
                 counts = {t: w.count for t, w in gen.writers.items()}
             except BaseException:
                 raw.rollback()

@@ -125,7 +125,14 @@ class Store:
     def close(self) -> None:
         engine = getattr(self, "engine", None)
         if engine is not None:
+            # Fold the WAL back into the main file: people copy the .sqlite file alone.
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except DatabaseError:
+                pass
             engine.dispose()
+            self.engine = None
         if self._lock:
             self._lock.release()
 
@@ -148,12 +155,11 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; anything it flushes is rolled back."""
+        """A session for reading; anything it flushes is rolled back. Loaded objects stay readable."""
         s = self._sessions()
         try:
             yield s
         finally:
-            s.rollback()
             s.close()
 
     def _load_site(self) -> SiteInfo | None:

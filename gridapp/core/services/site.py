@@ -31,8 +31,13 @@ def _new_keys() -> dict[str, bytes]:
     }
 
 
-def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date | None = None) -> SiteInfo:
-    """Make this database the site that owns org unit ``code`` (created here) and its subtree."""
+def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date | None = None,
+              unit_id: str | None = None, stamp: dt.datetime | None = None) -> SiteInfo:
+    """Make this database the site that owns org unit ``code`` (created here) and its subtree.
+
+    ``unit_id`` and ``stamp`` give the org unit a known identity, for a PC that takes over an
+    existing site and for reproducible demo data.
+    """
     if level not in SITE_LEVELS:
         raise ValidationError(f"站点层级应为 区/街道/社区 之一，而不是“{level}”", field="level")
     code = parse_org_code(code, level)
@@ -51,6 +56,10 @@ def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date 
         if s.execute(select(OrgUnit.id).where(OrgUnit.code == code)).first():
             raise ConflictError(f"编码为 {code} 的{ORG_LEVEL.name(level)}已存在")
         unit = OrgUnit(code=code, name=name, level=level, scope_code=code, active_from=today or dt.date.today())
+        if unit_id:
+            unit.id = unit_id
+        if stamp:
+            unit.created_at = unit.updated_at = stamp
         s.add(unit)
         s.flush()
         site.org_unit_id = unit.id

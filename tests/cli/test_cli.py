@@ -1,0 +1,92 @@
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from gridapp.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_check_backup(tmp_path, capsys):
+    db = tmp_path / "street.sqlite"
+    code, out, _ = run(capsys, "init", "--db", str(db), "--level", "street", "--code", "370203012",
+                       "--name", "海泉路街道")
+    assert code == 0 and "海泉路街道" in out
+    code, out, _ = run(capsys, "check", "--db", str(db), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] and data["healthy"]
+    assert data["site"]["code"] == "370203012"
+    assert data["counts"]["streets"] == 1
+    code, out, _ = run(capsys, "backup", "--db", str(db), "--out", str(tmp_path / "b.sqlite"), "--json")
+    assert code == 0 and json.loads(out)["bytes"] > 0
+    with sqlite3.connect(tmp_path / "b.sqlite") as conn:
+        assert conn.execute("SELECT name FROM site").fetchone()[0] == "海泉路街道"
+
+
+def test_init_twice_fails_with_one_line(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    args = ("init", "--db", str(db), "--level", "street", "--code", "370203012", "--name", "海泉路街道")
+    assert run(capsys, *args)[0] == 0
+    code, out, err = run(capsys, *args)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "已初始化" in err
+
+
+def test_bad_code_creates_no_file(tmp_path, capsys):
+    db = tmp_path / "bad.sqlite"
+    code, _, err = run(capsys, "init", "--db", str(db), "--level", "street", "--code", "3702030", "--name", "x")
+    assert code == 1 and "长度" in err
+    assert not db.exists()
+
+
+def test_demo_and_check(tmp_path, capsys):
+    db = tmp_path / "demo.sqlite"
+    code, out, _ = run(capsys, "demo", "--db", str(db), "--scale", "small", "--seed", "3", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["counts"]["member_registration"] == 300
+    code, out, _ = run(capsys, "check", "--db", str(db), "--json")
+    assert code == 0 and json.loads(out)["counts"]["grids"] == 12
+
+
+def test_check_reports_problems_with_exit_code(tmp_path, capsys):
+    db = tmp_path / "demo.sqlite"
+    assert run(capsys, "demo", "--db", str(db))[0] == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE person SET id_number = '370203199001011230' WHERE rowid = 1")
+    code, out, _ = run(capsys, "check", "--db", str(db))
+    assert code == 4 and "身份证号码不合规" in out
+
+
+def test_missing_database_and_json_errors(tmp_path, capsys):
+    code, out, _ = run(capsys, "check", "--db", str(tmp_path / "none.sqlite"), "--json")
+    assert code == 1
+    assert json.loads(out) == {"ok": False, "error": f"数据库文件不存在：{tmp_path / 'none.sqlite'}"}
+
+
+def test_db_option_before_the_subcommand(tmp_path, capsys):
+    db = tmp_path / "x.sqlite"
+    assert run(capsys, "--db", str(db), "init", "--level", "district", "--code", "370203", "--name", "市北区")[0] == 0
+    assert db.exists()
+
+
+@pytest.mark.parametrize("sub", ["init", "demo", "check", "backup"])
+def test_every_subcommand_has_help(sub, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([sub, "--help"])
+    assert exit_.value.code == 0
+    assert "--db" in capsys.readouterr().out
+
+
+def test_console_entry_point_runs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "gridapp", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("gridapp ")
+    result = subprocess.run([sys.executable, "-m", "gridapp", "check", "--db", str(tmp_path / "no.sqlite")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.startswith("错误：")

@@ -1,0 +1,56 @@
+import pytest
+
+from gridapp.core import list_specs, lists
+from gridapp.core.store import Store
+
+
+@pytest.fixture
+def conn(demo_db):
+    store = Store(demo_db, lock=False)
+    with store.engine.connect() as c:
+        yield c
+    store.close()
+
+
+def _names(conn, spec, q):
+    ids = lists.query_rowids(conn, spec, q)
+    rows = lists.fetch_rows(conn, spec, ids)
+    return [rows[i] for i in ids]
+
+
+def test_search_by_pinyin_initials(conn):
+    all_rows = _names(conn, list_specs.WORKERS, lists.Query())
+    target = all_rows[0][0]
+    from gridapp.core.pinyin import initials
+
+    found = _names(conn, list_specs.WORKERS, lists.Query(search=initials(target)))
+    assert target in [r[0] for r in found]
+    assert all(initials(r[0]).startswith(initials(target)) for r in found)
+
+
+def test_search_by_phone_and_id_tail(conn):
+    ids = lists.query_rowids(conn, list_specs.MEMBERS, lists.Query())
+    row = lists.fetch_rows(conn, list_specs.MEMBERS, ids[:1])[ids[0]]
+    phone, id_number = row[3], row[2]
+    assert ids[0] in lists.query_rowids(conn, list_specs.MEMBERS, lists.Query(search=phone[-6:]))
+    assert ids[0] in lists.query_rowids(conn, list_specs.MEMBERS, lists.Query(search=id_number[-6:]))
+
+
+def test_filters_and_sort(conn):
+    spec = list_specs.WORKERS
+    everyone = lists.count(conn, spec, lists.Query())
+    full = lists.count(conn, spec, lists.Query(filters=(("worker_type", "fulltime"),)))
+    part = lists.count(conn, spec, lists.Query(filters=(("worker_type", "parttime"),)))
+    assert full + part == everyone and full > 0 and part > 0
+    by_name = _names(conn, spec, lists.Query(sort="hired_on", descending=True))
+    dates = [r[10] for r in by_name]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_display_masks_and_names():
+    col = list_specs.WORKERS.column("id_number")
+    assert col.display("370203199210160104") == "3702**********0104"
+    assert col.display("370203199210160104", reveal=True) == "370203199210160104"
+    assert list_specs.WORKERS.column("gender").display("2") == "女"
+    assert list_specs.JOURNAL.column("op").display("delete") == "删除"
+    assert list_specs.JOURNAL.column("new_value").display('"云溪社区"') == "云溪社区"

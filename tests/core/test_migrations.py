@@ -1,0 +1,66 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import select
+
+from gridapp.core import schema
+from gridapp.core.models import Base, Person
+from gridapp.core.store import Store
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_schema_head_matches_the_migration_scripts():
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert script.get_current_head() == schema.SCHEMA_HEAD
+    walked = [rev.revision for rev in script.walk_revisions()]
+    assert list(reversed(walked)) == list(schema.REVISIONS)
+
+
+def test_models_and_migrations_agree(tmp_path):
+    store = Store(tmp_path / "fresh.sqlite", create=True)
+    try:
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        assert diff == []
+    finally:
+        store.close()
+
+
+def test_released_0001_database_upgrades_with_its_data(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0001.sqlite", path)
+    with Store(path) as store:
+        assert store.upgraded_from == "0001"
+        assert store.backup_path is not None and store.backup_path.exists()
+        assert store.site is not None and store.site.name == "海泉路街道"
+        with store.read() as s:
+            person = s.execute(select(Person)).scalar_one()
+            assert (person.name, person.id_number) == ("张三", "440524188001010014")
+        assert store.get_setting("grid.households_per_fulltime_limit") == 500
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.SCHEMA_HEAD
+        assert conn.execute("SELECT count(*) FROM code_item WHERE table_key = 'ethnicity'").fetchone()[0] == 58
+    # The backup is the database as it was before the upgrade.
+    with sqlite3.connect(store.backup_path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    # Opening again does not upgrade or back up again.
+    with Store(path) as again:
+        assert again.upgraded_from is None
+
+
+def test_readonly_open_does_not_upgrade(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0001.sqlite", path)
+    import pytest
+
+    from gridapp.core.errors import StoreError
+
+    with pytest.raises(StoreError, match="需要升级"):
+        Store(path, lock=False, upgrade=False)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
