@@ -232,6 +232,7 @@ def generate(path: Path | str, scale: str = "small", *, seed: int = 1, year: int
             try:
                 cur = raw.cursor()
                 # Rows are buffered per table; check references once, at commit.
+                cur.execute("BEGIN")
                 cur.execute("PRAGMA defer_foreign_keys = ON")
                 gen = _Generator(cur, sc, seed, store.site.code, year, progress, cancel)
                 _fill(gen, store.site.org_unit_id)

@@ -56,12 +56,6 @@ def _column_keys(obj: Synced) -> list[str]:
     return [attr.key for attr in inspect(type(obj)).column_attrs if attr.key not in BOOKKEEPING_COLUMNS]
 
 
-def install(session_factory: Any) -> None:
-    """Attach the journal to a sessionmaker (idempotent)."""
-    if not event.contains(session_factory, "before_flush", _before_flush):
-        event.listen(session_factory, "before_flush", _before_flush)
-
-
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     ctx: JournalContext | None = session.info.get("journal")
     if ctx is None:
@@ -108,6 +102,11 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             obj.updated_at = now
     if rows:
         _stamp_and_write(session, rows, ctx)
+
+
+# Every ORM session: the store's sessions carry a JournalContext in ``session.info``; others are
+# left alone. (Listening per sessionmaker is fragile: SQLAlchemy keys event targets by id().)
+event.listen(Session, "before_flush", _before_flush)
 
 
 def _row(obj: Synced, op: str, key: str, old: Any, new: Any, now: dt.datetime, ctx: JournalContext) -> dict:

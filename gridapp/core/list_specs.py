@@ -28,14 +28,17 @@ WORKERS = ListSpec(
         Column("name", "姓名", "p.name", width=80),
         Column("gender", "性别", "p.gender", "code:gender", 40),
         Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
-        Column("phone", "联系电话", "p.phone", width=110),
+        Column("ethnicity", "民族", "p.ethnicity", "code:ethnicity", 60),
         Column("political_status", "政治面貌", "p.political_status", "code:political", 90),
+        Column("education", "文化程度", "p.education", "code:education", 80),
+        Column("phone", "联系电话", "p.phone", width=110),
         Column("worker_type", "人员类别", "w.worker_type", "code:worker_type", 60),
         Column("community", "所属社区", _current_assignment("c.name", "JOIN org_unit c ON c.id = g.parent_id"), width=100),
         Column("grid", "所属网格", _current_assignment("g.name"), width=90),
         Column("role", "网格职务", _current_assignment("a.role"), "code:worker_role", 90),
         Column("status", "状态", "w.status", "code:worker_status", 50),
         Column("hired_on", "任职时间", "w.hired_on", "date", 90),
+        Column("notes", "备注", "w.notes", width=120),
     ),
     search_name=("p.name",),
     search_initials=("p.name_initials",),
@@ -48,6 +51,7 @@ WORKERS = ListSpec(
         Filter("role", "网格职务", _HAS_ASSIGNMENT.format(cond="a.role = :v"), "code:worker_role"),
         Filter("status", "状态", "w.status = :v", "code:worker_status"),
         Filter("party", "党员", "(p.political_status IN ('01', '02')) = :v", "bool"),
+        Filter("org", "单位编码", _HAS_ASSIGNMENT.format(cond="g.code LIKE :v || '%'")),
     ),
     default_sort="p.name_initials, w.rowid",
 )
@@ -85,6 +89,7 @@ MEMBERS = ListSpec(
         Filter("grid", "网格", "m.grid_id = :v", "org:grid"),
         Filter("status", "状态", "m.status = :v", "code:member_status"),
         Filter("cadre", "处级以上", "m.is_leading_cadre = :v", "bool"),
+        Filter("org", "单位编码", "c.code LIKE :v || '%'"),
     ),
     default_sort="p.name_initials, m.rowid",
 )
@@ -155,4 +160,33 @@ JOURNAL = ListSpec(
     default_sort="j.id DESC",
 )
 
-ALL = {s.key: s for s in (WORKERS, MEMBERS, UNITS, FIRMS, JOURNAL)}
+GRIDS = ListSpec(
+    key="grids",
+    title="网格",
+    rowid="g.rowid",
+    from_sql="org_unit g JOIN org_unit c ON c.id = g.parent_id",
+    where="g.level = 'grid' AND g.deleted_at IS NULL AND g.retired_on IS NULL",
+    columns=(
+        Column("community", "社区", "c.name", width=100),
+        Column("name", "网格名称", "g.name", width=90),
+        Column("code", "网格编码", "g.code", width=130),
+        Column("grid_type", "网格类型", "g.grid_type", "code:grid_type", 100),
+        Column("households", "户数", "g.households", "int", 60),
+        Column("population", "人口", "g.population", "int", 60),
+        Column("boundary", "四至", "g.boundary", width=260),
+        Column("party_org_name", "网格党组织", "g.party_org_name", width=130),
+        Column("leader", "网格长", "(SELECT p.name FROM grid_assignment a JOIN grid_worker w ON w.id = a.worker_id "
+               "JOIN person p ON p.id = w.person_id WHERE a.org_unit_id = g.id AND a.role = 'leader' "
+               "AND a.end_date IS NULL AND a.deleted_at IS NULL AND w.status = 'active' LIMIT 1)", width=70),
+        Column("fulltime", "专职网格员数", "(SELECT count(*) FROM grid_assignment a JOIN grid_worker w "
+               "ON w.id = a.worker_id WHERE a.org_unit_id = g.id AND w.worker_type = 'fulltime' "
+               "AND a.end_date IS NULL AND a.deleted_at IS NULL AND w.status = 'active')", "int", 80),
+    ),
+    search_name=("g.name", "c.name"),
+    search_digits=("g.code",),
+    filters=(Filter("community", "社区", "g.parent_id = :v", "org:community"),
+             Filter("org", "单位编码", "g.code LIKE :v || '%'")),
+    default_sort="g.code",
+)
+
+ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, FIRMS, JOURNAL)}

@@ -87,6 +87,9 @@ class ListSpec:
             self._by_key.update({c.key: c for c in self.columns})
         return self._by_key[key]
 
+    def index_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
     def filter(self, key: str) -> Filter:
         return next(f for f in self.filters if f.key == key)
 

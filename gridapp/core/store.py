@@ -40,11 +40,19 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
+    dbapi_conn.isolation_level = None
+
+
+def _on_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
+    # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
+    # let SQLAlchemy emit BEGIN itself.
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -88,7 +96,6 @@ class Store:
             self.backup_path: Path | None = None
             self._migrate(upgrade)
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-            journal.install(self._sessions)
             self.actor = actor or journal.default_actor()
             self.site = self._load_site()
         except BaseException:

@@ -27,11 +27,16 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+# Full-width digits, letters and the ideographic space; Chinese punctuation (，。：) stays as written.
+_FULLWIDTH_ALNUM = ({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF21 + i: 0x41 + i for i in range(26)}
+                    | {0xFF41 + i: 0x61 + i for i in range(26)} | {0x3000: 0x20})
+
+
 def clean_text(value: object) -> str:
-    """A cell or field value as trimmed half-width text ('' for None)."""
+    """A cell or field value as trimmed text with half-width digits and letters ('' for None)."""
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", to_halfwidth(str(value))).strip()
+    return re.sub(r"\s+", " ", str(value).translate(_FULLWIDTH_ALNUM)).strip()
 
 
 # --- GB 11643 ID numbers -------------------------------------------------------------------------

@@ -42,6 +42,8 @@ class ListPanel(QWidget):
         bar.addWidget(self.search, 2)
         self.filter_boxes: dict[str, QComboBox] = {}
         for f in spec.filters:
+            if not f.choices:
+                continue  # filters for the command line and exports (e.g. by org code)
             box = QComboBox()
             box.setObjectName(f"filter_{f.key}")
             box.addItem(f"全部{f.title}", None)

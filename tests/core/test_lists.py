@@ -31,7 +31,8 @@ def test_search_by_pinyin_initials(conn):
 def test_search_by_phone_and_id_tail(conn):
     ids = lists.query_rowids(conn, list_specs.MEMBERS, lists.Query())
     row = lists.fetch_rows(conn, list_specs.MEMBERS, ids[:1])[ids[0]]
-    phone, id_number = row[3], row[2]
+    spec = list_specs.MEMBERS
+    phone, id_number = row[spec.index_of("phone")], row[spec.index_of("id_number")]
     assert ids[0] in lists.query_rowids(conn, list_specs.MEMBERS, lists.Query(search=phone[-6:]))
     assert ids[0] in lists.query_rowids(conn, list_specs.MEMBERS, lists.Query(search=id_number[-6:]))
 
@@ -43,7 +44,7 @@ def test_filters_and_sort(conn):
     part = lists.count(conn, spec, lists.Query(filters=(("worker_type", "parttime"),)))
     assert full + part == everyone and full > 0 and part > 0
     by_name = _names(conn, spec, lists.Query(sort="hired_on", descending=True))
-    dates = [r[10] for r in by_name]
+    dates = [r[spec.index_of("hired_on")] for r in by_name]
     assert dates == sorted(dates, reverse=True)
 
 

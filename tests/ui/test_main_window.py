@@ -49,20 +49,21 @@ def test_worker_search_by_initials_and_filters(window, qtbot):
     box.setCurrentIndex(box.findData("fulltime"))
     full = panel.model.rowCount()
     assert 0 < full < total
-    kinds = {panel.model.index(r, 5).data() for r in range(full)}
+    kinds = {panel.model.index(r, panel.spec.index_of("worker_type")).data() for r in range(full)}
     assert kinds == {"专职"}
 
 
 def test_id_numbers_are_masked_in_lists(window):
     panel = window.page(BaodaoPage).members
-    shown = panel.model.index(0, 2).data()
+    shown = panel.model.index(0, panel.spec.index_of("id_number")).data()
     assert "**********" in shown and len(shown) == 18
 
 
 def test_sorting_by_a_header(window):
     panel = window.page(WorkersPage).list
-    panel.table.sortByColumn(10, Qt.SortOrder.DescendingOrder)
-    dates = [panel.model.index(r, 10).data() for r in range(panel.model.rowCount())]
+    column = panel.spec.index_of("hired_on")
+    panel.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    dates = [panel.model.index(r, column).data() for r in range(panel.model.rowCount())]
     assert dates == sorted(dates, reverse=True)
 
 

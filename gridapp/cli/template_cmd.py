@@ -1,0 +1,26 @@
+"""gridapp template: the import template for a kind of sheet."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gridapp.cli.output import emit
+from gridapp.io.kinds import HANDLERS
+from gridapp.io.xlsx_out import write_template
+
+HELP = "生成导入模板（含示例行、下拉选项和填写说明）"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("template", help=HELP, description=HELP)
+    p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="模板类型")
+    p.add_argument("--out", required=True, type=Path, help="输出的 .xlsx 文件")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = HANDLERS[args.kind].spec
+    write_template(spec, args.out)
+    emit(args.json, {"kind": args.kind, "out": str(args.out)}, f"已生成{spec.title}导入模板：{args.out}")
+    return 0

@@ -1,0 +1,1 @@
+"""Excel import and export, and what printouts contain. No Qt widgets here."""

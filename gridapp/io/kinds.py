@@ -1,0 +1,277 @@
+"""The kinds of sheet the program imports: a description plus a row handler calling the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridapp.core import codes
+from gridapp.core.errors import ConflictError, ValidationError
+from gridapp.core.models import OrgUnit
+from gridapp.core.services import workers
+from gridapp.core.services.orgs import add_unit, find_by_code
+from gridapp.core.store import Store
+from gridapp.core.validation import to_halfwidth
+from gridapp.io import cells
+from gridapp.io.sheet import Sheet
+from gridapp.io.spec import (
+    Field,
+    ImportSpec,
+    code_parser,
+    date_parser,
+    id_number,
+    int_parser,
+    org_code,
+    phones,
+)
+
+
+def _squash(text: object) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(str(text or "")))
+
+
+@dataclass
+class GridResolver:
+    """Finds the grid a sheet means by “第一网格”, “云溪社区第二网格” or a grid code."""
+
+    by_code: dict[str, OrgUnit] = field(default_factory=dict)
+    by_pair: dict[tuple[str, str], OrgUnit] = field(default_factory=dict)
+    by_name: dict[str, list[OrgUnit]] = field(default_factory=dict)
+    communities: list[str] = field(default_factory=list)
+    context: str | None = None  # the community the sheet is about (from its title or --org)
+
+    @classmethod
+    def load(cls, s: Session, scope: str, context_text: str = "", org: str | None = None) -> GridResolver:
+        r = cls()
+        community = OrgUnit.__table__.alias("c")
+        rows = s.execute(
+            select(OrgUnit, community.c.name, community.c.code)
+            .join(community, community.c.id == OrgUnit.parent_id)
+            .where(OrgUnit.level.in_(("grid", "microgrid")), OrgUnit.retired_on.is_(None),
+                   OrgUnit.deleted_at.is_(None), OrgUnit.code.like(scope + "%"))
+        ).all()
+        names = set()
+        for grid, cname, ccode in rows:
+            r.by_code[grid.code] = grid
+            r.by_pair[(cname, grid.name)] = grid
+            r.by_name.setdefault(grid.name, []).append(grid)
+            names.add(cname)
+            if org and ccode == org:
+                r.context = cname
+        r.communities = sorted(names, key=len, reverse=True)
+        if r.context is None and org:
+            unit = find_by_code(s, org)
+            if unit is not None and unit.level == "grid":
+                r.context = next((c for (c, g), u in r.by_pair.items() if u.id == unit.id), None)
+        if r.context is None:
+            title = _squash(context_text)
+            found = [c for c in r.communities if c in title]
+            if len(found) == 1:
+                r.context = found[0]
+        return r
+
+    def resolve(self, grid_text: object, community_text: object = None) -> OrgUnit:
+        text = _squash(grid_text)
+        if text in self.by_code:
+            return self.by_code[text]
+        community = _squash(community_text) or None
+        if community is None:
+            community = next((c for c in self.communities if text.startswith(c) and len(text) > len(c)), None)
+        if community is not None and text.startswith(community):
+            text = text[len(community):]
+        community = community or self.context
+        if community:
+            grid = self.by_pair.get((community, text))
+            if grid is None:
+                raise ValidationError(f"{community}没有名为“{text}”的网格（请先建立该网格，或核对名称）", field="grid")
+            return grid
+        found = self.by_name.get(text, [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(f"“{text}”在多个社区都有，请写明社区（如“{self.communities[0]}{text}”）",
+                                  field="grid")
+        raise ValidationError(f"找不到网格“{text}”（请先建立该网格，或核对名称）", field="grid")
+
+
+# -- grids ---------------------------------------------------------------------------------------------
+
+GRIDS = ImportSpec(
+    kind="grids",
+    title="网格划分",
+    fields=(
+        Field("community", "社区", ("社区名称", "所属社区"), cells.text, example="云溪社区"),
+        Field("name", "网格名称", ("网格", "网格名"), cells.text, required=True, example="第一网格"),
+        Field("code", "网格编码", ("编码", "网格代码", "网格编号"), org_code, required=True,
+              example="370203012002001", note="15位：街道编码9位 + 社区3位 + 网格3位"),
+        Field("households", "户数", ("住户数", "户数（户）"), int_parser("户数"), example="400"),
+        Field("population", "人口", ("人口数", "常住人口", "人数"), int_parser("人口"), example="1050"),
+        Field("boundary", "四至", ("四至范围", "四至边界", "范围", "边界"), cells.text, example="东至安路，西至福路，南至云街，北至山路"),
+        Field("grid_type", "网格类型", ("类型",), code_parser("grid_type"), example="城镇社区网格"),
+        Field("party_org_name", "网格党组织", ("党组织", "党支部"), cells.text, example="第一网格党支部"),
+    ),
+    keys=("code",),
+)
+
+
+@dataclass
+class _GridsState:
+    site_code: str
+    created_communities: list[str] = field(default_factory=list)
+
+
+class GridsHandler:
+    spec = GRIDS
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _GridsState:
+        if store.site is None:
+            raise ValidationError("数据库尚未建立站点，请先初始化")
+        if store.site.level == "community":
+            raise ValidationError("网格划分表由街道或区导入，社区站点不能导入")
+        return _GridsState(store.site.code)
+
+    def apply(self, s: Session, state: _GridsState, v: dict[str, Any]) -> tuple[str, str]:
+        code, name = v["code"], v["name"]
+        if len(code) != 15:
+            raise ValidationError(f"网格编码应为15位，实际为{len(code)}位：{code}", field="code")
+        if not code.startswith(state.site_code):
+            raise ValidationError(f"网格编码 {code} 不在本站点（{state.site_code}）的管辖范围内", field="code")
+        ccode, cname = code[:12], v.get("community") or ""
+        community = find_by_code(s, ccode)
+        if community is None:
+            if not cname:
+                raise ValidationError(f"社区 {ccode} 尚不存在，请在“社区”列填写社区名称以便建立", field="community")
+            clash = s.execute(select(OrgUnit.code).where(OrgUnit.name == cname, OrgUnit.level == "community",
+                                                          OrgUnit.code.like(ccode[:9] + "%"),
+                                                          OrgUnit.retired_on.is_(None))).scalar()
+            if clash:
+                raise ConflictError(f"社区“{cname}”已存在，编码为 {clash}，与网格编码前12位 {ccode} 不一致",
+                                    field="code")
+            community = add_unit(s, code=ccode, name=cname, site_code=state.site_code)
+            state.created_communities.append(cname)
+        elif cname and cname != community.name:
+            raise ConflictError(f"网格编码前12位 {ccode} 属于“{community.name}”，与表中社区“{cname}”不一致",
+                                field="community")
+        if community.retired_on is not None:
+            raise ValidationError(f"社区“{community.name}”已撤销", field="community")
+        grid = find_by_code(s, code)
+        fields = {k: v.get(k) for k in ("households", "population", "boundary", "grid_type", "party_org_name")}
+        if grid is None:
+            clash = s.execute(select(OrgUnit.code).where(OrgUnit.parent_id == community.id, OrgUnit.name == name,
+                                                          OrgUnit.retired_on.is_(None))).scalar()
+            if clash:
+                raise ConflictError(f"{community.name}已有“{name}”（编码 {clash}），与表中编码 {code} 不一致",
+                                    field="name")
+            add_unit(s, code=code, name=name, site_code=state.site_code, **fields)
+            return "new", f"{community.name}{name}"
+        if grid.retired_on is not None:
+            raise ValidationError(f"网格 {code}（{grid.name}）已于 {grid.retired_on} 撤销，不能再导入", field="code")
+        changed = False
+        for key, value in {"name": name, **fields}.items():
+            if value not in (None, "") and getattr(grid, key) != value:
+                setattr(grid, key, value)
+                changed = True
+        return ("updated" if changed else "unchanged"), f"{community.name}{name}"
+
+
+# -- grid workers ----------------------------------------------------------------------------------------
+
+WORKERS = ImportSpec(
+    kind="workers",
+    title="网格员花名册",
+    fields=(
+        Field("name", "姓名", ("网格员姓名",), cells.person_name, required=True, example="张三"),
+        Field("gender", "性别", (), code_parser("gender"), example="男", note="可不填，按身份证号码自动识别"),
+        Field("id_number", "身份证号码", ("公民身份号码", "身份证号", "身份证", "证件号码"), id_number, required=True,
+              example="370203199001011233", note="18位，请将该列设为文本格式，避免 Excel 丢失后几位"),
+        Field("ethnicity", "民族", (), code_parser("ethnicity"), example="汉族"),
+        Field("political_status", "政治面貌", (), code_parser("political"), example="中共党员"),
+        Field("education", "文化程度", ("学历",), code_parser("education"), example="大学本科"),
+        Field("phone", "联系电话", ("手机号", "手机号码", "手机", "电话", "联系方式", "电话号码"), phones,
+              example="13812345678", note="可填两个号码，用顿号或逗号分隔"),
+        Field("community", "所属社区", ("社区",), cells.text, example="云溪社区",
+              note="可不填：网格名称中含社区名、表头写明社区或导入时选定社区均可"),
+        Field("grid", "所属网格", ("网格名称", "网格", "所在网格"), cells.text, required=True, example="第一网格"),
+        Field("category", "人员类别", ("人员类型", "类别", "网格员类别", "人员身份"), cells.text, required=True,
+              example="专职网格员", note="专职网格员、兼职网格员、网格长、网格指导员、楼栋长"),
+        Field("role", "网格职务", ("职务", "岗位"), code_parser("worker_role"), example="网格长",
+              note="可不填，按人员类别确定"),
+        Field("status", "状态", ("在岗状态",), code_parser("worker_status"), example="在岗"),
+        Field("hired_on", "任职时间", ("入职时间", "任职日期", "上岗时间", "聘用时间"), date_parser("任职时间"),
+              example="2021-03-15", note="可写 2021-03-15、2021.3、2021年3月"),
+        Field("notes", "备注", (), cells.text),
+    ),
+    keys=("id_number",),
+    fallback={"role": "category", "worker_type": "category", "status": "category"},
+)
+
+_TYPE_FOR_ROLE = {"leader": "fulltime", "fulltime": "fulltime", "parttime": "parttime", "instructor": "parttime",
+                  "building": "parttime"}
+
+
+def type_and_role(category: str, role: str | None) -> tuple[str, str]:
+    """“专职”, “兼职网格员”, “网格长” … → (worker type, role)."""
+    wtype = codes.WORKER_TYPE.parse(category)
+    cat_role = codes.WORKER_ROLE.parse(category)
+    if wtype is None and cat_role is None:
+        raise ValidationError(f"人员类别“{category}”无法识别（应为专职、兼职、网格长、网格指导员或楼栋长）",
+                              field="category")
+    role = role or cat_role or wtype
+    wtype = wtype or _TYPE_FOR_ROLE[role]
+    return wtype, role
+
+
+@dataclass
+class _WorkersState:
+    grids: GridResolver
+    today: dt.date
+
+
+class WorkersHandler:
+    spec = WORKERS
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _WorkersState:
+        if store.site is None:
+            raise ValidationError("数据库尚未建立站点，请先初始化")
+        return _WorkersState(GridResolver.load(s, store.site.code, sheet.title, options.get("org")),
+                             options.get("today") or dt.date.today())
+
+    def apply(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> tuple[str, str]:
+        wtype, role = type_and_role(v["category"], v.get("role"))
+        grid = state.grids.resolve(v["grid"], v.get("community"))
+        numbers = v.get("phone") or []
+        data = {
+            "name": v["name"], "gender": v.get("gender"), "id_number": v["id_number"],
+            "ethnicity": v.get("ethnicity"), "political_status": v.get("political_status"),
+            "education": v.get("education"), "phone": numbers[0] if numbers else None,
+            "phone2": numbers[1] if len(numbers) > 1 else None, "worker_type": wtype,
+            "hired_on": v.get("hired_on"), "notes": v.get("notes"),
+        }
+        worker, created, changed = workers.save_worker(s, data, scope_code=grid.code)
+        if v.get("status") == "left":
+            changed |= workers.set_left(s, worker, state.today, "花名册标注离岗")
+        else:
+            if worker.status == "left":
+                changed |= workers.set_active(s, worker, state.today)
+            current = workers.current_assignments(s, worker.id)
+            if not current:
+                changed |= workers.assign(s, worker, grid.id, role, v.get("hired_on") if created else state.today)
+            elif not any(a.org_unit_id == grid.id and a.role == role for a in current):
+                changed |= workers.move_assignments(s, worker, grid.id, role, state.today)
+        label = f"{v['name']}（{grid.name}）"
+        return ("new" if created else "updated" if changed else "unchanged"), label
+
+
+HANDLERS = {"grids": GridsHandler(), "workers": WorkersHandler()}
+
+
+def handler(kind: str):
+    try:
+        return HANDLERS[kind]
+    except KeyError:
+        raise ValidationError(f"不支持的导入类型“{kind}”，可选：{'、'.join(HANDLERS)}") from None

@@ -1,0 +1,174 @@
+"""Writing .xlsx: list exports, import templates and import error reports.
+
+Exports stream rows with openpyxl's write-only mode, so 100,000 rows never sit in memory as cells.
+ID numbers and phone numbers are written as text, so Excel does not turn them into numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from gridapp.core import codes, lists
+from gridapp.core.errors import Cancelled
+from gridapp.core.store import Store
+from gridapp.io.importer import OUTCOME_NAMES, ImportReport
+from gridapp.io.spec import ImportSpec
+
+Progress = Callable[[int, int, str], None]
+
+TITLE_FONT = Font(name="宋体", size=14, bold=True)
+HEADER_FONT = Font(name="宋体", size=11, bold=True)
+BODY_FONT = Font(name="宋体", size=11)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+_TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
+
+
+def _save(wb: Workbook, path: Path) -> Path:
+    """Write next to the target and move into place: a failed or cancelled export leaves no half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def _cell(ws, value, *, font=BODY_FONT, fill=None, text=False, border=True) -> WriteOnlyCell:
+    c = WriteOnlyCell(ws, value=value)
+    c.font = font
+    if fill is not None:
+        c.fill = fill
+    if border:
+        c.border = BORDER
+    if text:
+        c.number_format = "@"
+    return c
+
+
+def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Path | str, *,
+                title: str | None = None, mask_ids: bool = False, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> int:
+    """Export a list with its current search, filters and order; returns the number of rows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(spec.title[:31])
+    ws.freeze_panes = "A3"
+    for i, col in enumerate(spec.columns, 1):
+        ws.column_dimensions[get_column_letter(i)].width = max(6, col.width / 7)
+    with store.engine.connect() as conn:
+        rowids = lists.query_rowids(conn, spec, query)
+        total = len(rowids)
+        heading = title or f"{store.site.name if store.site else ''}{spec.title}"
+        ws.append([_cell(ws, heading, font=TITLE_FONT, border=False)])
+        ws.append([_cell(ws, c.title, font=HEADER_FONT, fill=HEADER_FILL) for c in spec.columns])
+        text_cols = [c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) for c in spec.columns]
+        for start in range(0, total, 1000):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            chunk = rowids[start : start + 1000]
+            values = lists.fetch_rows(conn, spec, chunk)
+            for rid in chunk:
+                row = values[rid]
+                out = []
+                for col, raw, as_text in zip(spec.columns, row, text_cols, strict=True):
+                    if col.kind in ("int", "float") and raw is not None:
+                        out.append(_cell(ws, raw))
+                    else:
+                        shown = col.display(raw, reveal=not mask_ids)
+                        out.append(_cell(ws, shown, text=as_text))
+                ws.append(out)
+            if progress:
+                progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
+        ws.append([])
+        ws.append([_cell(ws, f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
+    _save(wb, Path(path))
+    return total
+
+
+def write_template(spec: ImportSpec, path: Path | str) -> Path:
+    """An import template: the header, an example row, drop-downs for coded columns, and instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.title[:31]
+    ws.append([f"{spec.title}（导入模板，请从第3行起填写，示例行可删除）"])
+    ws["A1"].font = TITLE_FONT
+    ws.append([("*" if f.required else "") + f.title for f in spec.fields])
+    ws.append([f.example for f in spec.fields])
+    for i, f in enumerate(spec.fields, 1):
+        letter = get_column_letter(i)
+        head = ws[f"{letter}2"]
+        head.font, head.fill, head.border = HEADER_FONT, HEADER_FILL, BORDER
+        head.alignment = Alignment(horizontal="center")
+        ws.column_dimensions[letter].width = max(10, len(f.example) * 1.3 + 2, len(f.title) * 2.2)
+        ws[f"{letter}3"].font = Font(name="宋体", size=11, color="808080")
+        if any(k in f.key for k in _TEXT_KEYS):
+            for r in range(3, 1003):
+                ws[f"{letter}{r}"].number_format = "@"
+        table = _code_table_of(f)
+        if table is not None:
+            names = ",".join(n for _c, n in table.items)
+            if len(names) < 250:
+                dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=True)
+                dv.error, dv.errorTitle = f"请从列表中选择{f.title}", "输入有误"
+                ws.add_data_validation(dv)
+                dv.add(f"{letter}3:{letter}1002")
+    ws.freeze_panes = "A3"
+    help_ws = wb.create_sheet("填写说明")
+    help_ws.append(["列名", "是否必填", "填写说明", "可填的值"])
+    for c in help_ws[1]:
+        c.font, c.fill = HEADER_FONT, HEADER_FILL
+    for f in spec.fields:
+        table = _code_table_of(f)
+        allowed = "、".join(n for _c, n in table.items) if table else ""
+        help_ws.append([f.title, "必填" if f.required else "", f.note, allowed])
+    for letter, width in zip("ABCD", (14, 10, 50, 60), strict=True):
+        help_ws.column_dimensions[letter].width = width
+    return _save(wb, Path(path))
+
+
+def _code_table_of(f) -> codes.CodeTable | None:
+    return getattr(f.parse, "code_table", None)
+
+
+def _as_shown(v: object) -> object:
+    """Large numbers (a mangled ID number) as Excel showed them, not in scientific notation."""
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 1e11:
+        return f"{v:.0f}"
+    return v
+
+
+def write_error_report(report: ImportReport, path: Path | str) -> Path:
+    """Rejected rows with the original row number, the column and the reason, then the row as it was."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "未导入的行"
+    ws.append([f"{report.title}导入错误报告：{Path(report.file).name}（工作表“{report.sheet}”），"
+               f"{report.summary()}；生成于 {dt.datetime.now():%Y-%m-%d %H:%M}"])
+    ws["A1"].font = TITLE_FONT
+    ws.append(["原表行号", "出错的列", "原因", *report.columns])
+    for c in ws[2]:
+        c.font, c.fill, c.border = HEADER_FONT, HEADER_FILL, BORDER
+    for r in report.rejected:
+        for column, reason in r.problems:
+            values = [_as_shown(r.values[i] if i < len(r.values) else None) for i in report.column_indexes]
+            ws.append([r.number, column, reason, *values])
+    for letter, width in zip("ABC", (10, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+    for i in range(len(report.columns)):
+        ws.column_dimensions[get_column_letter(i + 4)].width = 14
+    ws.freeze_panes = "A3"
+    summary = wb.create_sheet("汇总")
+    summary.append(["结果", "行数"])
+    for key, n in report.counts().items():
+        summary.append([OUTCOME_NAMES[key], n])
+    return _save(wb, Path(path))

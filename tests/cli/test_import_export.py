@@ -1,0 +1,67 @@
+import json
+
+import openpyxl
+
+from gridapp.cli import main
+from tests.conftest import SAMPLES
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _street(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    assert run(capsys, "init", "--db", db, "--level", "street", "--code", "370203012", "--name", "海泉路街道")[0] == 0
+    return db
+
+
+def test_import_exit_codes_report_and_json(tmp_path, capsys):
+    db = _street(tmp_path, capsys)
+    code, out, _ = run(capsys, "import", "--db", db, "--kind", "grids", SAMPLES / "网格划分-示例.xlsx", "--json")
+    assert code == 0 and json.loads(out)["counts"] == {"new": 12, "updated": 0, "unchanged": 0, "rejected": 0}
+    report = tmp_path / "errors.xlsx"
+    code, out, _ = run(capsys, "import", "--db", db, "--kind", "workers", SAMPLES / "网格员花名册-示例.xlsx",
+                       "--report", report)
+    assert code == 3
+    assert "新增 22 行" in out and "未导入 7 行" in out and "第 6 行 雷兰" in out
+    assert openpyxl.load_workbook(report)["未导入的行"].max_row == 9
+
+
+def test_dry_run_writes_nothing(tmp_path, capsys):
+    db = _street(tmp_path, capsys)
+    code, out, _ = run(capsys, "import", "--db", db, "--kind", "grids", SAMPLES / "网格划分-示例.xlsx", "--dry-run",
+                       "--json")
+    data = json.loads(out)
+    assert code == 0 and data["counts"]["new"] == 12 and not data["committed"]
+    code, out, _ = run(capsys, "check", "--db", db, "--json")
+    assert json.loads(out)["counts"]["grids"] == 0
+
+
+def test_export_by_org_and_template(tmp_path, capsys):
+    db = _street(tmp_path, capsys)
+    run(capsys, "import", "--db", db, "--kind", "grids", SAMPLES / "网格划分-示例.xlsx")
+    run(capsys, "import", "--db", db, "--kind", "workers", SAMPLES / "网格员花名册-示例.xlsx")
+    out_file = tmp_path / "w.xlsx"
+    code, out, _ = run(capsys, "export", "--db", db, "--kind", "workers", "--out", out_file, "--org", "370203012002001",
+                       "--json")
+    assert code == 0
+    n = json.loads(out)["rows"]
+    ws = openpyxl.load_workbook(out_file).active
+    assert ws["A1"].value == "第一网格网格员"
+    col = [c.value for c in ws[2]].index("所属网格") + 1
+    grids = {ws.cell(r, col).value for r in range(3, 3 + n)}
+    assert grids == {"第一网格"}
+    code, out, _ = run(capsys, "export", "--db", db, "--kind", "grids", "--out", tmp_path / "g.xlsx", "--org",
+                       "370203012003")
+    assert code == 0 and "4 条" in out  # 松柏社区 has four grids in the sample
+    code, _, _ = run(capsys, "template", "--kind", "workers", "--out", tmp_path / "t.xlsx")
+    assert code == 0 and (tmp_path / "t.xlsx").exists()
+
+
+def test_import_of_a_missing_file_fails_cleanly(tmp_path, capsys):
+    db = _street(tmp_path, capsys)
+    code, _, err = run(capsys, "import", "--db", db, "--kind", "workers", tmp_path / "nope.xlsx")
+    assert code == 1 and "文件不存在" in err
