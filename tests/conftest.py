@@ -45,3 +45,14 @@ def demo_db(demo_template, tmp_path) -> Path:
     path = tmp_path / "demo.sqlite"
     shutil.copy(demo_template, path)
     return path
+
+
+@pytest.fixture
+def gridded(street_store):
+    """The street with the communities and grids of the sample 网格划分 sheet."""
+    from gridapp.io.importer import run_import
+    from gridapp.io.kinds import handler
+
+    report = run_import(street_store, handler("grids"), SAMPLES / "网格划分-示例.xlsx", commit=True)
+    assert report.counts()["new"] == 12
+    return street_store

@@ -19,9 +19,18 @@ log = logging.getLogger("gridapp")
 
 
 def _commands():
-    from gridapp.cli import backup_cmd, check_cmd, demo_cmd, export_cmd, import_cmd, init_cmd, template_cmd
+    from gridapp.cli import (
+        backup_cmd,
+        check_cmd,
+        demo_cmd,
+        export_cmd,
+        import_cmd,
+        init_cmd,
+        print_cmd,
+        template_cmd,
+    )
 
-    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd)
+    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,6 +35,7 @@ WORKERS = ListSpec(
         Column("worker_type", "人员类别", "w.worker_type", "code:worker_type", 60),
         Column("community", "所属社区", _current_assignment("c.name", "JOIN org_unit c ON c.id = g.parent_id"), width=100),
         Column("grid", "所属网格", _current_assignment("g.name"), width=90),
+        Column("grid_code", "网格编码", _current_assignment("g.code"), width=130),
         Column("role", "网格职务", _current_assignment("a.role"), "code:worker_role", 90),
         Column("status", "状态", "w.status", "code:worker_status", 50),
         Column("hired_on", "任职时间", "w.hired_on", "date", 90),

@@ -65,3 +65,21 @@ def test_import_of_a_missing_file_fails_cleanly(tmp_path, capsys):
     db = _street(tmp_path, capsys)
     code, _, err = run(capsys, "import", "--db", db, "--kind", "workers", tmp_path / "nope.xlsx")
     assert code == 1 and "文件不存在" in err
+
+
+def test_print_roster_and_noticeboards(tmp_path, capsys, qapp):
+    from pypdf import PdfReader
+
+    db = _street(tmp_path, capsys)
+    run(capsys, "import", "--db", db, "--kind", "grids", SAMPLES / "网格划分-示例.xlsx")
+    run(capsys, "import", "--db", db, "--kind", "workers", SAMPLES / "网格员花名册-示例.xlsx")
+    code, out, _ = run(capsys, "print", "roster", "--db", db, "--org", "370203012002", "--out", tmp_path / "r.pdf",
+                       "--date", "2026-10-08", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["count"] == 22 and data["pages"] >= 1
+    assert "2026年10月8日" in PdfReader(tmp_path / "r.pdf").pages[0].extract_text()
+    code, out, _ = run(capsys, "print", "noticeboard", "--db", db, "--org", "370203012001", "--out",
+                       tmp_path / "b.pdf")
+    assert code == 0 and "4 个网格" in out
+    code, _, err = run(capsys, "print", "roster", "--db", db, "--org", "370203099", "--out", tmp_path / "x.pdf")
+    assert code == 1 and "找不到编码" in err

@@ -1,0 +1,163 @@
+"""What printouts contain: titles, issuing unit, table rows and totals. The painting lives in the UI.
+
+Tables are built from list descriptions (``core.list_specs``), so a roster shows the same columns,
+names and masked ID numbers as the list on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gridapp.core import list_specs, lists
+from gridapp.core.errors import Cancelled, ValidationError
+from gridapp.core.models import GridWorker, OrgUnit, Person
+from gridapp.core.services import grids, orgs
+from gridapp.core.store import Store
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    widths: tuple[int, ...]  # relative widths
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Roster:
+    title: str
+    issuer: str
+    issued_on: dt.date
+    table: Table
+
+    @property
+    def count(self) -> int:
+        return len(self.table.rows)
+
+
+@dataclass(frozen=True)
+class BoardMember:
+    name: str
+    role: str
+    phone: str
+    photo: bytes | None
+
+
+@dataclass(frozen=True)
+class NoticeBoard:
+    title: str  # 云溪社区第一网格
+    code: str
+    boundary: str
+    households: int | None
+    population: int | None
+    party_org: str
+    members: tuple[BoardMember, ...]
+    supervision_phone: str
+    issuer: str
+
+
+ROSTER_COLUMNS = ("name", "gender", "ethnicity", "id_number", "political_status", "education", "phone",
+                  "community", "grid", "role", "hired_on", "notes")
+
+
+def _unit_and_chain(store: Store, org_code: str) -> tuple[orgs.OrgUnitInfo, list[orgs.OrgUnitInfo]]:
+    unit = orgs.get(store, org_code)
+    chain = [unit]
+    with store.read() as s:
+        parent_id = unit.parent_id
+        while parent_id:
+            parent = s.get(OrgUnit, parent_id)
+            chain.insert(0, orgs.info(parent))
+            parent_id = parent.parent_id
+    return unit, chain
+
+
+def title_for(chain: list[orgs.OrgUnitInfo]) -> str:
+    """海泉路街道云溪社区: the names from the street down (the district too when printing for it)."""
+    names = [u.name for u in chain if u.level != "district"] or [chain[-1].name]
+    return "".join(names)
+
+
+def issuer_for(store: Store, chain: list[orgs.OrgUnitInfo]) -> str:
+    configured = store.get_setting("print.issuing_unit")
+    if configured:
+        return configured
+    for u in reversed(chain):
+        if u.level == "community":
+            return u.party_org_name or f"{u.name}党委"
+        if u.level == "street":
+            return f"{u.name}党工委"
+        if u.level == "district":
+            return f"{u.name}委组织部"
+    return chain[-1].name
+
+
+def roster(store: Store, org_code: str, *, issued_on: dt.date | None = None, mask: bool = True,
+           progress: Progress | None = None, cancel: threading.Event | None = None) -> Roster:
+    """网格员花名册 of a grid, a community, a street or a district: the workers on duty there."""
+    unit, chain = _unit_and_chain(store, org_code)
+    spec = list_specs.WORKERS
+    cols = [spec.column(k) for k in ROSTER_COLUMNS]
+    query = lists.Query(filters=(("org", unit.code), ("status", "active")), sort="grid_code")
+    rows: list[tuple[tuple, tuple[str, ...]]] = []
+    with store.engine.connect() as conn:
+        rowids = lists.query_rowids(conn, spec, query)
+        for start in range(0, len(rowids), 500):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            chunk = rowids[start : start + 500]
+            values = lists.fetch_rows(conn, spec, chunk)
+            index = {c.key: i for i, c in enumerate(spec.columns)}
+            for rid in chunk:
+                v = values[rid]
+                order = (v[index["grid_code"]] or "", grids.ROLE_ORDER.get(v[index["role"]], 9))
+                rows.append((order, tuple(c.display(v[index[c.key]], reveal=not mask) for c in cols)))
+            if progress:
+                progress(len(rows), len(rowids), "正在整理花名册")
+    rows.sort(key=lambda r: r[0])  # by grid code, the leader first; stable, so by name within
+    numbered = tuple((str(i), *r) for i, (_o, r) in enumerate(rows, 1))
+    widths = (4, 6, 3, 5, 14, 9, 8, 10, 8, 7, 8, 8, 6)
+    return Roster(
+        title=f"{title_for(chain)}网格员花名册",
+        issuer=issuer_for(store, chain),
+        issued_on=issued_on or dt.date.today(),
+        table=Table(("序号", *(c.title for c in cols)), widths, numbered),
+    )
+
+
+def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
+    """网格公示牌: one per current grid in the unit's subtree (or for the grid itself)."""
+    unit = orgs.get(store, org_code)
+    with store.read() as s:
+        q = (select(OrgUnit.id).where(OrgUnit.level == "grid", OrgUnit.retired_on.is_(None),
+                                      OrgUnit.deleted_at.is_(None), OrgUnit.code.like(unit.code + "%"))
+             .order_by(OrgUnit.code))
+        grid_ids = list(s.execute(q).scalars())
+    if not grid_ids:
+        raise ValidationError(f"“{unit.name}”下没有网格，无法打印公示牌")
+    boards = []
+    for gid in grid_ids:
+        d = grids.details(store, gid)
+        with store.read() as s:
+            grid = s.get(OrgUnit, gid)
+            community = s.get(OrgUnit, grid.parent_id)
+            phone = grid.supervision_phone or community.supervision_phone or ""
+            members = []
+            for m in d.members:
+                photo = s.execute(select(Person.photo).join(GridWorker, GridWorker.person_id == Person.id)
+                                  .where(GridWorker.id == m.worker_id)).scalar()
+                members.append(BoardMember(m.name, m.role_name, m.phone or "", photo))
+        _u, grid_chain = _unit_and_chain(store, d.unit.code)
+        boards.append(NoticeBoard(
+            title=f"{d.community}{d.unit.name}", code=d.unit.code, boundary=d.unit.boundary or "",
+            households=d.unit.households, population=d.unit.population,
+            party_org=d.unit.party_org_name or "", members=tuple(members), supervision_phone=phone,
+            issuer=issuer_for(store, grid_chain),
+        ))
+    return boards

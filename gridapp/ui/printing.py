@@ -1,0 +1,281 @@
+"""Painting printouts with Qt: rosters and notice boards, to a printer, a preview or a PDF.
+
+No bold anywhere: the shipped font has no bold face, and Qt's synthetic bold draws every glyph
+twice, which doubles the text people copy out of the PDF.
+
+Content comes from ``gridapp.io.reports``; this module only lays it out. Layout uses a fixed
+96-dpi reference device, so pages look the same on screen previews, printers and PDFs, and the
+shipped CJK font is embedded in PDFs as real text.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextDocument,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from gridapp.core.errors import Cancelled
+from gridapp.io.reports import NoticeBoard, Roster
+from gridapp.ui import theme
+
+Progress = Callable[[int, int, str], None]
+REF_DPI = 96  # layout units: 96 per inch
+_MM = REF_DPI / 25.4
+
+
+def _reference_device() -> QImage:
+    img = QImage(1, 1, QImage.Format.Format_RGB32)
+    dpm = round(REF_DPI / 0.0254)
+    img.setDotsPerMeterX(dpm)
+    img.setDotsPerMeterY(dpm)
+    return img
+
+
+_REF: QImage | None = None
+
+
+def _document(html_text: str, width: float) -> QTextDocument:
+    global _REF
+    if _REF is None:
+        _REF = _reference_device()
+    theme.load_fonts()
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(_REF)
+    font = QFont(theme.SHIPPED_FAMILY)
+    font.setPointSizeF(10)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setTextWidth(width)
+    doc.setHtml(html_text)
+    return doc
+
+
+def make_printer(path: Path | None = None, *, landscape: bool) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    layout = QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                         QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
+                         QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+    printer.setPageLayout(layout)
+    if path is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        printer.setFontEmbeddingEnabled(True)
+        printer.setCreator("gridapp")
+    return printer
+
+
+def _page_box(printer: QPrinter) -> QRectF:
+    """The printable area in layout units (96 per inch), origin at the printable corner."""
+    rect = printer.pageLayout().paintRect(QPageLayout.Unit.Millimeter)
+    return QRectF(0, 0, rect.width() * _MM, rect.height() * _MM)
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text or ""))
+
+
+# -- 网格员花名册 ------------------------------------------------------------------------------------------
+
+def roster_html(r: Roster) -> str:
+    total = sum(r.table.widths)
+    head = "".join(f'<th width="{w * 100 / total:.1f}%">{_esc(c)}</th>'
+                   for c, w in zip(r.table.columns, r.table.widths, strict=True))
+    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in r.table.rows)
+    return f"""
+    <style>
+      h1 {{ font-size: 20pt; font-weight: normal; text-align: center; margin: 0; }}
+      .meta {{ font-size: 10pt; }}
+      table {{ border-collapse: collapse; }}
+      th {{ background-color: #e8e8e8; font-weight: normal; font-size: 9pt; }}
+      td {{ font-size: 9pt; }}
+      .sign {{ font-size: 11pt; }}
+    </style>
+    <h1>{_esc(r.title)}</h1>
+    <table width="100%" class="meta"><tr>
+      <td>填报单位（盖章）：{_esc(r.issuer)}</td>
+      <td align="center">填报日期：{r.issued_on.year}年{r.issued_on.month}月{r.issued_on.day}日</td>
+      <td align="right">共 {r.count} 人</td></tr></table>
+    <table width="100%" border="1" cellspacing="0" cellpadding="3">
+      <thead><tr>{head}</tr></thead>
+      <tbody>{body}</tbody>
+    </table>
+    <br/><table width="100%" class="sign"><tr>
+      <td>填表人（签字）：</td><td>审核人（签字）：</td><td>负责人（签字）：</td><td align="right">（单位盖章）</td>
+    </tr></table>
+    """
+
+
+def _paint_paged(printer: QPrinter, doc_html: str, running_title: str, progress: Progress | None,
+                 cancel: threading.Event | None) -> int:
+    """Paint a long document page by page with a running title and “第 n 页 共 m 页”; returns the page count."""
+    box = _page_box(printer)
+    header_h, footer_h = 8 * _MM, 8 * _MM
+    body = QRectF(0, header_h, box.width(), box.height() - header_h - footer_h)
+    doc = _document(doc_html, box.width())
+    doc.setPageSize(QSizeF(box.width(), body.height()))
+    pages = doc.pageCount()
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法开始打印（打印机不可用，或输出文件无法写入）")
+    try:
+        scale = printer.resolution() / REF_DPI
+        painter.scale(scale, scale)
+        small = QFont(theme.SHIPPED_FAMILY)
+        small.setPixelSize(round(8 * REF_DPI / 72))  # 8 pt in layout units (the painter is scaled)
+        for i in range(pages):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            if i:
+                printer.newPage()
+            painter.save()
+            painter.translate(0, header_h - i * body.height())
+            clip = QRectF(0, i * body.height(), box.width(), body.height())
+            painter.setClipRect(clip)
+            doc.drawContents(painter, clip)
+            painter.restore()
+            painter.setFont(small)
+            if i:
+                painter.drawText(QRectF(0, 0, box.width(), header_h - 2 * _MM),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, running_title)
+            painter.drawText(QRectF(0, box.height() - footer_h + 2 * _MM, box.width(), footer_h - 2 * _MM),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"第 {i + 1} 页 共 {pages} 页")
+            if progress:
+                progress(i + 1, pages, f"正在排版第 {i + 1} / {pages} 页")
+    finally:
+        painter.end()
+    return pages
+
+
+def print_roster(r: Roster, printer: QPrinter, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> int:
+    return _paint_paged(printer, roster_html(r), f"{r.title}（续）", progress, cancel)
+
+
+def roster_pdf(r: Roster, path: Path | str, progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> int:
+    return _to_pdf(path, True, lambda p: print_roster(r, p, progress, cancel))
+
+
+# -- 网格公示牌 --------------------------------------------------------------------------------------------
+
+def _photo_image(data: bytes | None) -> QImage | None:
+    if not data:
+        return None
+    img = QImage()
+    return img if img.loadFromData(data) and not img.isNull() else None
+
+
+def _placeholder() -> QImage:
+    """A grey “照片” card for a worker without a photo."""
+    img = QImage(240, 320, QImage.Format.Format_RGB32)
+    img.fill(0xEEEEEE)
+    p = QPainter(img)
+    font = QFont(theme.SHIPPED_FAMILY)
+    font.setPixelSize(40)
+    p.setFont(font)
+    p.setPen(Qt.GlobalColor.gray)
+    p.drawRect(0, 0, 239, 319)
+    p.drawText(img.rect(), Qt.AlignmentFlag.AlignCenter, "照片")
+    p.end()
+    return img
+
+
+def board_html(b: NoticeBoard) -> tuple[str, dict[str, QImage]]:
+    images: dict[str, QImage] = {"placeholder": _placeholder()}
+    cells = []
+    for i, m in enumerate(b.members):
+        img = _photo_image(m.photo)
+        name = "placeholder"
+        if img is not None:
+            name = f"photo{i}"
+            images[name] = img.scaled(240, 320, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                                      Qt.TransformationMode.SmoothTransformation).copy(0, 0, 240, 320)
+        cells.append(f'<td align="center" valign="top" width="33%"><img src="{name}" width="120" height="160"/>'
+                     f'<p style="font-size:15pt">{_esc(m.name)}</p>'
+                     f'<p style="font-size:12pt">{_esc(m.role)}<br/>{_esc(m.phone)}</p></td>')
+    rows = "".join("<tr>" + "".join(cells[i : i + 3]) + "</tr>" for i in range(0, len(cells), 3))
+    if not cells:
+        rows = '<tr><td align="center">（暂无在岗网格员）</td></tr>'
+    facts = f"网格编码：{_esc(b.code)}"
+    if b.households is not None:
+        facts += f"&nbsp;&nbsp;&nbsp;&nbsp;户数：{b.households}"
+    if b.population is not None:
+        facts += f"&nbsp;&nbsp;&nbsp;&nbsp;人口：{b.population}"
+    text = f"""
+    <style> h1 {{ font-size: 30pt; font-weight: normal; text-align: center; color: #b71c1c; margin: 0; }} </style>
+    <h1>{_esc(b.title)}公示牌</h1>
+    <p style="font-size:13pt" align="center">{facts}</p>
+    <hr/>
+    <p style="font-size:14pt">四至范围：{_esc(b.boundary) or "（未填写）"}</p>
+    <p style="font-size:14pt">网格党组织：{_esc(b.party_org) or "（未填写）"}</p>
+    <p style="font-size:16pt; color:#b71c1c">网格服务团队</p>
+    <table width="100%" cellspacing="10">{rows}</table>
+    <hr/>
+    <p style="font-size:18pt" align="center">监督电话：{_esc(b.supervision_phone) or "（未填写）"}</p>
+    <p style="font-size:12pt" align="right">{_esc(b.issuer)}</p>
+    """
+    return text, images
+
+
+def print_boards(boards: list[NoticeBoard], printer: QPrinter, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> int:
+    """One A4 portrait page per grid; a board too long for a page is scaled down to fit."""
+    box = _page_box(printer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法开始打印（打印机不可用，或输出文件无法写入）")
+    try:
+        scale = printer.resolution() / REF_DPI
+        for i, b in enumerate(boards):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            if i:
+                printer.newPage()
+            text, images = board_html(b)
+            doc = _document("", box.width())
+            for name, img in images.items():
+                doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), img)
+            doc.setHtml(text)
+            fit = min(1.0, box.height() / max(doc.size().height(), 1))
+            painter.save()
+            painter.scale(scale * fit, scale * fit)
+            doc.drawContents(painter, QRectF(0, 0, box.width(), box.height() / fit))
+            painter.restore()
+            if progress:
+                progress(i + 1, len(boards), f"正在排版第 {i + 1} / {len(boards)} 张公示牌")
+    finally:
+        painter.end()
+    return len(boards)
+
+
+def boards_pdf(boards: list[NoticeBoard], path: Path | str, progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> int:
+    return _to_pdf(path, False, lambda p: print_boards(boards, p, progress, cancel))
+
+
+def _to_pdf(path: Path | str, landscape: bool, paint: Callable[[QPrinter], int]) -> int:
+    """Paint into a temporary file and move it into place: a cancelled job leaves no half PDF."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    printer = make_printer(tmp, landscape=landscape)
+    try:
+        pages = paint(printer)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    del printer  # flush the PDF to disk
+    tmp.replace(path)
+    return pages
