@@ -32,6 +32,19 @@ GLYPHS = {
     "member": "mdi6.account-star-outline",
     "activity": "mdi6.hand-heart-outline",
     "key": "mdi6.key-variant",
+    "print": "mdi6.printer-outline",
+    "import": "mdi6.file-import-outline",
+    "export": "mdi6.file-export-outline",
+    "add": "mdi6.account-plus-outline",
+    "edit": "mdi6.pencil-outline",
+    "transfer": "mdi6.account-switch-outline",
+    "leave": "mdi6.account-off-outline",
+    "retire": "mdi6.archive-arrow-down-outline",
+    "move": "mdi6.file-tree-outline",
+    "split": "mdi6.call-split",
+    "merge": "mdi6.call-merge",
+    "add_unit": "mdi6.plus-box-outline",
+    "photo": "mdi6.camera-outline",
 }
 
 ACCENT = "#b71c1c"

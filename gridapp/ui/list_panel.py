@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +24,8 @@ from PySide6.QtWidgets import (
 from gridapp.core import codes, lists
 from gridapp.core.services import orgs
 from gridapp.core.store import Store
+from gridapp.io.xlsx_out import export_list
+from gridapp.ui import operations
 from gridapp.ui.icons import icon
 from gridapp.ui.table_model import SqlTableModel
 
@@ -55,7 +63,19 @@ class ListPanel(QWidget):
             self.filter_boxes[f.key] = box
             bar.addWidget(box, 1)
         self.count_label = QLabel()
+        self.count_label.setMinimumWidth(90)
         bar.addWidget(self.count_label)
+        self.export_button = QToolButton()
+        self.export_button.setText("导出")
+        self.export_button.setIcon(icon("export"))
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction("导出 Excel（身份证号码脱敏）…", lambda: self.export(mask_ids=True))
+        menu.addAction("导出 Excel（完整身份证号码，可再次导入）…", lambda: self.export(mask_ids=False))
+        self.export_button.setMenu(menu)
+        bar.addWidget(self.export_button)
+        self.toolbar = QHBoxLayout()  # pages put their actions here
 
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -75,6 +95,7 @@ class ListPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.toolbar)
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.model.counted.connect(self._show_count)
@@ -99,3 +120,27 @@ class ListPanel(QWidget):
 
     def refresh(self) -> None:
         self.model.refresh()
+
+    def selected_record_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.record_id(index.row()) if index.isValid() else None
+
+    def filter_value(self, key: str):
+        box = self.filter_boxes.get(key)
+        return box.currentData() if box else None
+
+    def export(self, *, mask_ids: bool, path: Path | None = None) -> None:
+        """Export what the list shows now (search, filters, order) to .xlsx, off the GUI thread."""
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "导出到 Excel", f"{self.spec.title}.xlsx", "Excel 文件 (*.xlsx)")
+            if not name:
+                return
+            path = Path(name)
+        query = self.model.query
+        site = self.store.site.name if self.store.site else ""
+        labels = [b.currentText() for b in self.filter_boxes.values() if b.currentData() is not None]
+        title = f"{site}{self.spec.title}" + (f"（{'，'.join(labels)}）" if labels else "")
+        self._export_op = operations.run(
+            self, "正在导出", lambda p, c: export_list(self.store, self.spec, query, path, title=title,
+                                                     mask_ids=mask_ids, progress=p, cancel=c),
+            lambda n: QMessageBox.information(self, "导出完成", f"已导出 {n:,} 条记录到：\n{path}"))

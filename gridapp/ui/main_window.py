@@ -26,10 +26,11 @@ from gridapp.ui.errors import show_error
 from gridapp.ui.icons import app_icon, icon
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
-from gridapp.ui.pages.list_pages import BaodaoPage, PropertyPage, WorkersPage
+from gridapp.ui.pages.list_pages import BaodaoPage, PropertyPage
 from gridapp.ui.pages.overview_page import OverviewPage
 from gridapp.ui.pages.settings_page import SettingsPage
 from gridapp.ui.pages.sync_page import SyncPage
+from gridapp.ui.pages.workers_page import WorkersPage
 
 PAGES: tuple[type[Page], ...] = (OverviewPage, GridsPage, WorkersPage, BaodaoPage, PropertyPage, SyncPage,
                                  SettingsPage)

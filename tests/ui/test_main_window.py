@@ -7,8 +7,9 @@ from gridapp.core.errors import DomainError
 from gridapp.ui import operations
 from gridapp.ui.main_window import PAGES
 from gridapp.ui.pages.grids_page import GridsPage
-from gridapp.ui.pages.list_pages import BaodaoPage, WorkersPage
+from gridapp.ui.pages.list_pages import BaodaoPage
 from gridapp.ui.pages.settings_page import SettingsPage
+from gridapp.ui.pages.workers_page import WorkersPage
 
 
 def test_every_navigation_entry_shows_its_page(window, qtbot):

@@ -103,8 +103,8 @@ def get(store: Store, code: str) -> OrgUnitInfo:
         return info(unit)
 
 
-def choices(store: Store, level: str) -> list[tuple[str, str]]:
-    """(id, label) of the current units of a level, labelled with their parent for grids."""
+def choices(store: Store, level: str, *, by: str = "id") -> list[tuple[str, str]]:
+    """(id or code, label) of the current units of a level, labelled with their parent for grids."""
     with store.read() as s:
         rows = s.execute(
             select(OrgUnit.id, OrgUnit.name, OrgUnit.code, OrgUnit.parent_id)
@@ -112,9 +112,9 @@ def choices(store: Store, level: str) -> list[tuple[str, str]]:
             .order_by(OrgUnit.code)
         ).all()
         if level not in ("grid", "microgrid"):
-            return [(r.id, r.name) for r in rows]
+            return [(getattr(r, by), r.name) for r in rows]
         parents = dict(s.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.level == "community")).all())
-        return [(r.id, f"{parents.get(r.parent_id, '')}{r.name}") for r in rows]
+        return [(getattr(r, by), f"{parents.get(r.parent_id, '')}{r.name}") for r in rows]
 
 
 def tree(store: Store, *, include_retired: bool = False) -> list[OrgUnitInfo]:
@@ -124,3 +124,11 @@ def tree(store: Store, *, include_retired: bool = False) -> list[OrgUnitInfo]:
         if not include_retired:
             q = q.where(OrgUnit.retired_on.is_(None))
         return [info(u) for u in s.execute(q.order_by(OrgUnit.code)).scalars()]
+
+
+def code_of(store: Store, unit_id: str) -> str:
+    with store.read() as s:
+        unit = s.get(OrgUnit, unit_id)
+        if unit is None:
+            raise NotFoundError("找不到该组织单位")
+        return unit.code

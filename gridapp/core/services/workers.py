@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridapp.core import codes
+from gridapp.core import codes, pinyin
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import GridAssignment, GridWorker, OrgUnit, Person
-from gridapp.core.services.people import upsert_person
+from gridapp.core.services.people import PERSON_FIELDS, clean_person, upsert_person
+from gridapp.core.services.people import find_by_id_number as find_person
 from gridapp.core.store import Store
 
 GRID_LEVELS = ("grid", "microgrid")
@@ -198,11 +199,44 @@ def _worker(s: Session, worker_id: str) -> GridWorker:
     return worker
 
 
-def create_or_update(store: Store, data: dict[str, Any], *, grid_id: str | None = None,
-                     role: str | None = None) -> WorkerInfo:
-    """The worker form's save: person, worker and (for a new worker) the first assignment."""
+KEEP_PHOTO = object()  # create_or_update(photo=KEEP_PHOTO) leaves the photo as it is
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def _edit(s: Session, worker_id: str, data: dict[str, Any]) -> GridWorker:
+    """The form's edit: every field as the form shows it (cleared fields are cleared)."""
+    worker = _worker(s, worker_id)
+    person = s.get(Person, worker.person_id)
+    clean = clean_person(data)
+    if clean["id_number"] != person.id_number:
+        other = find_person(s, clean["id_number"])
+        if other is not None:
+            raise ConflictError(f"身份证号码 {clean['id_number']} 已登记为“{other.name}”，同一号码不能是两个人",
+                                field="id_number")
+    for key in PERSON_FIELDS:
+        if key in clean and getattr(person, key) != clean[key]:
+            setattr(person, key, clean[key])
+    person.name_initials = pinyin.initials(person.name)
+    if data.get("worker_type") not in codes.WORKER_TYPE.codes():
+        raise ValidationError("请选择人员类别（专职或兼职）", field="worker_type")
+    for key in ("worker_type", "hired_on", "notes", "employer"):
+        if key in data and getattr(worker, key) != data[key]:
+            setattr(worker, key, data[key])
+    return worker
+
+
+def create_or_update(store: Store, data: dict[str, Any], *, worker_id: str | None = None,
+                     grid_id: str | None = None, role: str | None = None, photo: Any = KEEP_PHOTO) -> WorkerInfo:
+    """The worker form's save: person, worker, photo and (for a new worker) the first assignment."""
+    if photo is not KEEP_PHOTO and photo is not None and len(photo) > MAX_PHOTO_BYTES:
+        raise ValidationError("照片不能超过 5 MB，请先缩小", field="photo")
     with store.session() as s:
-        worker, created, _changed = save_worker(s, data, scope_code=store.site.code if store.site else None)
+        if worker_id is not None:
+            worker, created = _edit(s, worker_id, data), False
+        else:
+            worker, created, _changed = save_worker(s, data, scope_code=store.site.code if store.site else None)
+        if photo is not KEEP_PHOTO:
+            s.get(Person, worker.person_id).photo = photo
         if grid_id:
             assign(s, worker, grid_id, role or ("fulltime" if worker.worker_type == "fulltime" else "parttime"),
                    data.get("hired_on"))
@@ -247,7 +281,7 @@ def worker_returns(store: Store, worker_id: str, on: dt.date) -> WorkerInfo:
 
 
 def set_photo(store: Store, worker_id: str, photo: bytes | None) -> None:
-    if photo is not None and len(photo) > 5 * 1024 * 1024:
+    if photo is not None and len(photo) > MAX_PHOTO_BYTES:
         raise ValidationError("照片不能超过 5 MB，请先缩小", field="photo")
     with store.session() as s:
         person = s.get(Person, _worker(s, worker_id).person_id)

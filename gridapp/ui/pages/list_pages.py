@@ -1,4 +1,4 @@
-"""Pages that are lists over the shared list machinery: 网格员, 双报到, 红色物业."""
+"""Pages that are lists over the shared list machinery: 双报到, 红色物业."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ from PySide6.QtWidgets import QTabWidget
 from gridapp.core import list_specs
 from gridapp.ui.list_panel import ListPanel
 from gridapp.ui.pages.base import Page
-
-
-class WorkersPage(Page):
-    title = "网格员"
-    icon_name = "workers"
-
-    def __init__(self, store, parent=None):
-        super().__init__(store, parent)
-        self.list = ListPanel(store, list_specs.WORKERS, self)
-        self.outer.addWidget(self.list, 1)
-
-    def refresh(self) -> None:
-        self.list.refresh()
 
 
 class BaodaoPage(Page):
