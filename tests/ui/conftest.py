@@ -17,9 +17,9 @@ def window(qtbot, qapp, demo_db):
     win.close()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def messages(monkeypatch):
-    """Message boxes recorded instead of shown (they would block an offscreen test)."""
+    """Message boxes recorded instead of shown: a modal box would block an offscreen test forever."""
     seen: list[tuple[str, str]] = []
     for kind in ("information", "warning", "critical", "about"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda _p, title, text, *a, k=kind: seen.append((k, text))))

@@ -324,3 +324,27 @@ def details(store: Store, unit_id: str) -> GridDetails:
                            tuple((n, h) for n, h in compounds), tuple(members),
                            tuple(warnings_for(unit, members, limit)), successor)
 
+
+
+@dataclass(frozen=True)
+class GridContents:
+    """What has to go somewhere when a grid is split: its assignments and compounds."""
+
+    assignments: tuple[tuple[str, str, str], ...]  # (assignment id, worker name, role name)
+    compounds: tuple[tuple[str, str], ...]  # (compound id, name)
+
+
+def contents(store: Store, grid_id: str) -> GridContents:
+    with store.read() as s:
+        rows = s.execute(
+            select(GridAssignment.id, Person.name, GridAssignment.role)
+            .join(GridWorker, GridWorker.id == GridAssignment.worker_id)
+            .join(Person, Person.id == GridWorker.person_id)
+            .where(GridAssignment.org_unit_id == grid_id, GridAssignment.end_date.is_(None),
+                   GridAssignment.deleted_at.is_(None))
+            .order_by(Person.name_initials)
+        ).all()
+        compounds = s.execute(select(Compound.id, Compound.name).where(
+            Compound.grid_id == grid_id, Compound.deleted_at.is_(None)).order_by(Compound.name)).all()
+    return GridContents(tuple((a, n, codes.WORKER_ROLE.name(r)) for a, n, r in rows),
+                        tuple((c, n) for c, n in compounds))

@@ -1,14 +1,27 @@
-"""网格管理: the org tree and the selected unit's details."""
+"""网格管理: the org tree, the selected unit's page (facts, compounds, workers, warnings) and its actions."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QSplitter, QTreeView
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+)
 
 from gridapp.core.codes import GRID_TYPE, ORG_LEVEL
-from gridapp.core.services import orgs
+from gridapp.core.services import grids, orgs
+from gridapp.ui import grid_dialogs, print_actions
 from gridapp.ui.icons import icon
+from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.pages.base import Page
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -20,9 +33,30 @@ class GridsPage(Page):
 
     def __init__(self, store, parent=None):
         super().__init__(store, parent)
-        self.show_retired = QCheckBox("显示已撤销的网格")
+        self.show_retired = QCheckBox("显示已撤销的单位")
         self.show_retired.toggled.connect(self.refresh)
         self.header.addWidget(self.show_retired)
+
+        bar = QHBoxLayout()
+        self.actions: dict[str, QPushButton] = {}
+        for key, icon_name, text, slot in (
+            ("add", "add_unit", "新建下级", self.add_child),
+            ("edit", "edit", "编辑", self.edit),
+            ("move", "move", "移动", self.move),
+            ("split", "split", "拆分", self.split),
+            ("merge", "merge", "合并", self.merge),
+            ("retire", "retire", "撤销", self.retire),
+            ("import", "import", "导入网格划分表", self.import_sheet),
+        ):
+            button = QPushButton(icon(icon_name), text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+            self.actions[key] = button
+            if key == "retire":
+                bar.addSpacing(16)
+        bar.addWidget(print_actions.print_button(self, store, lambda: self.current.code if self.current else None))
+        bar.addStretch(1)
+        self.outer.addLayout(bar)
 
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(["名称", "编码", "户数"])
@@ -30,18 +64,32 @@ class GridsPage(Page):
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
         self.tree.selectionModel().currentChanged.connect(self._show_details)
+        self.tree.doubleClicked.connect(lambda _i: self.edit())
 
         self.details = QGroupBox("详细信息")
-        self.form = QFormLayout(self.details)
+        dlay = QVBoxLayout(self.details)
+        form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for key, label in (("name", "名称"), ("code", "编码"), ("level", "层级"), ("grid_type", "网格类型"),
                            ("households", "户数"), ("population", "人口"), ("boundary", "四至范围"),
-                           ("party_org_name", "党组织"), ("active_from", "设立日期"), ("retired_on", "撤销日期")):
+                           ("party_org_name", "党组织"), ("leader", "网格长"), ("active_from", "设立日期"),
+                           ("retired_on", "撤销日期")):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
-            self.form.addRow(label + "：", value)
+            form.addRow(label + "：", value)
+        dlay.addLayout(form)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("warning")
+        self.warnings.setWordWrap(True)
+        dlay.addWidget(self.warnings)
+        dlay.addWidget(QLabel("在岗网格员："))
+        self.members = QListWidget()
+        dlay.addWidget(self.members, 2)
+        dlay.addWidget(QLabel("网格内小区："))
+        self.compounds = QListWidget()
+        dlay.addWidget(self.compounds, 1)
 
         split = QSplitter()
         split.addWidget(self.tree)
@@ -50,9 +98,12 @@ class GridsPage(Page):
         split.setStretchFactor(1, 2)
         self.outer.addWidget(split, 1)
         self._units: dict[str, orgs.OrgUnitInfo] = {}
+        self.current: orgs.OrgUnitInfo | None = None
         self.refresh()
 
-    def refresh(self) -> None:
+    # -- the tree ---------------------------------------------------------------------------------
+    def refresh(self, select_id: str | None = None) -> None:
+        select_id = select_id or (self.current.id if self.current else None)
         self.model.removeRows(0, self.model.rowCount())
         units = orgs.tree(self.store, include_retired=self.show_retired.isChecked())
         self._units = {u.id: u for u in units}
@@ -60,24 +111,95 @@ class GridsPage(Page):
         for u in units:
             name = QStandardItem(icon(u.level), u.name + ("（已撤销）" if u.is_retired else ""))
             name.setData(u.id, ID_ROLE)
-            name.setEditable(False)
+            if u.is_retired:
+                name.setForeground(Qt.GlobalColor.gray)
             row = [name, QStandardItem(u.code), QStandardItem("" if u.households is None else str(u.households))]
-            for it in row[1:]:
+            for it in row:
                 it.setEditable(False)
             parent = items.get(u.parent_id or "")
             (parent or self.model.invisibleRootItem()).appendRow(row)
             items[u.id] = name
         self.tree.expandToDepth(0)
         self.tree.setColumnWidth(0, 260)
-        if self.model.rowCount():
-            self.tree.setCurrentIndex(self.model.index(0, 0))
+        target = items.get(select_id or "") or self.model.item(0, 0)
+        if target is not None:
+            self.tree.setCurrentIndex(target.index())
+            self.tree.scrollTo(target.index())
+
+    def select_code(self, code: str) -> None:
+        unit = next((u for u in self._units.values() if u.code == code), None)
+        if unit:
+            self.refresh(unit.id)
 
     def _show_details(self, current, _previous=None) -> None:
         unit = self._units.get(current.siblingAtColumn(0).data(ID_ROLE)) if current.isValid() else None
+        self.current = unit
+        self.members.clear()
+        self.compounds.clear()
+        self.warnings.clear()
+        details = grids.details(self.store, unit.id) if unit else None
         for key, label in self.fields.items():
             value = getattr(unit, key, None) if unit else None
             if key == "level" and value:
                 value = ORG_LEVEL.name(value)
             elif key == "grid_type" and value:
                 value = GRID_TYPE.name(value)
+            elif key == "leader" and details:
+                value = details.leader.name if details.leader else ("无" if unit.level == "grid" else None)
             label.setText("" if value is None else str(value))
+        if details:
+            for m in details.members:
+                self.members.addItem(f"{m.name}　{m.role_name}　{m.phone or ''}")
+            for name, households in details.compounds:
+                self.compounds.addItem(f"{name}" + (f"（{households} 户）" if households else ""))
+            notes = list(details.warnings)
+            if details.successor:
+                notes.append(f"已并入/拆分为：{details.successor}")
+            self.warnings.setText("；".join(notes))
+        is_grid = bool(unit and unit.level == "grid" and not unit.is_retired)
+        live = bool(unit and not unit.is_retired)
+        self.actions["add"].setEnabled(live and unit.level != "microgrid")
+        self.actions["edit"].setEnabled(live)
+        self.actions["move"].setEnabled(live and unit.level not in ("district",) and unit.code != self._site_code())
+        self.actions["retire"].setEnabled(live and unit.code != self._site_code())
+        self.actions["split"].setEnabled(is_grid)
+        self.actions["merge"].setEnabled(is_grid)
+
+    def _site_code(self) -> str:
+        return self.store.site.code if self.store.site else ""
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _run(self, dialog) -> None:
+        if dialog.exec():
+            result = getattr(dialog, "result_value", None)
+            new = result[0] if isinstance(result, tuple) else result
+            self.refresh(getattr(new, "id", None))
+
+    def add_child(self) -> None:
+        if self.current:
+            self._run(grid_dialogs.UnitDialog(self.store, parent_unit=self.current, parent=self))
+
+    def edit(self) -> None:
+        if self.current and not self.current.is_retired:
+            self._run(grid_dialogs.UnitDialog(self.store, unit=self.current, parent=self))
+
+    def move(self) -> None:
+        if self.current:
+            self._run(grid_dialogs.MoveDialog(self.store, self.current, self))
+
+    def retire(self) -> None:
+        if self.current:
+            self._run(grid_dialogs.RetireDialog(self.store, self.current, self))
+
+    def split(self) -> None:
+        if self.current:
+            self._run(grid_dialogs.SplitDialog(self.store, self.current, self))
+
+    def merge(self) -> None:
+        if self.current:
+            self._run(grid_dialogs.MergeDialog(self.store, self.current, self))
+
+    def import_sheet(self) -> None:
+        dialog = ImportDialog(self.store, "grids", self)
+        dialog.imported.connect(lambda _report: self.refresh())
+        dialog.exec()

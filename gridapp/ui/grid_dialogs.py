@@ -1,0 +1,235 @@
+"""Dialogs of the 网格管理 page: add or edit a unit, move, retire, split and merge grids."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.core import codes
+from gridapp.core.errors import DomainError, ValidationError
+from gridapp.core.services import grids, orgs
+from gridapp.core.store import Store
+from gridapp.ui.errors import show_error
+from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
+
+
+def _buttons(dialog: QDialog, ok_text: str = "确定") -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _count(maximum: int = 100000) -> QSpinBox:
+    box = QSpinBox(minimum=-1, maximum=maximum)
+    box.setSpecialValueText("未填")
+    box.setValue(-1)
+    return box
+
+
+class _Guarded(QDialog):
+    """A dialog whose OK runs ``apply`` and stays open with the message when a rule says no."""
+
+    def accept(self) -> None:
+        try:
+            self.result_value = self.apply()
+        except DomainError as exc:
+            show_error(self, exc, self.windowTitle())
+            return
+        super().accept()
+
+    def apply(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class UnitDialog(_Guarded):
+    """New unit under a parent (next free code), or edit an existing one."""
+
+    def __init__(self, store: Store, *, parent_unit: orgs.OrgUnitInfo | None = None,
+                 unit: orgs.OrgUnitInfo | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.parent_unit, self.unit = store, parent_unit, unit
+        level = unit.level if unit else {"district": "street", "street": "community", "community": "grid",
+                                         "grid": "microgrid"}[parent_unit.level]
+        self.level = level
+        self.setWindowTitle(f"{'编辑' if unit else '新建'}{codes.ORG_LEVEL.name(level)}")
+        self.name = QLineEdit(unit.name if unit else "")
+        self.grid_type = code_combo("grid_type", blank=False)
+        self.households, self.population = _count(), _count(10_000_000)
+        self.boundary = QPlainTextEdit(unit.boundary or "" if unit else "")
+        self.boundary.setFixedHeight(60)
+        self.party = QLineEdit(unit.party_org_name or "" if unit else "")
+        self.phone = QLineEdit()
+        form = QFormLayout(self)
+        if unit:
+            form.addRow("编码：", QLabel(unit.code))
+            set_combo(self.grid_type, unit.grid_type)
+            self.households.setValue(unit.households if unit.households is not None else -1)
+            self.population.setValue(unit.population if unit.population is not None else -1)
+        else:
+            form.addRow("上级：", QLabel(f"{parent_unit.name}（{parent_unit.code}），编码自动顺延"))
+        form.addRow("名称 *", self.name)
+        if level in ("grid", "microgrid"):
+            form.addRow("网格类型", self.grid_type)
+            form.addRow("户数", self.households)
+            form.addRow("人口", self.population)
+            form.addRow("四至范围", self.boundary)
+        form.addRow("党组织名称", self.party)
+        form.addRow("监督电话", self.phone)
+        form.addRow(_buttons(self, "保存"))
+
+    def fields(self) -> dict:
+        out = {"name": self.name.text().strip(), "party_org_name": self.party.text().strip() or None}
+        if self.phone.text().strip():
+            from gridapp.core.validation import normalize_phone
+
+            out["supervision_phone"] = normalize_phone(self.phone.text())
+        if self.level in ("grid", "microgrid"):
+            out.update(grid_type=self.grid_type.currentData(),
+                       households=None if self.households.value() < 0 else self.households.value(),
+                       population=None if self.population.value() < 0 else self.population.value(),
+                       boundary=self.boundary.toPlainText().strip() or None)
+        return out
+
+    def apply(self):
+        fields = self.fields()
+        if self.unit:
+            return grids.update(self.store, self.unit.id, **fields)
+        name = fields.pop("name")
+        return grids.add_child(self.store, self.parent_unit.id, name, **fields)
+
+
+class RetireDialog(_Guarded):
+    def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.unit = store, unit
+        self.setWindowTitle(f"撤销{unit.level_name} — {unit.name}")
+        self.on = date_edit()
+        self.reason = QLineEdit(placeholderText="如：网格调整、社区合并")
+        form = QFormLayout(self)
+        form.addRow(QLabel("撤销后该单位保留全部历史记录，但不再出现在当前名单中。"))
+        form.addRow("撤销日期", self.on)
+        form.addRow("撤销原因 *", self.reason)
+        form.addRow(_buttons(self, "撤销"))
+
+    def apply(self):
+        return grids.retire(self.store, self.unit.id, self.on.date().toPython(), self.reason.text())
+
+
+class MoveDialog(_Guarded):
+    def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.unit = store, unit
+        self.setWindowTitle(f"移动 — {unit.name}")
+        parent_level = {"street": "district", "community": "street", "grid": "community", "microgrid": "grid"}[unit.level]
+        self.target = QComboBox()
+        for unit_id, label in orgs.choices(store, parent_level):
+            if unit_id != unit.parent_id:
+                self.target.addItem(label, unit_id)
+        form = QFormLayout(self)
+        form.addRow(QLabel("移动后该单位及其下级将获得新的编码。"))
+        form.addRow(f"移到{codes.ORG_LEVEL.name(parent_level)}", self.target)
+        form.addRow(_buttons(self, "移动"))
+
+    def apply(self):
+        if not self.target.currentData():
+            raise ValidationError("没有可移入的上级单位")
+        return grids.move(self.store, self.unit.id, self.target.currentData())
+
+
+class SplitDialog(_Guarded):
+    """Split a grid in two: names and figures of each, and where each worker and compound goes."""
+
+    def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.unit = store, unit
+        self.setWindowTitle(f"拆分网格 — {unit.name}")
+        lay = QVBoxLayout(self)
+        parts = QGroupBox("拆分后的两个网格")
+        pf = QFormLayout(parts)
+        self.names = [QLineEdit(f"{unit.name}一"), QLineEdit(f"{unit.name}二")]
+        self.households = [_count(), _count()]
+        self.boundaries = [QLineEdit(), QLineEdit()]
+        for i in range(2):
+            pf.addRow(f"网格{'甲乙'[i]}名称 *", self.names[i])
+            pf.addRow(f"网格{'甲乙'[i]}户数", self.households[i])
+            pf.addRow(f"网格{'甲乙'[i]}四至", self.boundaries[i])
+        lay.addWidget(parts)
+        moves = QGroupBox("网格员和小区的去向")
+        mf = QFormLayout(moves)
+        self.worker_boxes: dict[str, QComboBox] = {}
+        self.compound_boxes: dict[str, QComboBox] = {}
+        inside = grids.contents(store, unit.id)
+        for assignment_id, name, role in inside.assignments:
+            self.worker_boxes[assignment_id] = self._ab()
+            mf.addRow(f"{name}（{role}）", self.worker_boxes[assignment_id])
+        for compound_id, name in inside.compounds:
+            self.compound_boxes[compound_id] = self._ab()
+            mf.addRow(f"小区：{name}", self.compound_boxes[compound_id])
+        if not self.worker_boxes and not self.compound_boxes:
+            mf.addRow(QLabel("该网格没有在岗网格员和小区。"))
+        lay.addWidget(moves)
+        self.on = date_edit()
+        df = QFormLayout()
+        df.addRow("拆分日期", self.on)
+        lay.addLayout(df)
+        lay.addWidget(_buttons(self, "拆分"))
+
+    def _ab(self) -> QComboBox:
+        box = QComboBox()
+        box.addItem("转入网格甲", 0)
+        box.addItem("转入网格乙", 1)
+        return box
+
+    def apply(self):
+        parts = tuple(grids.NewGrid(self.names[i].text().strip(),
+                                    None if self.households[i].value() < 0 else self.households[i].value(),
+                                    None, self.boundaries[i].text().strip() or None) for i in range(2))
+        if not all(p.name for p in parts):
+            raise ValidationError("请填写拆分后两个网格的名称")
+        return grids.split(self.store, self.unit.id, parts,  # type: ignore[arg-type]
+                           workers={k: b.currentData() for k, b in self.worker_boxes.items()},
+                           compounds={k: b.currentData() for k, b in self.compound_boxes.items()},
+                           on=self.on.date().toPython())
+
+
+class MergeDialog(_Guarded):
+    def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.unit = store, unit
+        self.setWindowTitle(f"合并网格 — {unit.name}")
+        self.other = QComboBox()
+        for sibling in orgs.children(store, unit.parent_id):
+            if sibling.id != unit.id and sibling.level == "grid":
+                self.other.addItem(sibling.name, sibling.id)
+        self.name = QLineEdit(unit.name)
+        self.leader = QComboBox()
+        self.leader.addItem(f"保留“{unit.name}”的网格长", 0)
+        self.leader.addItem("保留另一网格的网格长", 1)
+        self.on = date_edit()
+        form = QFormLayout(self)
+        form.addRow(QLabel("两个网格撤销，合并为一个新网格；网格员和小区全部转入新网格。"))
+        form.addRow("与之合并的网格", self.other)
+        form.addRow("新网格名称 *", self.name)
+        form.addRow("网格长", self.leader)
+        form.addRow("合并日期", self.on)
+        form.addRow(_buttons(self, "合并"))
+
+    def apply(self):
+        if not self.other.currentData():
+            raise ValidationError("同一社区内没有可合并的其他网格")
+        return grids.merge(self.store, (self.unit.id, self.other.currentData()), self.name.text().strip(),
+                           self.on.date().toPython(), leader_from=self.leader.currentData())
