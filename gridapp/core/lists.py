@@ -114,10 +114,12 @@ def _where(spec: ListSpec, q: Query) -> tuple[str, dict[str, Any]]:
             alts += [f"{e} LIKE :digits" for e in spec.search_digits]
             alts += [f"{e} LIKE :tail" for e in spec.search_id_tail]
         elif re.fullmatch(r"[A-Za-z]+", term):
-            params["ini"] = f"{term.lower()}%"
-            params["name"] = f"%{term}%"
-            alts += [f"{e} LIKE :ini" for e in spec.search_initials]
-            alts += [f"{e} LIKE :name" for e in spec.search_name]
+            # GLOB is case-sensitive, so both terms can use an index (the initials are lower case);
+            # a LIKE '%…%' term would force a scan of the whole table on every keystroke.
+            params["ini"] = f"{term.lower()}*"
+            params["latin"] = f"{term}*"
+            alts += [f"{e} GLOB :ini" for e in spec.search_initials]
+            alts += [f"{e} GLOB :latin" for e in spec.search_name]
         else:
             params["name"] = f"%{term}%"
             alts += [f"{e} LIKE :name" for e in spec.search_name]

@@ -265,12 +265,15 @@ class WorkerDialog(QDialog):
 
 
 class TransferDialog(QDialog):
-    """调动: to another grid with a role from a date; the old assignment ends that day."""
+    """调动: to another grid with a role from a date; the old assignment ends that day.
 
-    def __init__(self, store: Store, worker_id: str, parent: QWidget | None = None):
+    With ``additional=True`` (兼任): a further grid with a role, the current ones kept.
+    """
+
+    def __init__(self, store: Store, worker_id: str, parent: QWidget | None = None, *, additional: bool = False):
         super().__init__(parent)
-        self.store, self.worker = store, workers.get(store, worker_id)
-        self.setWindowTitle(f"调动 — {self.worker.name}")
+        self.store, self.worker, self.additional = store, workers.get(store, worker_id), additional
+        self.setWindowTitle(f"{'兼任网格' if additional else '调动'} — {self.worker.name}")
         current = "、".join(f"{a.community_name}{a.grid_name}（{a.role_name}）" for a in self.worker.current) or "无"
         self.grid = grid_combo(store)
         self.role = code_combo("worker_role", blank=False)
@@ -279,9 +282,9 @@ class TransferDialog(QDialog):
         self.on = date_edit()
         form = QFormLayout(self)
         form.addRow("现任：", QLabel(current))
-        form.addRow("调入网格 *", self.grid)
+        form.addRow("兼任网格 *" if additional else "调入网格 *", self.grid)
         form.addRow("网格职务", self.role)
-        form.addRow("调动日期", self.on)
+        form.addRow("开始日期" if additional else "调动日期", self.on)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -291,11 +294,12 @@ class TransferDialog(QDialog):
         if not self.grid.currentData():
             show_error(self, DomainError("请选择调入的网格"))
             return
+        action = workers.assign_worker if self.additional else workers.transfer_worker
         try:
-            workers.transfer_worker(self.store, self.worker.id, self.grid.currentData(), self.role.currentData(),
-                                    self.on.date().toPython())
+            action(self.store, self.worker.id, self.grid.currentData(), self.role.currentData(),
+                   self.on.date().toPython())
         except DomainError as exc:
-            show_error(self, exc, "无法调动")
+            show_error(self, exc, "无法保存")
             return
         self.accept()
 

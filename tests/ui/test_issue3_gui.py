@@ -61,11 +61,19 @@ def test_edit_form_shows_the_whole_id_and_transfer_and_leave(qtbot, gridded, com
     transfer.grid.setCurrentIndex(transfer.grid.findText("云溪社区第三网格"))
     transfer.save()
     assert workers.get(gridded, w.id).current[0].grid_name == "第三网格"
+    extra = TransferDialog(gridded, w.id, additional=True)
+    qtbot.addWidget(extra)
+    extra.grid.setCurrentIndex(extra.grid.findText("云溪社区第四网格"))
+    extra.role.setCurrentIndex(extra.role.findData("building"))
+    extra.save()
+    assert {(a.grid_name, a.role) for a in workers.get(gridded, w.id).current} == {
+        ("第三网格", "fulltime"), ("第四网格", "building")}
     leave = LeaveDialog(gridded, w.id)
     qtbot.addWidget(leave)
     leave.reason.setCurrentText("辞职")
     leave.save()
     assert workers.get(gridded, w.id).status == "left"
+    assert workers.get(gridded, w.id).current == ()  # every assignment ended
 
 
 def test_import_dialog_preview_then_confirm(qtbot, gridded, tmp_path, messages):

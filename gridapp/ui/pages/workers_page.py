@@ -26,6 +26,7 @@ class WorkersPage(Page):
         self.add_button = self._button(bar, "add", "登记网格员", self.add)
         self.edit_button = self._button(bar, "edit", "编辑", lambda: self.edit(self.list.selected_record_id()))
         self.transfer_button = self._button(bar, "transfer", "调动", self.transfer)
+        self.assign_button = self._button(bar, "add_unit", "兼任网格", self.assign)
         self.leave_button = self._button(bar, "leave", "离岗 / 恢复在岗", self.leave)
         bar.addSpacing(16)
         self.import_button = self._button(bar, "import", "导入花名册", self.import_sheet)
@@ -60,6 +61,11 @@ class WorkersPage(Page):
     def transfer(self) -> None:
         rid = self._selected()
         if rid and TransferDialog(self.store, rid, self).exec():
+            self.refresh()
+
+    def assign(self) -> None:
+        rid = self._selected()
+        if rid and TransferDialog(self.store, rid, self, additional=True).exec():
             self.refresh()
 
     def leave(self) -> None:
