@@ -67,6 +67,8 @@ class ReportModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = row[index.column()]
             return OUTCOME_NAMES[value] if index.column() == 1 else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and row[4]:
+            return f"第 {row[0]} 行 [{row[3]}] {row[4]}"
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(_COLOURS[row[1]])
         return None
