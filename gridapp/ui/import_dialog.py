@@ -178,10 +178,19 @@ class ImportDialog(QDialog):
         if not path:
             self.choose_file()
             return
-        options = self.options()
-        op = operations.run(self, "正在检查", lambda p, c: run_import(
-            self.store, self.handler, path, commit=False, options=options, progress=p, cancel=c), self._checked)
-        self._op = op
+        self._run(commit=False)
+
+    def commit(self) -> None:
+        self._run(commit=True)
+
+    def _run(self, *, commit: bool) -> None:
+        """The same pipeline for the preview and the import: only ``commit`` differs."""
+        path, options = self.path_edit.text(), self.options()
+        self._op = operations.run(
+            self, "正在导入" if commit else "正在检查",
+            lambda p, c: run_import(self.store, self.handler, path, commit=commit, options=options, progress=p,
+                                    cancel=c),
+            self._committed if commit else self._checked)
 
     def _checked(self, report: ImportReport) -> None:
         self.report = report
@@ -191,12 +200,6 @@ class ImportDialog(QDialog):
                              + ("确认后，合格的行将一次性写入数据库。" if c["new"] + c["updated"] else "没有需要写入的行。"))
         self.import_button.setEnabled(bool(c["new"] + c["updated"]))
         self.report_button.setEnabled(bool(c["rejected"]))
-
-    def commit(self) -> None:
-        path, options = self.path_edit.text(), self.options()
-        op = operations.run(self, "正在导入", lambda p, c: run_import(
-            self.store, self.handler, path, commit=True, options=options, progress=p, cancel=c), self._committed)
-        self._op = op
 
     def _committed(self, report: ImportReport) -> None:
         self.report = report
