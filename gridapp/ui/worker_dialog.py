@@ -105,7 +105,7 @@ class WorkerDialog(QDialog):
         form.addRow("民族", self.ethnicity)
         form.addRow("政治面貌", self.political)
         form.addRow("文化程度", self.education)
-        form.addRow("联系电话 *", self.phone)
+        form.addRow("联系电话", self.phone)
         form.addRow("备用电话", self.phone2)
         form.addRow("", self.phone_hint)
         form.addRow("人员类别", self.worker_type)
@@ -191,7 +191,7 @@ class WorkerDialog(QDialog):
         text = edit.text().strip()
         if not text:
             self.phone_hint.clear()
-            return edit is not self.phone
+            return True
         try:
             edit.setText(normalize_phone(text))
         except DomainError as exc:
@@ -246,10 +246,6 @@ class WorkerDialog(QDialog):
 
     def save(self) -> None:
         if not self.check_id() or not self.check_phone(self.phone) or not self.check_phone(self.phone2):
-            return
-        if not self.phone.text().strip():
-            self.phone_hint.setStyleSheet(_BAD)
-            self.phone_hint.setText("请填写联系电话")
             return
         try:
             self.saved = workers.create_or_update(
