@@ -12,8 +12,8 @@ from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 
 HELP = "导出名单到 Excel（身份证号码、电话按文本保存）"
-KINDS = {"grids": list_specs.GRIDS, "workers": list_specs.WORKERS, "members": list_specs.MEMBERS,
-         "units": list_specs.UNITS, "firms": list_specs.FIRMS}
+KINDS = {k: list_specs.ALL[k] for k in ("grids", "workers", "units", "members", "activities", "participations",
+                                        "firms")}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

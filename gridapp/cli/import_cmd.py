@@ -18,7 +18,8 @@ EXIT_PARTIAL = 3
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help=HELP, description=HELP + "。全部导入返回0，有未导入的行返回3。")
     p.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
-    p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="导入的内容：grids=网格划分，workers=网格员花名册")
+    p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="导入的内容：grids=网格划分，workers=网格员花名册，units=报到单位，members=在职党员，"
+                   "activities=服务活动，participations=活动签到")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     p.add_argument("--report", type=Path, help="把未导入的行、列和原因写入这个 Excel 文件")
     p.add_argument("--org", help="表中网格名称所属的社区（或网格）编码，用于“第一网格”这类不带社区名的写法")

@@ -11,13 +11,16 @@ from pathlib import Path
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core.store import Store
 
-HELP = "打印到 PDF：roster=网格员花名册（A4横向），noticeboard=网格公示牌（每个网格一页）"
+HELP = ("打印到 PDF：roster=网格员花名册（A4横向），noticeboard=网格公示牌（每个网格一页），"
+        "feedback=在职党员报到服务情况反馈函（每个单位一份；--out 为 .xlsx 时输出表格）")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help=HELP, description=HELP)
-    p.add_argument("what", choices=("roster", "noticeboard"), help="打印内容")
-    p.add_argument("--org", required=True, help="街道、社区或网格编码")
+    p.add_argument("what", choices=("roster", "noticeboard", "feedback"), help="打印内容")
+    p.add_argument("--org", help="街道、社区或网格编码（花名册、公示牌）")
+    p.add_argument("--unit", help="报到单位的统一社会信用代码（反馈函；不填则为全部单位）")
+    p.add_argument("--year", type=int, help="反馈年度（默认今年）")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
     p.add_argument("--date", type=dt.date.fromisoformat, help="填报日期（默认今天），如 2026-11-24")
     p.add_argument("--show-ids", action="store_true", help="花名册显示完整身份证号码（默认脱敏）")
@@ -41,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
 
     progress = TextProgress(quiet=args.json)
     with Store(args.db, lock=False, upgrade=False) as store:
+        if args.what == "feedback":
+            return _feedback(args, store, printing, progress)
+        if not args.org:
+            from gridapp.core.errors import ValidationError
+
+            raise ValidationError("请用 --org 指定街道、社区或网格编码")
         if args.what == "roster":
             content = reports.roster(store, args.org, issued_on=args.date, mask=not args.show_ids)
             pages = printing.roster_pdf(content, args.out, progress)
@@ -51,4 +60,25 @@ def run(args: argparse.Namespace) -> int:
             what, count = "网格公示牌", len(boards)
     emit(args.json, {"what": args.what, "out": str(args.out), "pages": pages, "count": count},
          f"已生成{what}（{count} {'人' if args.what == 'roster' else '个网格'}，{pages} 页）：{args.out}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace, store: Store, printing, progress) -> int:
+    from gridapp.core.services import baodao
+    from gridapp.io import reports
+    from gridapp.io.xlsx_out import write_letters
+
+    year = args.year or dt.date.today().year
+    unit_ids = [baodao.unit_by_credit_code(store, args.unit)] if args.unit else None
+    letters = reports.feedback_letters(store, year, unit_ids, issued_on=args.date)
+    if str(args.out).lower().endswith(".xlsx"):
+        write_letters(letters, args.out)
+        pages = 0
+    else:
+        pages = printing.letters_pdf(letters, args.out, progress)
+    members = sum(len(x.table.rows) for x in letters)
+    emit(args.json, {"what": "feedback", "out": str(args.out), "year": year, "units": len(letters),
+                     "members": members, "pages": pages},
+         f"已生成{year}年度反馈函：{len(letters)} 个单位，{members} 名党员" + (f"，{pages} 页" if pages else "")
+         + f"：{args.out}")
     return 0

@@ -192,4 +192,54 @@ GRIDS = ListSpec(
     default_sort="g.code",
 )
 
-ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, FIRMS, JOURNAL)}
+ACTIVITIES = ListSpec(
+    key="activities",
+    title="服务活动",
+    rowid="a.rowid",
+    from_sql="activity a JOIN org_unit c ON c.id = a.community_id LEFT JOIN org_unit g ON g.id = a.grid_id "
+             "LEFT JOIN unit u ON u.id = a.organiser_unit_id",
+    where="a.deleted_at IS NULL",
+    columns=(
+        Column("title", "活动名称", "a.title", width=180),
+        Column("date", "活动日期", "a.date", "date", 90),
+        Column("activity_type", "活动类型", "a.activity_type", "code:activity_type", 80),
+        Column("place", "活动地点", "a.place", width=160),
+        Column("community", "社区", "c.name", width=100),
+        Column("grid", "网格", "g.name", width=90),
+        Column("organiser", "组织单位", "u.name", width=160),
+        Column("people", "参加人数", "(SELECT count(*) FROM participation p WHERE p.activity_id = a.id "
+               "AND p.deleted_at IS NULL)", "int", 70),
+    ),
+    search_name=("a.title", "a.place"),
+    filters=(Filter("community", "社区", "a.community_id = :v", "org:community"),
+             Filter("activity_type", "活动类型", "a.activity_type = :v", "code:activity_type"),
+             Filter("org", "单位编码", "c.code LIKE :v || '%'")),
+    default_sort="a.date DESC, a.rowid",
+)
+
+PARTICIPATIONS = ListSpec(
+    key="participations",
+    title="活动签到",
+    rowid="x.rowid",
+    from_sql="participation x JOIN activity a ON a.id = x.activity_id JOIN member_registration m ON m.id = x.member_id "
+             "JOIN person p ON p.id = m.person_id JOIN org_unit c ON c.id = a.community_id",
+    where="x.deleted_at IS NULL AND a.deleted_at IS NULL",
+    columns=(
+        Column("activity", "活动名称", "a.title", width=180),
+        Column("date", "活动日期", "a.date", "date", 90),
+        Column("community", "社区", "c.name", width=100),
+        Column("name", "姓名", "p.name", width=80),
+        Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
+        Column("hours", "服务时长", "x.hours", "float", 70),
+        Column("points", "积分", "x.points", "float", 60),
+        Column("evaluation", "评价", "x.evaluation", "code:evaluation", 60),
+    ),
+    search_name=("p.name", "a.title"),
+    search_initials=("p.name_initials",),
+    search_id_tail=("p.id_number",),
+    filters=(Filter("community", "社区", "a.community_id = :v", "org:community"),
+             Filter("org", "单位编码", "c.code LIKE :v || '%'")),
+    default_sort="a.date DESC, x.rowid",
+)
+
+ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, FIRMS, JOURNAL)}

@@ -267,7 +267,7 @@ class WorkersHandler:
         return ("new" if created else "updated" if changed else "unchanged"), label
 
 
-HANDLERS = {"grids": GridsHandler(), "workers": WorkersHandler()}
+HANDLERS: dict[str, Any] = {"grids": GridsHandler(), "workers": WorkersHandler()}
 
 
 def handler(kind: str):
@@ -275,3 +275,10 @@ def handler(kind: str):
         return HANDLERS[kind]
     except KeyError:
         raise ValidationError(f"不支持的导入类型“{kind}”，可选：{'、'.join(HANDLERS)}") from None
+
+
+# Kinds of the other capabilities register here (they reuse GridResolver above, hence the late import).
+from gridapp.io import kinds_baodao as _baodao  # noqa: E402
+
+HANDLERS.update(units=_baodao.UnitsHandler(), members=_baodao.MembersHandler(),
+                activities=_baodao.ActivitiesHandler(), participations=_baodao.ParticipationsHandler())

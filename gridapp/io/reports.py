@@ -161,3 +161,53 @@ def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
             issuer=issuer_for(store, grid_chain),
         ))
     return boards
+
+
+# -- 双报到 yearly feedback letters -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Letter:
+    unit_name: str
+    title: str
+    addressee: str
+    body: str
+    table: Table
+    issuer: str
+    issued_on: dt.date
+    note: str
+
+
+FEEDBACK_COLUMNS = ("序号", "姓名", "报到社区", "所在网格", "报到日期", "服务岗位", "参加活动（次）", "服务时长（小时）",
+                    "积分", "评价")
+
+
+def feedback_letters(store: Store, year: int, unit_ids: list[str] | None = None, *,
+                     issued_on: dt.date | None = None) -> list[Letter]:
+    """双向反馈: a letter to each unit about its in-service members' registration and service in ``year``."""
+    from gridapp.core.codes import SERVICE_POST
+    from gridapp.core.services import baodao
+
+    site = store.site
+    place = site.name if site else ""
+    if site:
+        _u, chain = _unit_and_chain(store, site.code)
+        issuer = issuer_for(store, chain)
+    else:
+        issuer = ""
+    thresholds = store.get_setting("baodao.evaluation_points", baodao.DEFAULT_EVALUATION_POINTS)
+    letters = []
+    for fb in baodao.feedbacks(store, year, unit_ids):
+        rows = tuple(
+            (str(i), m.name, m.community, m.grid, m.registered_on.isoformat() if m.registered_on else "",
+             SERVICE_POST.name(m.service_post), str(m.activities), f"{m.hours:g}", f"{m.points:g}", m.evaluation)
+            for i, m in enumerate(fb.members, 1))
+        rate = f"{min(len(fb.members) / fb.reported, 1):.0%}" if fb.reported else "—"
+        body = (f"贵单位共有 {len(fb.members)} 名在职党员在{place}报到（贵单位报告在职党员 {fb.reported} 名，报到率 {rate}），"
+                f"{year}年共参加志愿服务 {fb.activities} 人次，累计服务 {fb.hours:g} 小时，获得积分 {fb.points:g} 分。"
+                "现将每名党员的报到和服务情况反馈如下，供贵单位在党员教育管理、年度考核和评先评优中参考。")
+        note = (f"评价按全年积分：{thresholds.get('excellent', 20):g} 分及以上为优秀，{thresholds.get('good', 8):g} 分及以上为良好，"
+                "参加过服务但不足良好为一般。")
+        letters.append(Letter(fb.unit_name, f"{year}年度在职党员到社区报到服务情况反馈函", fb.addressee, body,
+                              Table(FEEDBACK_COLUMNS, (4, 7, 9, 8, 9, 8, 7, 8, 6, 7), rows), issuer,
+                              issued_on or dt.date.today(), note))
+    return letters

@@ -172,3 +172,21 @@ def write_error_report(report: ImportReport, path: Path | str) -> Path:
     for key, n in report.counts().items():
         summary.append([OUTCOME_NAMES[key], n])
     return _save(wb, Path(path))
+
+
+def write_letters(letters, path: Path | str) -> Path:
+    """The feedback letters' tables as one sheet (a 报到单位 column first), for units that want Excel."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("反馈")
+    ws.freeze_panes = "A3"
+    title = letters[0].title if letters else "在职党员报到服务情况反馈"
+    ws.append([_cell(ws, title, font=TITLE_FONT, border=False)])
+    columns = ("报到单位", *(letters[0].table.columns if letters else ()))
+    ws.append([_cell(ws, c, font=HEADER_FONT, fill=HEADER_FILL) for c in columns])
+    for i, width in enumerate((30, 6, 10, 12, 10, 12, 10, 12, 14, 8, 10), 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for letter in letters:
+        for row in letter.table.rows:
+            values = [letter.unit_name, int(row[0]), *row[1:6], int(row[6]), float(row[7]), float(row[8]), row[9]]
+            ws.append([_cell(ws, v) for v in values])
+    return _save(wb, Path(path))

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from gridapp.core.errors import Cancelled
-from gridapp.io.reports import NoticeBoard, Roster
+from gridapp.io.reports import Letter, NoticeBoard, Roster, Table
 from gridapp.ui import theme
 
 Progress = Callable[[int, int, str], None]
@@ -86,81 +86,111 @@ def _esc(text: object) -> str:
     return html.escape(str(text or ""))
 
 
+def table_html(t: Table, font_pt: int = 9) -> str:
+    total = sum(t.widths)
+    head = "".join(f'<th width="{w * 100 / total:.1f}%">{_esc(c)}</th>' for c, w in zip(t.columns, t.widths, strict=True))
+    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in t.rows)
+    return (f'<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:{font_pt}pt">'
+            f'<thead><tr style="background-color:#e8e8e8">{head}</tr></thead><tbody>{body}</tbody></table>')
+
+
+# -- 双报到 feedback letters ------------------------------------------------------------------------------
+
+def letter_html(letter: Letter) -> str:
+    d = letter.issued_on
+    return f"""
+    <h1 style="font-size:18pt; font-weight:normal" align="center">{_esc(letter.title)}</h1>
+    <p style="font-size:12pt">{_esc(letter.addressee)}：</p>
+    <p style="font-size:12pt; text-indent:24pt">{_esc(letter.body)}</p>
+    {table_html(letter.table, 10)}
+    <p style="font-size:9pt">注：{_esc(letter.note)}</p>
+    <br/><br/>
+    <table width="100%" style="font-size:12pt"><tr><td width="55%"></td>
+      <td align="center">{_esc(letter.issuer)}（盖章）<br/><br/>负责人（签字）：<br/><br/>{d.year}年{d.month}月{d.day}日</td>
+    </tr></table>
+    """
+
+
+def print_letters(letters: list[Letter], printer: QPrinter, progress: Progress | None = None,
+                  cancel: threading.Event | None = None) -> int:
+    docs = [(letter_html(x), f"{x.title}（{x.unit_name}，续）") for x in letters]
+    return _paint_paged(printer, docs, progress, cancel)
+
+
+def letters_pdf(letters: list[Letter], path: Path | str, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> int:
+    return _to_pdf(path, False, lambda p: print_letters(letters, p, progress, cancel))
+
+
 # -- 网格员花名册 ------------------------------------------------------------------------------------------
 
 def roster_html(r: Roster) -> str:
-    total = sum(r.table.widths)
-    head = "".join(f'<th width="{w * 100 / total:.1f}%">{_esc(c)}</th>'
-                   for c, w in zip(r.table.columns, r.table.widths, strict=True))
-    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in r.table.rows)
+    d = r.issued_on
     return f"""
-    <style>
-      h1 {{ font-size: 20pt; font-weight: normal; text-align: center; margin: 0; }}
-      .meta {{ font-size: 10pt; }}
-      table {{ border-collapse: collapse; }}
-      th {{ background-color: #e8e8e8; font-weight: normal; font-size: 9pt; }}
-      td {{ font-size: 9pt; }}
-      .sign {{ font-size: 11pt; }}
-    </style>
-    <h1>{_esc(r.title)}</h1>
-    <table width="100%" class="meta"><tr>
+    <h1 style="font-size:20pt; font-weight:normal" align="center">{_esc(r.title)}</h1>
+    <table width="100%" style="font-size:10pt"><tr>
       <td>填报单位（盖章）：{_esc(r.issuer)}</td>
-      <td align="center">填报日期：{r.issued_on.year}年{r.issued_on.month}月{r.issued_on.day}日</td>
+      <td align="center">填报日期：{d.year}年{d.month}月{d.day}日</td>
       <td align="right">共 {r.count} 人</td></tr></table>
-    <table width="100%" border="1" cellspacing="0" cellpadding="3">
-      <thead><tr>{head}</tr></thead>
-      <tbody>{body}</tbody>
-    </table>
-    <br/><table width="100%" class="sign"><tr>
+    {table_html(r.table)}
+    <br/><table width="100%" style="font-size:11pt"><tr>
       <td>填表人（签字）：</td><td>审核人（签字）：</td><td>负责人（签字）：</td><td align="right">（单位盖章）</td>
     </tr></table>
     """
 
 
-def _paint_paged(printer: QPrinter, doc_html: str, running_title: str, progress: Progress | None,
+def _paint_paged(printer: QPrinter, docs: list[tuple[str, str]], progress: Progress | None,
                  cancel: threading.Event | None) -> int:
-    """Paint a long document page by page with a running title and “第 n 页 共 m 页”; returns the page count."""
+    """Paint documents (html, running title) one after another, each numbered “第 n 页 共 m 页” on its own,
+    with the running title on its continuation pages; returns the total page count."""
     box = _page_box(printer)
     header_h, footer_h = 8 * _MM, 8 * _MM
     body = QRectF(0, header_h, box.width(), box.height() - header_h - footer_h)
-    doc = _document(doc_html, box.width())
-    doc.setPageSize(QSizeF(box.width(), body.height()))
-    pages = doc.pageCount()
+    laid_out = []
+    for doc_html, title in docs:
+        doc = _document(doc_html, box.width())
+        doc.setPageSize(QSizeF(box.width(), body.height()))
+        laid_out.append((doc, title, doc.pageCount()))
+    total = sum(n for _d, _t, n in laid_out)
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("无法开始打印（打印机不可用，或输出文件无法写入）")
+    done = 0
     try:
         scale = printer.resolution() / REF_DPI
         painter.scale(scale, scale)
         small = QFont(theme.SHIPPED_FAMILY)
         small.setPixelSize(round(8 * REF_DPI / 72))  # 8 pt in layout units (the painter is scaled)
-        for i in range(pages):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            if i:
-                printer.newPage()
-            painter.save()
-            painter.translate(0, header_h - i * body.height())
-            clip = QRectF(0, i * body.height(), box.width(), body.height())
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
-            painter.restore()
-            painter.setFont(small)
-            if i:
-                painter.drawText(QRectF(0, 0, box.width(), header_h - 2 * _MM),
-                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, running_title)
-            painter.drawText(QRectF(0, box.height() - footer_h + 2 * _MM, box.width(), footer_h - 2 * _MM),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, f"第 {i + 1} 页 共 {pages} 页")
-            if progress:
-                progress(i + 1, pages, f"正在排版第 {i + 1} / {pages} 页")
+        for doc, running_title, pages in laid_out:
+            for i in range(pages):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                if done:
+                    printer.newPage()
+                painter.save()
+                painter.translate(0, header_h - i * body.height())
+                clip = QRectF(0, i * body.height(), box.width(), body.height())
+                painter.setClipRect(clip)
+                doc.drawContents(painter, clip)
+                painter.restore()
+                painter.setFont(small)
+                if i:
+                    painter.drawText(QRectF(0, 0, box.width(), header_h - 2 * _MM),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, running_title)
+                painter.drawText(QRectF(0, box.height() - footer_h + 2 * _MM, box.width(), footer_h - 2 * _MM),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                                 f"第 {i + 1} 页 共 {pages} 页")
+                done += 1
+                if progress:
+                    progress(done, total, f"正在排版第 {done} / {total} 页")
     finally:
         painter.end()
-    return pages
+    return total
 
 
 def print_roster(r: Roster, printer: QPrinter, progress: Progress | None = None,
                  cancel: threading.Event | None = None) -> int:
-    return _paint_paged(printer, roster_html(r), f"{r.title}（续）", progress, cancel)
+    return _paint_paged(printer, [(roster_html(r), f"{r.title}（续）")], progress, cancel)
 
 
 def roster_pdf(r: Roster, path: Path | str, progress: Progress | None = None,

@@ -1,0 +1,441 @@
+"""双报到: units and their pairings, in-service members' registrations, service activities and points.
+
+Points are computed from rules held as data (``points_rule``), the same way for sign-in, imports,
+exports and the yearly feedback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridapp.core import codes
+from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
+from gridapp.core.models import (
+    Activity,
+    Compound,
+    MemberRegistration,
+    OrgUnit,
+    Participation,
+    Person,
+    PointsRule,
+    Unit,
+    UnitPairing,
+)
+from gridapp.core.services.people import upsert_person
+from gridapp.core.store import Store
+from gridapp.core.validation import normalize_phone, parse_credit_code
+
+UNIT_FIELDS = ("name", "credit_code", "unit_type", "party_org_type", "party_org_name", "secretary", "contact_name",
+               "contact_phone", "address", "reported_member_count")
+
+
+# -- units --------------------------------------------------------------------------------------------
+
+def find_unit(s: Session, *, credit_code: str | None = None, name: str | None = None) -> Unit | None:
+    if credit_code:
+        unit = s.execute(select(Unit).where(Unit.credit_code == credit_code)).scalar_one_or_none()
+        if unit is not None:
+            return unit
+    if name:
+        found = s.execute(select(Unit).where(Unit.name == name.strip(), Unit.deleted_at.is_(None))).scalars().all()
+        if len(found) > 1:
+            raise ConflictError(f"有多个名为“{name}”的单位，请用统一社会信用代码区分", field="unit")
+        return found[0] if found else None
+    return None
+
+
+def clean_unit(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: data[k] for k in UNIT_FIELDS if k in data}
+    if not (out.get("name") or "").strip():
+        raise ValidationError("单位名称不能为空", field="name")
+    out["name"] = out["name"].strip()
+    if out.get("credit_code"):
+        out["credit_code"] = parse_credit_code(out["credit_code"])
+    if out.get("contact_phone"):
+        out["contact_phone"] = normalize_phone(out["contact_phone"])
+    for key, table in (("unit_type", "unit_type"), ("party_org_type", "party_org_type")):
+        if out.get(key) and out[key] not in codes.table(table).codes():
+            raise ValidationError(f"{codes.table(table).title}“{out[key]}”无效", field=key)
+    if out.get("reported_member_count") is not None and out["reported_member_count"] < 0:
+        raise ValidationError("在职党员数不能为负数", field="reported_member_count")
+    return out
+
+
+def upsert_unit(s: Session, data: dict[str, Any], *, scope_code: str | None) -> tuple[Unit, bool, bool]:
+    """The unit with this credit code (or, without one, this name), created or updated."""
+    clean = clean_unit(data)
+    unit = find_unit(s, credit_code=clean.get("credit_code"), name=None if clean.get("credit_code") else clean["name"])
+    if unit is None:
+        unit = Unit(**clean, scope_code=scope_code)
+        s.add(unit)
+        s.flush()
+        return unit, True, False
+    changed = False
+    for key, value in clean.items():
+        if value not in (None, "") and getattr(unit, key) != value:
+            setattr(unit, key, value)
+            changed = True
+    return unit, False, changed
+
+
+def pair(s: Session, unit: Unit, community: OrgUnit, agreement_date: dt.date | None, content: str | None = None) -> bool:
+    """结对共建: a unit paired with a community (again only if the earlier pairing ended)."""
+    if community.level != "community":
+        raise ValidationError(f"“{community.name}”不是社区，单位只能与社区结对", field="community")
+    current = s.execute(select(UnitPairing).where(
+        UnitPairing.unit_id == unit.id, UnitPairing.community_id == community.id, UnitPairing.end_date.is_(None),
+        UnitPairing.deleted_at.is_(None))).scalar_one_or_none()
+    if current is not None:
+        if agreement_date and current.agreement_date != agreement_date:
+            current.agreement_date = agreement_date
+            return True
+        return False
+    s.add(UnitPairing(unit_id=unit.id, community_id=community.id, agreement_date=agreement_date, content=content,
+                      scope_code=community.code))
+    return True
+
+
+def save_unit(store: Store, data: dict[str, Any], *, pair_with: list[tuple[str, dt.date | None]] = ()) -> str:
+    """Create or update a unit and pair it with communities (id, agreement date); returns its id."""
+    with store.session() as s:
+        unit, _c, _ch = upsert_unit(s, data, scope_code=store.site.code if store.site else None)
+        for community_id, on in pair_with:
+            community = s.get(OrgUnit, community_id)
+            if community is None:
+                raise NotFoundError("找不到要结对的社区")
+            pair(s, unit, community, on)
+        return unit.id
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    id: str
+    name: str
+    credit_code: str | None
+    party_org_name: str | None
+    reported: int
+    registered: int
+    hours: float
+    points: float
+    without_service: int
+    communities: tuple[str, ...]
+
+    @property
+    def rate(self) -> float | None:
+        """Registration rate: registered members against the members the unit reports having."""
+        return None if not self.reported else min(self.registered / self.reported, 1.0)
+
+
+def unit_summary(store: Store, unit_id: str, year: int) -> UnitSummary:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with store.read() as s:
+        unit = s.get(Unit, unit_id)
+        if unit is None or unit.deleted_at is not None:
+            raise NotFoundError("找不到该单位")
+        members = select(MemberRegistration.id).where(
+            MemberRegistration.unit_id == unit.id, MemberRegistration.status == "registered",
+            MemberRegistration.deleted_at.is_(None))
+        registered = s.execute(select(func.count()).select_from(members.subquery())).scalar_one()
+        hours, points = s.execute(
+            select(func.coalesce(func.sum(Participation.hours), 0), func.coalesce(func.sum(Participation.points), 0))
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(Participation.member_id.in_(members), Participation.deleted_at.is_(None),
+                   Activity.date.between(start, end), Activity.deleted_at.is_(None))).one()
+        served = select(Participation.member_id).join(Activity, Activity.id == Participation.activity_id).where(
+            Activity.date.between(start, end), Participation.deleted_at.is_(None), Activity.deleted_at.is_(None))
+        without = s.execute(select(func.count()).select_from(
+            members.where(MemberRegistration.id.not_in(served)).subquery())).scalar_one()
+        communities = s.execute(select(OrgUnit.name).join(UnitPairing, UnitPairing.community_id == OrgUnit.id).where(
+            UnitPairing.unit_id == unit.id, UnitPairing.end_date.is_(None), UnitPairing.deleted_at.is_(None))
+            .order_by(OrgUnit.code)).scalars().all()
+        return UnitSummary(unit.id, unit.name, unit.credit_code, unit.party_org_name, unit.reported_member_count or 0,
+                           registered, float(hours), float(points), without, tuple(communities))
+
+
+# -- in-service members ---------------------------------------------------------------------------------
+
+def _community_and_grid(s: Session, community_id: str | None, grid_id: str | None) -> tuple[OrgUnit, OrgUnit | None]:
+    grid = s.get(OrgUnit, grid_id) if grid_id else None
+    if grid_id and (grid is None or grid.level not in ("grid", "microgrid")):
+        raise ValidationError("所选网格无效", field="grid")
+    community = s.get(OrgUnit, community_id) if community_id else (s.get(OrgUnit, grid.parent_id) if grid else None)
+    if community is None or community.level != "community":
+        raise ValidationError("请选择报到社区", field="community")
+    if grid is not None and not grid.code.startswith(community.code):
+        raise ValidationError(f"{grid.name}不属于{community.name}", field="grid")
+    if community.retired_on or (grid is not None and grid.retired_on):
+        raise ValidationError("所选社区或网格已撤销", field="community")
+    return community, grid
+
+
+def register(s: Session, data: dict[str, Any], *, unit: Unit | None) -> tuple[MemberRegistration, bool, bool]:
+    """Register (or update) an in-service member at the community where they live.
+
+    The person is found by ID number (a grid worker or earlier member is the same person). One
+    active registration per person: registering again elsewhere moves the registration.
+    """
+    community, grid = _community_and_grid(s, data.get("community_id"), data.get("grid_id"))
+    person, _created, person_changed = upsert_person(s, data, scope_code=community.code)
+    if person.political_status is None:
+        person.political_status = "01"  # registering as an in-service Party member says so
+    elif person.political_status not in ("01", "02"):
+        raise ValidationError(
+            f"{person.name}的政治面貌是“{codes.POLITICAL.name(person.political_status)}”，在职党员报到须为中共党员或预备党员",
+            field="political_status")
+    s.flush()
+    post = data.get("service_post")
+    if post and post not in codes.SERVICE_POST.codes():
+        raise ValidationError(f"服务岗位“{post}”无效", field="service_post")
+    compound_id = data.get("compound_id")
+    if compound_id and s.get(Compound, compound_id) is None:
+        raise ValidationError("所选小区无效", field="compound")
+    values = {
+        "unit_id": unit.id if unit else None, "position": data.get("position"),
+        "is_leading_cadre": bool(data.get("is_leading_cadre")), "community_id": community.id,
+        "grid_id": grid.id if grid else None, "compound_id": compound_id,
+        "registered_on": data.get("registered_on") or dt.date.today(), "service_post": post,
+    }
+    mine = select(MemberRegistration).where(MemberRegistration.person_id == person.id,
+                                            MemberRegistration.deleted_at.is_(None))
+    reg = s.execute(mine.where(MemberRegistration.status == "registered")).scalar_one_or_none()
+    if reg is None:  # an earlier registration here (moved out, retired …) is the same record, not a new one
+        reg = s.execute(mine.where(MemberRegistration.community_id == community.id)
+                        .order_by(MemberRegistration.registered_on.desc())).scalars().first()
+    if reg is None:
+        reg = MemberRegistration(person_id=person.id, status="registered", scope_code=(grid or community).code,
+                                 **values)
+        s.add(reg)
+        s.flush()
+        return reg, True, person_changed
+    changed = person_changed
+    for key, value in values.items():
+        if key == "registered_on" and not data.get("registered_on"):
+            continue
+        if value not in (None, "") and getattr(reg, key) != value:
+            setattr(reg, key, value)
+            changed = True
+    return reg, False, changed
+
+
+def register_member(store: Store, data: dict[str, Any], *, unit_id: str | None = None) -> str:
+    with store.session() as s:
+        unit = s.get(Unit, unit_id) if unit_id else None
+        reg, _c, _ch = register(s, data, unit=unit)
+        return reg.id
+
+
+def set_status(store: Store, member_id: str, status: str, on: dt.date) -> None:
+    """已转出 / 已退休 / 已调离 (or back to 已报到) with the date."""
+    if status not in codes.MEMBER_STATUS.codes():
+        raise ValidationError(f"报到状态“{status}”无效", field="status")
+    with store.session() as s:
+        reg = s.get(MemberRegistration, member_id)
+        if reg is None or reg.deleted_at is not None:
+            raise NotFoundError("找不到该报到记录")
+        reg.status, reg.status_date = status, on
+
+
+# -- points and service ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    activity_type: str | None
+    points_per_hour: float
+    bonus: float
+    cap: float | None
+
+
+def rules(s: Session, on: dt.date) -> list[Rule]:
+    rows = s.execute(select(PointsRule).where(
+        PointsRule.deleted_at.is_(None), (PointsRule.valid_from.is_(None)) | (PointsRule.valid_from <= on))
+        .order_by(PointsRule.valid_from)).scalars().all()
+    latest: dict[str | None, Rule] = {}
+    for r in rows:  # the newest rule per activity type wins
+        latest[r.activity_type] = Rule(r.activity_type, r.points_per_hour, r.bonus_per_activity,
+                                       r.max_points_per_activity)
+    return list(latest.values())
+
+
+def points_for(rule_list: list[Rule], activity_type: str | None, hours: float) -> float:
+    """Points for ``hours`` of service: the rule for the type, else the general rule, else 1 per hour."""
+    rule = next((r for r in rule_list if r.activity_type == activity_type), None) or \
+        next((r for r in rule_list if r.activity_type is None), None) or Rule(None, 1.0, 0.0, None)
+    points = hours * rule.points_per_hour + rule.bonus
+    if rule.cap is not None:
+        points = min(points, rule.cap)
+    return round(points, 2)
+
+
+def create_activity(store: Store, data: dict[str, Any]) -> str:
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise ValidationError("活动名称不能为空", field="title")
+    if not data.get("date"):
+        raise ValidationError("请填写活动日期", field="date")
+    if data.get("activity_type") and data["activity_type"] not in codes.ACTIVITY_TYPE.codes():
+        raise ValidationError("活动类型无效", field="activity_type")
+    with store.session() as s:
+        community, grid = _community_and_grid(s, data.get("community_id"), data.get("grid_id"))
+        activity = Activity(title=title, date=data["date"], activity_type=data.get("activity_type"),
+                            place=data.get("place"), community_id=community.id, grid_id=grid.id if grid else None,
+                            organiser_unit_id=data.get("organiser_unit_id"), description=data.get("description"),
+                            scope_code=community.code)
+        s.add(activity)
+        s.flush()
+        return activity.id
+
+
+@dataclass(frozen=True)
+class SignIn:
+    added: int
+    already: int
+
+
+def sign_in(store: Store, activity_id: str, member_ids: list[str], hours: float,
+            evaluation: str | None = "good") -> SignIn:
+    """Sign members in to an activity with hours; points from the rules; one transaction."""
+    if hours <= 0 or hours > 24:
+        raise ValidationError("服务时长应在 0 到 24 小时之间", field="hours")
+    if evaluation and evaluation not in codes.EVALUATION.codes():
+        raise ValidationError("评价无效", field="evaluation")
+    with store.session() as s:
+        activity = s.get(Activity, activity_id)
+        if activity is None or activity.deleted_at is not None:
+            raise NotFoundError("找不到该活动")
+        existing = set(s.execute(select(Participation.member_id).where(
+            Participation.activity_id == activity.id, Participation.deleted_at.is_(None))).scalars())
+        points = points_for(rules(s, activity.date), activity.activity_type, hours)
+        added = 0
+        for mid in dict.fromkeys(member_ids):
+            if mid in existing:
+                continue
+            reg = s.get(MemberRegistration, mid)
+            if reg is None or reg.status != "registered":
+                name = s.get(Person, reg.person_id).name if reg else "该党员"
+                raise ValidationError(f"{name}不是已报到的在职党员，不能签到", field="member")
+            s.add(Participation(activity_id=activity.id, member_id=mid, hours=hours, points=points,
+                                evaluation=evaluation, scope_code=activity.scope_code))
+            added += 1
+        return SignIn(added, len(member_ids) - added)
+
+
+# -- the yearly feedback to units (双向反馈) ----------------------------------------------------------------
+
+DEFAULT_EVALUATION_POINTS = {"excellent": 20, "good": 8}  # yearly points for 优秀 / 良好; above 0: 一般
+
+
+@dataclass(frozen=True)
+class MemberYear:
+    member_id: str
+    name: str
+    community: str
+    grid: str
+    registered_on: dt.date | None
+    service_post: str | None
+    activities: int
+    hours: float
+    points: float
+    evaluation: str  # 优秀 / 良好 / 一般 / 未参加服务
+
+
+@dataclass(frozen=True)
+class Feedback:
+    unit_id: str
+    unit_name: str
+    credit_code: str | None
+    addressee: str  # the unit's Party organisation
+    year: int
+    members: tuple[MemberYear, ...]
+    reported: int
+
+    @property
+    def hours(self) -> float:
+        return round(sum(m.hours for m in self.members), 2)
+
+    @property
+    def points(self) -> float:
+        return round(sum(m.points for m in self.members), 2)
+
+    @property
+    def activities(self) -> int:
+        return sum(m.activities for m in self.members)
+
+
+def evaluate(points: float, activities: int, thresholds: dict[str, float]) -> str:
+    if activities == 0:
+        return "未参加服务"
+    if points >= thresholds.get("excellent", 20):
+        return "优秀"
+    if points >= thresholds.get("good", 8):
+        return "良好"
+    return "一般"
+
+
+def feedbacks(store: Store, year: int, unit_ids: list[str] | None = None) -> list[Feedback]:
+    """Feedback of several units (all with members here when ``unit_ids`` is None), in one query."""
+    thresholds = store.get_setting("baodao.evaluation_points", DEFAULT_EVALUATION_POINTS)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with store.read() as s:
+        members = select(MemberRegistration.id).where(MemberRegistration.deleted_at.is_(None))
+        if unit_ids is not None:
+            members = members.where(MemberRegistration.unit_id.in_(unit_ids))
+        service = (
+            select(Participation.member_id, func.count().label("n"), func.sum(Participation.hours).label("h"),
+                   func.sum(Participation.points).label("p"))
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(Activity.date.between(start, end), Activity.deleted_at.is_(None), Participation.deleted_at.is_(None),
+                   Participation.member_id.in_(members))
+            .group_by(Participation.member_id).subquery())
+        grid = OrgUnit.__table__.alias("grid")
+        query = (
+            select(MemberRegistration.unit_id, MemberRegistration.id, Person.name, OrgUnit.name, grid.c.name,
+                   MemberRegistration.registered_on, MemberRegistration.service_post, service.c.n, service.c.h,
+                   service.c.p)
+            .join(Person, Person.id == MemberRegistration.person_id)
+            .join(OrgUnit, OrgUnit.id == MemberRegistration.community_id)
+            .join(grid, grid.c.id == MemberRegistration.grid_id, isouter=True)
+            .join(service, service.c.member_id == MemberRegistration.id, isouter=True)
+            .where(MemberRegistration.id.in_(members), MemberRegistration.unit_id.is_not(None),
+                   (MemberRegistration.registered_on.is_(None)) | (MemberRegistration.registered_on <= end),
+                   (MemberRegistration.status == "registered") | (MemberRegistration.status_date >= start))
+            .order_by(OrgUnit.code, Person.name_initials))
+        by_unit: dict[str, list[MemberYear]] = {}
+        for uid, mid, name, cname, gname, reg_on, post, n, h, p in s.execute(query):
+            by_unit.setdefault(uid, []).append(MemberYear(
+                mid, name, cname, gname or "", reg_on, post, n or 0, round(float(h or 0), 2), round(float(p or 0), 2),
+                evaluate(float(p or 0), n or 0, thresholds)))
+        wanted = unit_ids if unit_ids is not None else list(by_unit)
+        units = {u.id: u for u in s.execute(select(Unit).where(Unit.id.in_(wanted))).scalars()}
+        missing = [u for u in wanted if u not in units]
+        if missing:
+            raise NotFoundError("找不到该单位")
+        out = [Feedback(u.id, u.name, u.credit_code, u.party_org_name or u.name, year, tuple(by_unit.get(u.id, ())),
+                        u.reported_member_count or 0) for u in units.values()]
+        return sorted(out, key=lambda f: f.unit_name)
+
+
+def feedback(store: Store, unit_id: str, year: int) -> Feedback:
+    return feedbacks(store, year, [unit_id])[0]
+
+
+def units_with_members(store: Store) -> list[tuple[str, str]]:
+    """(id, name) of units that have members registered here, for feedback to all units at once."""
+    with store.read() as s:
+        return list(s.execute(
+            select(Unit.id, Unit.name).where(Unit.deleted_at.is_(None), Unit.id.in_(
+                select(MemberRegistration.unit_id).where(MemberRegistration.deleted_at.is_(None))))
+            .order_by(Unit.name)).all())
+
+
+def unit_by_credit_code(store: Store, code: str) -> str:
+    code = parse_credit_code(code)
+    with store.read() as s:
+        unit = find_unit(s, credit_code=code)
+        if unit is None:
+            raise NotFoundError(f"找不到统一社会信用代码为 {code} 的报到单位")
+        return unit.id

@@ -1,0 +1,270 @@
+"""双报到 sheets: units, in-service members, activities and sign-in (participation) sheets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
+from gridapp.core.models import Activity, Compound, MemberRegistration, OrgUnit, Participation, Person
+from gridapp.core.services import baodao
+from gridapp.core.store import Store
+from gridapp.io import cells
+from gridapp.io.kinds import GridResolver, _squash
+from gridapp.io.sheet import Sheet
+from gridapp.io.spec import (
+    Field,
+    ImportSpec,
+    code_parser,
+    credit_code,
+    date_parser,
+    id_number,
+    int_parser,
+    phones,
+)
+
+
+def _yes(value: object) -> bool:
+    return cells.text(value) in ("是", "Y", "y", "1", "√", "✓", "处级", "处级及以上", "true", "True")
+
+
+@dataclass
+class _Places:
+    """Communities by name (and code), and grids, within the site."""
+
+    communities: dict[str, OrgUnit]
+    grids: GridResolver
+
+    @classmethod
+    def load(cls, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
+        if store.site is None:
+            raise ValidationError("数据库尚未建立站点，请先初始化")
+        rows = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.retired_on.is_(None),
+                                               OrgUnit.deleted_at.is_(None),
+                                               OrgUnit.code.like(store.site.code + "%"))).scalars()
+        communities: dict[str, OrgUnit] = {}
+        for c in rows:
+            communities[c.code] = c
+            communities[c.name] = c
+        return cls(communities, GridResolver.load(s, store.site.code, sheet.title, options.get("org")))
+
+    def community(self, text: object) -> OrgUnit:
+        key = _squash(text)
+        found = self.communities.get(key)
+        if found is None:
+            raise ValidationError(f"找不到社区“{key}”", field="community")
+        return found
+
+
+UNITS = ImportSpec(
+    kind="units",
+    title="报到单位",
+    fields=(
+        Field("name", "单位名称", ("单位", "报到单位", "单位全称"), cells.text, required=True, example="青岛市市北区财政局"),
+        Field("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "组织机构代码"), credit_code,
+              example="11370203MB1234567X", note="18位，按 GB 32100 校验"),
+        Field("unit_type", "单位类型", ("单位性质",), code_parser("unit_type"), example="机关"),
+        Field("party_org_type", "党组织类型", (), code_parser("party_org_type"), example="党支部"),
+        Field("party_org_name", "党组织名称", ("党组织",), cells.text, example="市北区财政局机关党支部"),
+        Field("secretary", "党组织书记", ("书记",), cells.person_name, example="王强"),
+        Field("contact_name", "联系人", (), cells.person_name, example="李娜"),
+        Field("contact_phone", "联系电话", ("电话", "手机号"), phones, example="0532-88886666"),
+        Field("reported_member_count", "在职党员数", ("党员人数", "在职党员人数"), int_parser("在职党员数"), example="35"),
+        Field("communities", "结对社区", ("共建社区", "报到社区"), cells.text, example="云溪社区、松柏社区",
+              note="多个社区用顿号分隔"),
+        Field("agreement_date", "签约日期", ("共建协议日期", "结对日期"), date_parser("签约日期"), example="2024-03-01"),
+    ),
+    keys=("credit_code",),
+)
+
+
+class UnitsHandler:
+    spec = UNITS
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> tuple[str, _Places]:
+        return store.site.code if store.site else "", _Places.load(s, store, sheet, options)
+
+    def apply(self, s: Session, state, v: dict[str, Any]) -> tuple[str, str]:
+        scope, places = state
+        numbers = v.get("contact_phone") or []
+        data = dict(v, contact_phone=numbers[0] if numbers else None)
+        unit, created, changed = baodao.upsert_unit(s, data, scope_code=scope)
+        for name in filter(None, re.split(r"[、，,；;/\s]+", v.get("communities") or "")):
+            changed |= baodao.pair(s, unit, places.community(name), v.get("agreement_date"))
+        return ("new" if created else "updated" if changed else "unchanged"), unit.name
+
+
+MEMBERS = ImportSpec(
+    kind="members",
+    title="在职党员报到",
+    fields=(
+        Field("name", "姓名", (), cells.person_name, required=True, example="张伟"),
+        Field("gender", "性别", (), code_parser("gender"), example="男"),
+        Field("id_number", "身份证号码", ("公民身份号码", "身份证号", "身份证"), id_number, required=True,
+              example="370203199001011233"),
+        Field("ethnicity", "民族", (), code_parser("ethnicity"), example="汉族"),
+        Field("political_status", "政治面貌", (), code_parser("political"), example="中共党员"),
+        Field("education", "文化程度", ("学历",), code_parser("education"), example="大学本科"),
+        Field("phone", "联系电话", ("手机号", "手机号码", "电话"), phones, example="13812345678"),
+        Field("unit", "工作单位", ("单位", "单位名称", "所在单位"), cells.text, required=True, example="青岛市市北区财政局"),
+        Field("unit_code", "单位信用代码", ("统一社会信用代码",), credit_code),
+        Field("position", "职务", ("职务职级",), cells.text, example="科员"),
+        Field("is_leading_cadre", "处级以上", ("是否处级以上", "领导干部"), _yes, example="否"),
+        Field("community", "报到社区", ("社区", "居住社区"), cells.text, required=True, example="云溪社区"),
+        Field("grid", "所在网格", ("网格", "所属网格", "居住网格"), cells.text, example="第一网格"),
+        Field("compound", "居住小区", ("小区",), cells.text, example="海泉花园"),
+        Field("registered_on", "报到日期", ("报到时间",), date_parser("报到日期"), example="2025-03-15"),
+        Field("service_post", "服务岗位", ("认领岗位", "岗位"), code_parser("service_post"), example="政策宣传"),
+        Field("status", "状态", ("报到状态",), code_parser("member_status"), example="已报到"),
+    ),
+    keys=("id_number",),
+    fallback={"community_id": "community", "grid_id": "grid", "compound_id": "compound"},
+)
+
+
+class MembersHandler:
+    spec = MEMBERS
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
+        return _Places.load(s, store, sheet, options)
+
+    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str]:
+        community = places.community(v["community"])
+        grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
+        unit = baodao.find_unit(s, credit_code=v.get("unit_code"), name=v["unit"])
+        if unit is None:
+            raise NotFoundError(f"找不到报到单位“{v['unit']}”，请先导入或登记该单位", field="unit")
+        compound_id = None
+        if v.get("compound"):
+            compound_id = s.execute(select(Compound.id).where(
+                Compound.name == v["compound"], Compound.deleted_at.is_(None))).scalar()
+            if compound_id is None:
+                raise ValidationError(f"找不到小区“{v['compound']}”", field="compound")
+        numbers = v.get("phone") or []
+        data = dict(v, phone=numbers[0] if numbers else None, phone2=numbers[1] if len(numbers) > 1 else None,
+                    community_id=community.id, grid_id=grid.id if grid else None, compound_id=compound_id)
+        reg, created, changed = baodao.register(s, data, unit=unit)
+        if v.get("status") and v["status"] != reg.status:
+            reg.status = v["status"]
+            changed = True
+        return ("new" if created else "updated" if changed else "unchanged"), f"{v['name']}（{community.name}）"
+
+
+ACTIVITIES = ImportSpec(
+    kind="activities",
+    title="服务活动",
+    fields=(
+        Field("title", "活动名称", ("活动", "活动主题", "名称"), cells.text, required=True, example="楼道环境集中清理"),
+        Field("date", "活动日期", ("日期", "活动时间"), date_parser("活动日期"), required=True, example="2026-05-20"),
+        Field("activity_type", "活动类型", ("类型",), code_parser("activity_type"), example="环境整治"),
+        Field("place", "活动地点", ("地点",), cells.text, example="云溪社区党群服务中心"),
+        Field("community", "社区", ("所属社区", "组织社区"), cells.text, required=True, example="云溪社区"),
+        Field("grid", "网格", ("所属网格",), cells.text, example="第一网格"),
+        Field("organiser", "组织单位", ("主办单位",), cells.text, example="", note="不填为社区组织"),
+    ),
+    keys=("title", "date", "community"),
+    label="title",
+)
+
+
+class ActivitiesHandler:
+    spec = ACTIVITIES
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
+        return _Places.load(s, store, sheet, options)
+
+    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str]:
+        community = places.community(v["community"])
+        grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
+        organiser = baodao.find_unit(s, name=v["organiser"]) if v.get("organiser") else None
+        if v.get("organiser") and organiser is None:
+            raise NotFoundError(f"找不到组织单位“{v['organiser']}”", field="organiser")
+        existing = s.execute(select(Activity).where(
+            Activity.title == v["title"], Activity.date == v["date"], Activity.community_id == community.id,
+            Activity.deleted_at.is_(None))).scalar_one_or_none()
+        values = {"activity_type": v.get("activity_type"), "place": v.get("place"),
+                  "grid_id": grid.id if grid else None, "organiser_unit_id": organiser.id if organiser else None}
+        if existing is None:
+            s.add(Activity(title=v["title"], date=v["date"], community_id=community.id, scope_code=community.code,
+                           **values))
+            return "new", v["title"]
+        changed = False
+        for key, value in values.items():
+            if value is not None and getattr(existing, key) != value:
+                setattr(existing, key, value)
+                changed = True
+        return ("updated" if changed else "unchanged"), v["title"]
+
+
+PARTICIPATIONS = ImportSpec(
+    kind="participations",
+    title="活动签到",
+    fields=(
+        Field("activity", "活动名称", ("活动",), cells.text, required=True, example="楼道环境集中清理"),
+        Field("date", "活动日期", ("日期",), date_parser("活动日期"), required=True, example="2026-05-20"),
+        Field("community", "社区", ("活动社区",), cells.text, example="云溪社区", note="同一天有同名活动时用于区分"),
+        Field("name", "姓名", (), cells.person_name, required=True, example="张伟"),
+        Field("id_number", "身份证号码", ("公民身份号码", "身份证号"), id_number, required=True,
+              example="370203199001011233"),
+        Field("hours", "服务时长", ("时长", "服务时长（小时）", "小时"), cells.text, required=True, example="2"),
+        Field("evaluation", "评价", (), code_parser("evaluation"), example="良好"),
+    ),
+    keys=("activity", "date", "id_number"),
+)
+
+
+def _hours(value: object) -> float:
+    text = cells.text(value).removesuffix("小时").removesuffix("h")
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ValidationError(f"服务时长“{value}”应为数字（小时）", field="hours") from None
+    if not 0 < hours <= 24:
+        raise ValidationError("服务时长应在 0 到 24 小时之间", field="hours")
+    return hours
+
+
+class ParticipationsHandler:
+    spec = PARTICIPATIONS
+
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> dict:
+        return {}
+
+    def apply(self, s: Session, state: dict, v: dict[str, Any]) -> tuple[str, str]:
+        hours = _hours(v["hours"])
+        q = select(Activity).where(Activity.title == v["activity"], Activity.date == v["date"],
+                                   Activity.deleted_at.is_(None))
+        if v.get("community"):
+            q = q.join(OrgUnit, OrgUnit.id == Activity.community_id).where(OrgUnit.name == v["community"])
+        found = s.execute(q).scalars().all()
+        if not found:
+            raise NotFoundError(f"找不到 {v['date']} 的活动“{v['activity']}”，请先登记或导入活动", field="activity")
+        if len(found) > 1:
+            raise ConflictError(f"{v['date']} 有多个名为“{v['activity']}”的活动，请填写“社区”列加以区分",
+                                field="activity")
+        activity = found[0]
+        reg = s.execute(select(MemberRegistration).join(Person, Person.id == MemberRegistration.person_id).where(
+            Person.id_number == v["id_number"], MemberRegistration.status == "registered",
+            MemberRegistration.deleted_at.is_(None))).scalar_one_or_none()
+        if reg is None:
+            raise NotFoundError(f"{v['name']}不是已报到的在职党员", field="id_number")
+        if activity.date not in state:  # the rules in force that day, read once per date
+            state[activity.date] = baodao.rules(s, activity.date)
+        points = baodao.points_for(state[activity.date], activity.activity_type, hours)
+        part = s.execute(select(Participation).where(Participation.activity_id == activity.id,
+                                                     Participation.member_id == reg.id,
+                                                     Participation.deleted_at.is_(None))).scalar_one_or_none()
+        if part is None:
+            s.add(Participation(activity_id=activity.id, member_id=reg.id, hours=hours, points=points,
+                                evaluation=v.get("evaluation"), scope_code=activity.scope_code))
+            return "new", v["name"]
+        changed = False
+        for key2, value in (("hours", hours), ("points", points), ("evaluation", v.get("evaluation"))):
+            if value is not None and getattr(part, key2) != value:
+                setattr(part, key2, value)
+                changed = True
+        return ("updated" if changed else "unchanged"), v["name"]
