@@ -83,3 +83,24 @@ def test_print_roster_and_noticeboards(tmp_path, capsys, qapp):
     assert code == 0 and "4 个网格" in out
     code, _, err = run(capsys, "print", "roster", "--db", db, "--org", "370203099", "--out", tmp_path / "x.pdf")
     assert code == 1 and "找不到编码" in err
+
+
+def test_baodao_commands(tmp_path, capsys, qapp):
+    db = tmp_path / "demo.sqlite"
+    assert run(capsys, "demo", "--db", db, "--year", "2026")[0] == 0
+    code, out, _ = run(capsys, "export", "--db", db, "--kind", "members", "--out", tmp_path / "m.xlsx", "--json")
+    assert code == 0 and json.loads(out)["rows"] == 300
+    code, out, _ = run(capsys, "import", "--db", db, "--kind", "members", tmp_path / "m.xlsx", "--json")
+    assert code == 0 and json.loads(out)["counts"]["unchanged"] == 300
+    import sqlite3
+
+    unit_code = sqlite3.connect(db).execute("SELECT credit_code FROM unit ORDER BY name LIMIT 1").fetchone()[0]
+    code, out, _ = run(capsys, "print", "feedback", "--db", db, "--unit", unit_code, "--year", "2026",
+                       "--out", tmp_path / "fb.pdf", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["units"] == 1 and data["pages"] >= 1
+    code, out, _ = run(capsys, "print", "feedback", "--db", db, "--year", "2026", "--out", tmp_path / "all.xlsx")
+    assert code == 0 and "12 个单位" in out
+    code, _, err = run(capsys, "print", "feedback", "--db", db, "--unit", "91370203MA3C123450", "--out",
+                       tmp_path / "x.pdf")
+    assert code == 1 and ("找不到" in err or "校验位" in err)
