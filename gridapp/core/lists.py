@@ -173,3 +173,13 @@ def record_id(conn: Connection, spec: ListSpec, rowid: int) -> str | None:
     return conn.execute(
         text(f"SELECT {alias}.id FROM {spec.from_sql} WHERE {spec.rowid} = :r"), {"r": rowid}
     ).scalar()
+
+
+def record_ids(conn: Connection, spec: ListSpec, rowids: Sequence[int]) -> dict[int, str]:
+    """UUIDs behind several rows at once."""
+    if not rowids:
+        return {}
+    alias = spec.rowid.split(".")[0]
+    marks = ", ".join(str(int(r)) for r in rowids)
+    sql = f"SELECT {spec.rowid}, {alias}.id FROM {spec.from_sql} WHERE {spec.rowid} IN ({marks})"
+    return dict(conn.execute(text(sql)).all())

@@ -24,9 +24,10 @@ from gridapp.core.errors import DomainError
 from gridapp.core.store import Store
 from gridapp.ui.errors import show_error
 from gridapp.ui.icons import app_icon, icon
+from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
-from gridapp.ui.pages.list_pages import BaodaoPage, PropertyPage
+from gridapp.ui.pages.list_pages import PropertyPage
 from gridapp.ui.pages.overview_page import OverviewPage
 from gridapp.ui.pages.settings_page import SettingsPage
 from gridapp.ui.pages.sync_page import SyncPage

@@ -6,8 +6,8 @@ from gridapp import __version__
 from gridapp.core.errors import DomainError
 from gridapp.ui import operations
 from gridapp.ui.main_window import PAGES
+from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.grids_page import GridsPage
-from gridapp.ui.pages.list_pages import BaodaoPage
 from gridapp.ui.pages.settings_page import SettingsPage
 from gridapp.ui.pages.workers_page import WorkersPage
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import Session
 
 from gridapp.core import codes
@@ -439,3 +439,53 @@ def unit_by_credit_code(store: Store, code: str) -> str:
         if unit is None:
             raise NotFoundError(f"找不到统一社会信用代码为 {code} 的报到单位")
         return unit.id
+
+
+# -- statistics for the 双报到 page ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Statistics:
+    year: int
+    by_community: tuple[tuple[str, int], ...]  # registered members
+    by_grid: tuple[tuple[str, int], ...]  # "社区 网格", registered members (top 50)
+    by_unit: tuple[tuple[str, int, int], ...]  # unit, registered, reported (lowest rate first)
+    by_month: tuple[tuple[int, float, float, int], ...]  # month, hours, points, participations
+    without_service: int
+    registered: int
+
+
+def statistics(store: Store, year: int) -> Statistics:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    active = (MemberRegistration.status == "registered") & MemberRegistration.deleted_at.is_(None)
+    with store.read() as s:
+        by_community = s.execute(
+            select(OrgUnit.name, func.count()).join(MemberRegistration, MemberRegistration.community_id == OrgUnit.id)
+            .where(active).group_by(OrgUnit.id).order_by(OrgUnit.code)).all()
+        community = OrgUnit.__table__.alias("c")
+        by_grid = s.execute(
+            select(community.c.name + " " + OrgUnit.name, func.count())
+            .join(MemberRegistration, MemberRegistration.grid_id == OrgUnit.id)
+            .join(community, community.c.id == OrgUnit.parent_id)
+            .where(active).group_by(OrgUnit.id).order_by(func.count().desc()).limit(50)).all()
+        registered = func.count(MemberRegistration.id)
+        by_unit = s.execute(
+            select(Unit.name, registered, func.coalesce(Unit.reported_member_count, 0))
+            .join(MemberRegistration, (MemberRegistration.unit_id == Unit.id) & active)
+            .where(Unit.deleted_at.is_(None)).group_by(Unit.id)
+            .order_by((registered * 1.0 / func.max(func.coalesce(Unit.reported_member_count, 0), 1)), Unit.name)
+        ).all()
+        month = func.cast(func.strftime("%m", Activity.date), Integer)
+        by_month = s.execute(
+            select(month, func.sum(Participation.hours), func.sum(Participation.points), func.count())
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(Activity.date.between(start, end), Activity.deleted_at.is_(None),
+                   Participation.deleted_at.is_(None)).group_by(month).order_by(month)).all()
+        served = select(Participation.member_id).join(Activity, Activity.id == Participation.activity_id).where(
+            Activity.date.between(start, end), Participation.deleted_at.is_(None))
+        total = s.execute(select(func.count()).select_from(MemberRegistration).where(active)).scalar_one()
+        without = s.execute(select(func.count()).select_from(MemberRegistration).where(
+            active, MemberRegistration.id.not_in(served))).scalar_one()
+    return Statistics(year, tuple((n, c) for n, c in by_community), tuple((n, c) for n, c in by_grid),
+                      tuple((n, r, t) for n, r, t in by_unit),
+                      tuple((int(m), float(h or 0), float(p or 0), int(c)) for m, h, p, c in by_month),
+                      without, total)

@@ -1,0 +1,375 @@
+"""双报到 dialogs: register a member, a unit's form and its summary, an activity, sign-in, feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.core import list_specs, lists
+from gridapp.core.errors import DomainError, ValidationError
+from gridapp.core.services import baodao, orgs
+from gridapp.core.store import Store
+from gridapp.core.validation import parse_id_number
+from gridapp.io import reports
+from gridapp.io.xlsx_out import write_letters
+from gridapp.ui import operations, printing
+from gridapp.ui.errors import show_error
+from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo
+
+
+class _Form(QDialog):
+    """OK runs ``apply``; a broken rule keeps the dialog open with the message."""
+
+    def _buttons(self, text: str = "保存") -> QDialogButtonBox:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.button(QDialogButtonBox.StandardButton.Ok).setText(text)
+        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        box.accepted.connect(self.accept)
+        box.rejected.connect(self.reject)
+        return box
+
+    def accept(self) -> None:
+        try:
+            self.result_value = self.apply()
+        except DomainError as exc:
+            show_error(self, exc, self.windowTitle())
+            return
+        super().accept()
+
+    def apply(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def unit_combo(store: Store, *, blank: str | None = None) -> QComboBox:
+    box = QComboBox()
+    if blank:
+        box.addItem(blank, None)
+    with store.engine.connect() as conn:
+        ids = lists.query_rowids(conn, list_specs.UNITS, lists.Query())
+        names = lists.fetch_rows(conn, list_specs.UNITS, ids)
+        uuids = lists.record_ids(conn, list_specs.UNITS, ids)
+    for rid in ids:
+        box.addItem(names[rid][0], uuids[rid])
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return box
+
+
+class MemberDialog(_Form):
+    """在职党员到社区报到登记."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("在职党员报到登记")
+        self.name, self.id_number, self.phone, self.position = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
+        self.id_hint = QLabel()
+        self.id_number.textChanged.connect(self._check_id)
+        self.unit = unit_combo(store, blank="请选择工作单位")
+        self.cadre = QCheckBox("处级及以上领导干部")
+        self.grid = grid_combo(store)
+        self.registered_on = date_edit()
+        self.post = code_combo("service_post")
+        self.political = code_combo("political", blank=False)
+        self.political.setCurrentIndex(self.political.findData("01"))
+        form = QFormLayout(self)
+        for label, widget in (("姓名 *", self.name), ("身份证号码 *", self.id_number), ("", self.id_hint),
+                              ("政治面貌", self.political), ("联系电话", self.phone), ("工作单位 *", self.unit),
+                              ("职务", self.position), ("", self.cadre), ("居住网格 *", self.grid),
+                              ("报到日期", self.registered_on), ("服务岗位", self.post)):
+            form.addRow(label, widget)
+        form.addRow(self._buttons("报到"))
+
+    def _check_id(self) -> None:
+        text = self.id_number.text().strip()
+        if len(text) < 15:
+            self.id_hint.setText("")
+            return
+        try:
+            info = parse_id_number(text)
+            self.id_hint.setStyleSheet("color: #2e7d32")
+            self.id_hint.setText(f"✓ 出生日期 {info.birth_date}")
+        except DomainError as exc:
+            self.id_hint.setStyleSheet("color: #c62828")
+            self.id_hint.setText(exc.message)
+
+    def apply(self):
+        if not self.unit.currentData():
+            raise ValidationError("请选择工作单位")
+        if not self.grid.currentData():
+            raise ValidationError("请选择居住网格")
+        data = {"name": self.name.text().strip(), "id_number": self.id_number.text().strip(),
+                "political_status": self.political.currentData(), "phone": self.phone.text().strip() or None,
+                "position": self.position.text().strip() or None, "is_leading_cadre": self.cadre.isChecked(),
+                "grid_id": self.grid.currentData(), "registered_on": self.registered_on.date().toPython(),
+                "service_post": self.post.currentData()}
+        return baodao.register_member(self.store, data, unit_id=self.unit.currentData())
+
+
+class StatusDialog(_Form):
+    def __init__(self, store: Store, member_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.member_id = store, member_id
+        self.setWindowTitle("报到状态变更")
+        self.status = code_combo("member_status", blank=False)
+        self.on = date_edit()
+        form = QFormLayout(self)
+        form.addRow("状态", self.status)
+        form.addRow("日期", self.on)
+        form.addRow(self._buttons())
+
+    def apply(self):
+        baodao.set_status(self.store, self.member_id, self.status.currentData(), self.on.date().toPython())
+
+
+class UnitFormDialog(_Form):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("登记报到单位")
+        self.name, self.code, self.party_name = QLineEdit(), QLineEdit(), QLineEdit()
+        self.secretary, self.contact, self.phone = QLineEdit(), QLineEdit(), QLineEdit()
+        self.unit_type, self.party_type = code_combo("unit_type"), code_combo("party_org_type")
+        self.reported = QSpinBox(maximum=100000)
+        self.community = QComboBox()
+        self.community.addItem("（暂不结对）", None)
+        for cid, label in orgs.choices(store, "community"):
+            self.community.addItem(label, cid)
+        self.agreement = date_edit()
+        form = QFormLayout(self)
+        for label, widget in (("单位名称 *", self.name), ("统一社会信用代码", self.code), ("单位类型", self.unit_type),
+                              ("党组织类型", self.party_type), ("党组织名称", self.party_name),
+                              ("书记", self.secretary), ("联系人", self.contact), ("联系电话", self.phone),
+                              ("在职党员数", self.reported), ("结对社区", self.community),
+                              ("签约日期", self.agreement)):
+            form.addRow(label, widget)
+        form.addRow(self._buttons())
+
+    def apply(self):
+        data = {"name": self.name.text(), "credit_code": self.code.text().strip() or None,
+                "unit_type": self.unit_type.currentData(), "party_org_type": self.party_type.currentData(),
+                "party_org_name": self.party_name.text().strip() or None,
+                "secretary": self.secretary.text().strip() or None, "contact_name": self.contact.text().strip() or None,
+                "contact_phone": self.phone.text().strip() or None, "reported_member_count": self.reported.value()}
+        pairs = [(self.community.currentData(), self.agreement.date().toPython())] if self.community.currentData() else []
+        return baodao.save_unit(self.store, data, pair_with=pairs)
+
+
+def unit_summary_text(s: baodao.UnitSummary) -> str:
+    rate = f"{s.rate:.0%}" if s.rate is not None else "—"
+    return (f"<h3>{s.name}</h3><p>统一社会信用代码：{s.credit_code or '—'}<br/>党组织：{s.party_org_name or '—'}<br/>"
+            f"结对社区：{'、'.join(s.communities) or '—'}</p>"
+            f"<p>在职党员 {s.reported} 名，已报到 {s.registered} 名，报到率 <b>{rate}</b><br/>"
+            f"本年度服务 {s.hours:g} 小时，积分 {s.points:g} 分<br/>本年度未参加服务的党员：{s.without_service} 名</p>")
+
+
+class ActivityDialog(_Form):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("新建服务活动")
+        self.title, self.place = QLineEdit(), QLineEdit()
+        self.date = date_edit()
+        self.type = code_combo("activity_type", blank=False)
+        self.community = QComboBox()
+        for cid, label in orgs.choices(store, "community"):
+            self.community.addItem(label, cid)
+        self.organiser = unit_combo(store, blank="社区组织")
+        form = QFormLayout(self)
+        for label, widget in (("活动名称 *", self.title), ("活动日期", self.date), ("活动类型", self.type),
+                              ("活动地点", self.place), ("组织社区 *", self.community), ("组织单位", self.organiser)):
+            form.addRow(label, widget)
+        form.addRow(self._buttons())
+
+    def apply(self):
+        return baodao.create_activity(self.store, {
+            "title": self.title.text(), "date": self.date.date().toPython(), "activity_type": self.type.currentData(),
+            "place": self.place.text().strip() or None, "community_id": self.community.currentData(),
+            "organiser_unit_id": self.organiser.currentData()})
+
+
+class SignInDialog(QDialog):
+    """Fast sign-in: type a name, pinyin initials or phone digits, Enter adds the first match."""
+
+    def __init__(self, store: Store, activity_id: str, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.activity_id = store, activity_id
+        self.setWindowTitle(f"活动签到 — {title}")
+        self.resize(760, 560)
+        self.search = QLineEdit(placeholderText="输入姓名、拼音首字母或电话后几位，回车加入签到名单")
+        self.matches = QListWidget()
+        self.signed = QListWidget()
+        self.count = QLabel("已签到 0 人")
+        self.hours = QDoubleSpinBox(minimum=0.5, maximum=24, singleStep=0.5, value=2.0, suffix=" 小时")
+        self.evaluation = code_combo("evaluation", blank=False)
+        self.evaluation.setCurrentIndex(self.evaluation.findData("good"))
+        self.search.textChanged.connect(self._find)
+        self.search.returnPressed.connect(self.add_current)
+        self.matches.itemActivated.connect(lambda _i: self.add_current())
+        remove = QPushButton("移出名单")
+        remove.clicked.connect(self._remove)
+        lists_row = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.search)
+        left.addWidget(self.matches)
+        right = QVBoxLayout()
+        right.addWidget(self.count)
+        right.addWidget(self.signed)
+        right.addWidget(remove)
+        lists_row.addLayout(left, 1)
+        lists_row.addLayout(right, 1)
+        opts = QFormLayout()
+        opts.addRow("每人服务时长", self.hours)
+        opts.addRow("评价", self.evaluation)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("完成签到")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setAutoDefault(False)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(False)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(lists_row, 1)
+        lay.addLayout(opts)
+        lay.addWidget(buttons)
+        self.result_value: baodao.SignIn | None = None
+
+    def _find(self, text: str) -> None:
+        self.matches.clear()
+        if not text.strip():
+            return
+        spec = list_specs.MEMBERS
+        with self.store.engine.connect() as conn:
+            ids = lists.query_rowids(conn, spec, lists.Query(search=text, filters=(("status", "registered"),)))[:20]
+            rows = lists.fetch_rows(conn, spec, ids)
+            uuids = lists.record_ids(conn, spec, ids)
+        for rid in ids:
+            r = rows[rid]
+            item = QListWidgetItem(f"{r[0]}　{r[spec.index_of('community')]}　{(r[spec.index_of('phone')] or '')[-4:]}")
+            item.setData(Qt.ItemDataRole.UserRole, uuids[rid])
+            self.matches.addItem(item)
+        self.matches.setCurrentRow(0)
+
+    def add_current(self) -> None:
+        item = self.matches.currentItem()
+        if item is None:
+            return
+        mid = item.data(Qt.ItemDataRole.UserRole)
+        if mid not in self.member_ids():
+            added = QListWidgetItem(item.text())
+            added.setData(Qt.ItemDataRole.UserRole, mid)
+            self.signed.addItem(added)
+        self.count.setText(f"已签到 {self.signed.count()} 人")
+        self.search.clear()
+        self.search.setFocus()
+
+    def _remove(self) -> None:
+        for item in self.signed.selectedItems():
+            self.signed.takeItem(self.signed.row(item))
+        self.count.setText(f"已签到 {self.signed.count()} 人")
+
+    def member_ids(self) -> list[str]:
+        return [self.signed.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.signed.count())]
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.add_current()
+            return
+        super().keyPressEvent(event)
+
+    def save(self) -> None:
+        try:
+            self.result_value = baodao.sign_in(self.store, self.activity_id, self.member_ids(), self.hours.value(),
+                                               self.evaluation.currentData())
+        except DomainError as exc:
+            show_error(self, exc, "无法签到")
+            return
+        self.accept()
+
+
+class FeedbackDialog(QDialog):
+    """年度双向反馈: one unit or all units, previewed, printed, saved as PDF or Excel."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, unit_id: str | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("年度反馈函")
+        self.year = QSpinBox(minimum=2000, maximum=2100, value=dt.date.today().year)
+        self.unit = unit_combo(store, blank="全部报到单位（每个单位一份）")
+        if unit_id:
+            self.unit.setCurrentIndex(self.unit.findData(unit_id))
+        self.issued_on = date_edit()
+        preview = QPushButton("打印预览…")
+        preview.clicked.connect(self.preview)
+        pdf = QPushButton("另存为 PDF…")
+        pdf.clicked.connect(lambda: self.save_pdf())
+        xlsx = QPushButton("导出 Excel…")
+        xlsx.clicked.connect(lambda: self.save_xlsx())
+        form = QFormLayout(self)
+        form.addRow("年度", self.year)
+        form.addRow("报到单位", self.unit)
+        form.addRow("落款日期", self.issued_on)
+        row = QHBoxLayout()
+        for b in (preview, pdf, xlsx):
+            row.addWidget(b)
+        form.addRow(row)
+        self.status = QLabel()
+        form.addRow(self.status)
+
+    def letters(self) -> list[reports.Letter]:
+        unit = self.unit.currentData()
+        return reports.feedback_letters(self.store, self.year.value(), [unit] if unit else None,
+                                        issued_on=self.issued_on.date().toPython())
+
+    def preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        letters = self.letters()
+        dialog = QPrintPreviewDialog(printing.make_printer(landscape=False), self)
+        dialog.paintRequested.connect(lambda p: printing.print_letters(letters, p))
+        dialog.exec()
+
+    def save_pdf(self, path: Path | None = None) -> operations.Operation | None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", f"{self.year.value()}年度反馈函.pdf", "PDF (*.pdf)")
+            if not name:
+                return None
+            path = Path(name)
+        year, unit, on = self.year.value(), self.unit.currentData(), self.issued_on.date().toPython()
+
+        def work(progress, cancel):
+            letters = reports.feedback_letters(self.store, year, [unit] if unit else None, issued_on=on)
+            return printing.letters_pdf(letters, path, progress, cancel)
+
+        return operations.run(self, "正在生成反馈函", work,
+                              lambda pages: self.status.setText(f"已保存（{pages} 页）：{path}"))
+
+    def save_xlsx(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self, "导出 Excel", f"{self.year.value()}年度反馈.xlsx", "Excel (*.xlsx)")
+            if not name:
+                return
+            path = Path(name)
+        write_letters(self.letters(), path)
+        self.status.setText(f"已导出：{path}")
+        QMessageBox.information(self, "已导出", f"已导出到：\n{path}")

@@ -1,0 +1,171 @@
+"""双报到: members, units, activities and sign-in, the yearly feedback and statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridapp.core import list_specs
+from gridapp.core.services import baodao
+from gridapp.ui import operations
+from gridapp.ui.baodao_dialogs import (
+    ActivityDialog,
+    FeedbackDialog,
+    MemberDialog,
+    SignInDialog,
+    StatusDialog,
+    UnitFormDialog,
+    unit_summary_text,
+)
+from gridapp.ui.icons import icon
+from gridapp.ui.import_dialog import ImportDialog
+from gridapp.ui.list_panel import ListPanel
+from gridapp.ui.pages.base import Page
+
+
+def _button(bar, icon_name: str, text: str, slot) -> QPushButton:
+    b = QPushButton(icon(icon_name), text)
+    b.clicked.connect(slot)
+    bar.addWidget(b)
+    return b
+
+
+class BaodaoPage(Page):
+    title = "双报到"
+    icon_name = "baodao"
+
+    def __init__(self, store, parent=None):
+        super().__init__(store, parent)
+        self.tabs = QTabWidget()
+        self.members = ListPanel(store, list_specs.MEMBERS)
+        self.units = ListPanel(store, list_specs.UNITS, search_hint="搜索：单位名称或联系电话")
+        self.activities = ListPanel(store, list_specs.ACTIVITIES, search_hint="搜索：活动名称或地点")
+        self.participations = ListPanel(store, list_specs.PARTICIPATIONS, search_hint="搜索：姓名、拼音首字母或活动名称")
+        self.stats = _StatsTab(store)
+        for panel, name in ((self.members, "在职党员"), (self.units, "报到单位"), (self.activities, "服务活动"),
+                            (self.participations, "签到记录")):
+            self.tabs.addTab(panel, name)
+        self.tabs.addTab(self.stats, "统计")
+        self.outer.addWidget(self.tabs, 1)
+
+        mb = self.members.toolbar
+        _button(mb, "add", "报到登记", self.register)
+        _button(mb, "edit", "状态变更", self.change_status)
+        _button(mb, "import", "导入在职党员", lambda: self.import_kind("members"))
+        mb.addStretch(1)
+        ub = self.units.toolbar
+        _button(ub, "add_unit", "登记单位", self.add_unit)
+        _button(ub, "overview", "单位情况", self.show_unit)
+        _button(ub, "import", "导入报到单位", lambda: self.import_kind("units"))
+        _button(ub, "print", "年度反馈函", self.feedback)
+        ub.addStretch(1)
+        self.units.activated.connect(lambda _rid: self.show_unit())
+        ab = self.activities.toolbar
+        _button(ab, "activity", "新建活动", self.add_activity)
+        _button(ab, "add", "签到", self.sign_in)
+        _button(ab, "import", "导入活动", lambda: self.import_kind("activities"))
+        _button(ab, "import", "导入签到表", lambda: self.import_kind("participations"))
+        ab.addStretch(1)
+        self.activities.activated.connect(lambda _rid: self.sign_in())
+
+    def refresh(self) -> None:
+        for panel in (self.members, self.units, self.activities, self.participations):
+            panel.refresh()
+
+    def _pick(self, panel: ListPanel, what: str) -> str | None:
+        rid = panel.selected_record_id()
+        if rid is None:
+            QMessageBox.information(self, "请选择", f"请先在列表中选中一个{what}。")
+        return rid
+
+    def register(self) -> None:
+        if MemberDialog(self.store, self).exec():
+            self.refresh()
+
+    def change_status(self) -> None:
+        rid = self._pick(self.members, "在职党员")
+        if rid and StatusDialog(self.store, rid, self).exec():
+            self.refresh()
+
+    def add_unit(self) -> None:
+        if UnitFormDialog(self.store, self).exec():
+            self.refresh()
+
+    def show_unit(self) -> None:
+        rid = self._pick(self.units, "单位")
+        if rid:
+            summary = baodao.unit_summary(self.store, rid, dt.date.today().year)
+            QMessageBox.information(self, "单位情况", unit_summary_text(summary))
+
+    def add_activity(self) -> None:
+        if ActivityDialog(self.store, self).exec():
+            self.refresh()
+
+    def sign_in(self) -> None:
+        rid = self._pick(self.activities, "活动")
+        if not rid:
+            return
+        title = self.activities.model.row_values(self.activities.table.currentIndex().row())[0]
+        dialog = SignInDialog(self.store, rid, title, self)
+        if dialog.exec() and dialog.result_value:
+            r = dialog.result_value
+            QMessageBox.information(self, "签到完成", f"新签到 {r.added} 人" + (f"，{r.already} 人此前已签到" if r.already else ""))
+            self.refresh()
+
+    def feedback(self) -> None:
+        FeedbackDialog(self.store, self, unit_id=self.units.selected_record_id()).exec()
+
+    def import_kind(self, kind: str) -> None:
+        dialog = ImportDialog(self.store, kind, self)
+        dialog.imported.connect(lambda _r: self.refresh())
+        dialog.exec()
+
+
+class _StatsTab(QWidget):
+    """Registered members per community and grid, rates by unit, service by month, members without service."""
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.year = QSpinBox(minimum=2000, maximum=2100, value=dt.date.today().year, prefix="年度 ")
+        go = QPushButton(icon("refresh"), "统计")
+        go.clicked.connect(self.compute)
+        bar = QHBoxLayout()
+        bar.addWidget(self.year)
+        bar.addWidget(go)
+        bar.addStretch(1)
+        self.view = QTextBrowser()
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.view, 1)
+        self.view.setHtml("<p>选择年度后点击“统计”。</p>")
+
+    def compute(self) -> None:
+        year = self.year.value()
+        self._op = operations.run(self, "正在统计", lambda _p, _c: baodao.statistics(self.store, year), self.show)
+
+    def show(self, st: baodao.Statistics) -> None:
+        def table(head, rows):
+            cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+            return ('<table border="1" cellspacing="0" cellpadding="4"><tr>'
+                    + "".join(f"<th>{h}</th>" for h in head) + f"</tr>{cells}</table>")
+
+        units = [(n, r, t, f"{min(r / t, 1):.0%}" if t else "—") for n, r, t in st.by_unit[:30]]
+        months = [(f"{m}月", f"{h:g}", f"{p:g}", c) for m, h, p, c in st.by_month]
+        self.view.setHtml(
+            f"<h3>{st.year}年度双报到统计</h3><p>已报到在职党员 {st.registered:,} 名，"
+            f"本年度未参加服务 {st.without_service:,} 名。</p>"
+            f"<h4>服务时长与积分（按月）</h4>{table(('月份', '服务时长', '积分', '人次'), months)}"
+            f"<h4>报到率最低的单位（前30）</h4>{table(('单位', '已报到', '在职党员数', '报到率'), units)}"
+            f"<h4>各社区报到人数</h4>{table(('社区', '人数'), st.by_community)}"
+            f"<h4>报到人数最多的网格（前50）</h4>{table(('网格', '人数'), st.by_grid)}")
