@@ -3,8 +3,8 @@
 import datetime as dt
 
 import openpyxl
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from gridapp.core.services import baodao
 from gridapp.core.validation import id_check_digit
