@@ -17,7 +17,8 @@ HELP = ("打印到 PDF：roster=网格员花名册（A4横向），noticeboard=�
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help=HELP, description=HELP)
-    p.add_argument("what", choices=("roster", "noticeboard", "feedback"), help="打印内容")
+    p.add_argument("what", choices=("roster", "noticeboard", "feedback", "registration"), help="打印内容")
+    p.add_argument("--id-number", help="在职党员的身份证号码（报到登记表）")
     p.add_argument("--org", help="街道、社区或网格编码（花名册、公示牌）")
     p.add_argument("--unit", help="报到单位的统一社会信用代码（反馈函；不填则为全部单位）")
     p.add_argument("--year", type=int, help="反馈年度（默认今年）")
@@ -46,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
     with Store(args.db, lock=False, upgrade=False) as store:
         if args.what == "feedback":
             return _feedback(args, store, printing, progress)
+        if args.what == "registration":
+            return _registration(args, store, printing)
         if not args.org:
             from gridapp.core.errors import ValidationError
 
@@ -81,4 +84,25 @@ def _feedback(args: argparse.Namespace, store: Store, printing, progress) -> int
                      "members": members, "pages": pages},
          f"已生成{year}年度反馈函：{len(letters)} 个单位，{members} 名党员" + (f"，{pages} 页" if pages else "")
          + f"：{args.out}")
+    return 0
+
+
+def _registration(args: argparse.Namespace, store: Store, printing) -> int:
+    from gridapp.core.errors import NotFoundError, ValidationError
+    from gridapp.core.validation import parse_id_number
+    from gridapp.io import reports
+
+    if not args.id_number:
+        raise ValidationError("请用 --id-number 指定在职党员的身份证号码")
+    number = parse_id_number(args.id_number).number
+    with store.engine.connect() as conn:
+        member = conn.exec_driver_sql(
+            "SELECT m.id FROM member_registration m JOIN person p ON p.id = m.person_id "
+            "WHERE p.id_number = ? AND m.deleted_at IS NULL ORDER BY m.status = 'registered' DESC LIMIT 1",
+            (number,)).scalar()
+    if member is None:
+        raise NotFoundError(f"身份证号码 {number} 没有报到记录")
+    pages = printing.forms_pdf(reports.registration_forms(store, [member]), args.out)
+    emit(args.json, {"what": "registration", "out": str(args.out), "pages": pages},
+         f"已生成在职党员到社区报到登记表：{args.out}")
     return 0

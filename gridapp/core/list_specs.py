@@ -242,4 +242,65 @@ PARTICIPATIONS = ListSpec(
     default_sort="a.date DESC, x.rowid",
 )
 
-ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, FIRMS, JOURNAL)}
+NEEDS = ListSpec(
+    key="needs",
+    title="需求清单",
+    rowid="n.rowid",
+    from_sql="need n JOIN org_unit c ON c.id = n.community_id LEFT JOIN unit u ON u.id = n.claimed_by_unit_id "
+             "LEFT JOIN member_registration m ON m.id = n.claimed_by_member_id LEFT JOIN person p ON p.id = m.person_id",
+    where="n.deleted_at IS NULL",
+    columns=(
+        Column("title", "需求", "n.title", width=200),
+        Column("community", "社区", "c.name", width=100),
+        Column("raised_on", "提出日期", "n.raised_on", "date", 90),
+        Column("status", "状态", "n.status", "code:need_status", 70),
+        Column("claimed_by", "认领方", "coalesce(u.name, p.name)", width=180),
+        Column("claimed_on", "认领日期", "n.claimed_on", "date", 90),
+        Column("closed_on", "办结日期", "n.closed_on", "date", 90),
+        Column("result", "办理结果", "n.result", width=200),
+    ),
+    search_name=("n.title", "u.name", "p.name"),
+    filters=(Filter("community", "社区", "n.community_id = :v", "org:community"),
+             Filter("status", "状态", "n.status = :v", "code:need_status"),
+             Filter("org", "单位编码", "c.code LIKE :v || '%'")),
+    default_sort="n.raised_on DESC, n.rowid",
+)
+
+RESOURCES = ListSpec(
+    key="resources",
+    title="资源清单",
+    rowid="r.rowid",
+    from_sql="resource r LEFT JOIN unit u ON u.id = r.unit_id",
+    where="r.deleted_at IS NULL",
+    columns=(
+        Column("unit", "单位", "u.name", width=200),
+        Column("title", "资源", "r.title", width=160),
+        Column("category", "类别", "r.category", width=80),
+        Column("description", "说明", "r.description", width=260),
+    ),
+    search_name=("u.name", "r.title"),
+    default_sort="u.name, r.rowid",
+)
+
+PROJECTS = ListSpec(
+    key="projects",
+    title="项目清单",
+    rowid="j.rowid",
+    from_sql="project j JOIN org_unit c ON c.id = j.community_id LEFT JOIN unit u ON u.id = j.unit_id",
+    where="j.deleted_at IS NULL",
+    columns=(
+        Column("title", "项目", "j.title", width=200),
+        Column("community", "社区", "c.name", width=100),
+        Column("unit", "实施单位", "u.name", width=180),
+        Column("start_date", "开始日期", "j.start_date", "date", 90),
+        Column("end_date", "结束日期", "j.end_date", "date", 90),
+        Column("status", "状态", "j.status", "code:need_status", 70),
+        Column("result", "成效", "j.result", width=200),
+    ),
+    search_name=("j.title", "u.name"),
+    filters=(Filter("status", "状态", "j.status = :v", "code:need_status"),),
+    default_sort="j.start_date DESC, j.rowid",
+)
+
+ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, NEEDS, RESOURCES, PROJECTS,
+                          FIRMS, JOURNAL)}

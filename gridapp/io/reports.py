@@ -211,3 +211,45 @@ def feedback_letters(store: Store, year: int, unit_ids: list[str] | None = None,
                               Table(FEEDBACK_COLUMNS, (4, 7, 9, 8, 9, 8, 7, 8, 6, 7), rows), issuer,
                               issued_on or dt.date.today(), note))
     return letters
+
+
+# -- 在职党员到社区报到登记表 ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegistrationForm:
+    community: str
+    rows: tuple[tuple[str, str, str, str], ...]  # label, value, label, value
+    service_post: str
+    registered_on: dt.date | None
+
+
+def registration_forms(store: Store, member_ids: list[str]) -> list[RegistrationForm]:
+    """One 登记表 per member: the person, their unit and post, where they live, what they serve as."""
+    from gridapp.core import codes
+    from gridapp.core.models import Compound, MemberRegistration, Unit
+    from gridapp.core.validation import mask_id_number
+
+    forms = []
+    with store.read() as s:
+        for mid in member_ids:
+            reg = s.get(MemberRegistration, mid)
+            if reg is None:
+                raise ValidationError("找不到该报到记录")
+            p = s.get(Person, reg.person_id)
+            unit = s.get(Unit, reg.unit_id) if reg.unit_id else None
+            community = s.get(OrgUnit, reg.community_id)
+            grid = s.get(OrgUnit, reg.grid_id) if reg.grid_id else None
+            compound = s.get(Compound, reg.compound_id) if reg.compound_id else None
+            birth = f"{p.birth_date:%Y.%m}" if p.birth_date else ""
+            forms.append(RegistrationForm(community.name, (
+                ("姓名", p.name, "性别", codes.GENDER.name(p.gender)),
+                ("出生年月", birth, "民族", codes.ETHNICITY.name(p.ethnicity)),
+                ("政治面貌", codes.POLITICAL.name(p.political_status), "文化程度", codes.EDUCATION.name(p.education)),
+                ("身份证号码", mask_id_number(p.id_number), "联系电话", p.phone or ""),
+                ("工作单位", unit.name if unit else "", "职务", (reg.position or "") + ("（处级以上）" if reg.is_leading_cadre else "")),
+                ("单位党组织", unit.party_org_name or "" if unit else "", "报到日期",
+                 reg.registered_on.isoformat() if reg.registered_on else ""),
+                ("居住社区", community.name, "所在网格", grid.name if grid else ""),
+                ("居住小区", compound.name if compound else "", "报到状态", codes.MEMBER_STATUS.name(reg.status)),
+            ), codes.SERVICE_POST.name(reg.service_post), reg.registered_on))
+    return forms

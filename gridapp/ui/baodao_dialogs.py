@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import list_specs, lists
 from gridapp.core.errors import DomainError, ValidationError
-from gridapp.core.services import baodao, orgs
+from gridapp.core.services import baodao, needs, orgs
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_id_number
 from gridapp.io import reports
@@ -373,3 +373,80 @@ class FeedbackDialog(QDialog):
         write_letters(self.letters(), path)
         self.status.setText(f"已导出：{path}")
         QMessageBox.information(self, "已导出", f"已导出到：\n{path}")
+
+
+class NeedDialog(_Form):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("提出需求")
+        self.community = QComboBox()
+        for cid, label in orgs.choices(store, "community"):
+            self.community.addItem(label, cid)
+        self.title, self.description = QLineEdit(), QLineEdit()
+        self.on = date_edit()
+        form = QFormLayout(self)
+        for label, widget in (("社区 *", self.community), ("需求 *", self.title), ("说明", self.description),
+                              ("提出日期", self.on)):
+            form.addRow(label, widget)
+        form.addRow(self._buttons())
+
+    def apply(self):
+        return needs.raise_need(self.store, self.community.currentData(), self.title.text(),
+                                self.description.text().strip() or None, self.on.date().toPython())
+
+
+class ClaimDialog(_Form):
+    def __init__(self, store: Store, need_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.need_id = store, need_id
+        self.setWindowTitle("认领需求")
+        self.unit = unit_combo(store, blank="请选择认领单位")
+        self.on = date_edit()
+        form = QFormLayout(self)
+        form.addRow("认领单位 *", self.unit)
+        form.addRow("认领日期", self.on)
+        form.addRow(self._buttons("认领"))
+
+    def apply(self):
+        if not self.unit.currentData():
+            raise ValidationError("请选择认领单位")
+        needs.claim(self.store, self.need_id, unit_id=self.unit.currentData(), on=self.on.date().toPython())
+
+
+class CloseNeedDialog(_Form):
+    def __init__(self, store: Store, need_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.need_id = store, need_id
+        self.setWindowTitle("需求办结")
+        self.result_text = QLineEdit()
+        self.on = date_edit()
+        form = QFormLayout(self)
+        form.addRow("办理结果 *", self.result_text)
+        form.addRow("办结日期", self.on)
+        form.addRow(self._buttons("办结"))
+
+    def apply(self):
+        needs.close(self.store, self.need_id, self.result_text.text(), self.on.date().toPython())
+
+
+class ResourceDialog(_Form):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("登记资源")
+        self.unit = unit_combo(store, blank="请选择单位")
+        self.title, self.category, self.description = QLineEdit(), QComboBox(), QLineEdit()
+        self.category.setEditable(True)
+        self.category.addItems(["场地", "人才", "资金", "物资", "专业技术", "其他"])
+        form = QFormLayout(self)
+        for label, widget in (("单位 *", self.unit), ("资源 *", self.title), ("类别", self.category),
+                              ("说明", self.description)):
+            form.addRow(label, widget)
+        form.addRow(self._buttons())
+
+    def apply(self):
+        if not self.unit.currentData():
+            raise ValidationError("请选择单位")
+        return needs.add_resource(self.store, self.unit.currentData(), self.title.text(), self.category.currentText(),
+                                  self.description.text().strip() or None)

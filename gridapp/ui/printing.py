@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from gridapp.core.errors import Cancelled
-from gridapp.io.reports import Letter, NoticeBoard, Roster, Table
+from gridapp.io.reports import Letter, NoticeBoard, RegistrationForm, Roster, Table
 from gridapp.ui import theme
 
 Progress = Callable[[int, int, str], None]
@@ -120,6 +120,38 @@ def print_letters(letters: list[Letter], printer: QPrinter, progress: Progress |
 def letters_pdf(letters: list[Letter], path: Path | str, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> int:
     return _to_pdf(path, False, lambda p: print_letters(letters, p, progress, cancel))
+
+
+# -- 在职党员到社区报到登记表 ----------------------------------------------------------------------------
+
+def form_html(f: RegistrationForm) -> str:
+    cells = "".join(
+        f'<tr><td width="16%" align="center">{_esc(a)}</td><td width="34%">{_esc(b)}</td>'
+        f'<td width="16%" align="center">{_esc(c)}</td><td width="34%">{_esc(d)}</td></tr>' for a, b, c, d in f.rows)
+    tall = 'style="height:90px"'
+    return f"""
+    <h1 style="font-size:20pt; font-weight:normal" align="center">在职党员到社区报到登记表</h1>
+    <p style="font-size:11pt" align="right">报到社区：{_esc(f.community)}</p>
+    <table width="100%" border="1" cellspacing="0" cellpadding="8" style="font-size:12pt">{cells}
+      <tr><td align="center">认领服务岗位</td><td colspan="3">{_esc(f.service_post)}</td></tr>
+      <tr><td align="center" {tall}>个人特长及<br/>服务意愿</td><td colspan="3"></td></tr>
+      <tr><td align="center" {tall}>社区党组织<br/>意见</td><td colspan="3"><br/><br/><br/>
+        {"&emsp;" * 16}（盖章）&emsp;&emsp;&emsp;年&emsp;&emsp;月&emsp;&emsp;日</td></tr>
+      <tr><td align="center" {tall}>所在单位<br/>党组织意见</td><td colspan="3"><br/><br/><br/>
+        {"&emsp;" * 16}（盖章）&emsp;&emsp;&emsp;年&emsp;&emsp;月&emsp;&emsp;日</td></tr>
+    </table>
+    <p style="font-size:10pt">本表一式两份，社区党组织和党员所在单位党组织各存一份。</p>
+    """
+
+
+def print_forms(forms: list[RegistrationForm], printer: QPrinter, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> int:
+    return _paint_paged(printer, [(form_html(f), "在职党员到社区报到登记表（续）") for f in forms], progress, cancel)
+
+
+def forms_pdf(forms: list[RegistrationForm], path: Path | str, progress: Progress | None = None,
+              cancel: threading.Event | None = None) -> int:
+    return _to_pdf(path, False, lambda p: print_forms(forms, p, progress, cancel))
 
 
 # -- 网格员花名册 ------------------------------------------------------------------------------------------

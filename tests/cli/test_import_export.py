@@ -104,3 +104,20 @@ def test_baodao_commands(tmp_path, capsys, qapp):
     code, _, err = run(capsys, "print", "feedback", "--db", db, "--unit", "91370203MA3C123450", "--out",
                        tmp_path / "x.pdf")
     assert code == 1 and ("找不到" in err or "校验位" in err)
+
+
+def test_print_registration_form(tmp_path, capsys, qapp):
+    import sqlite3
+
+    from pypdf import PdfReader
+
+    db = tmp_path / "demo.sqlite"
+    run(capsys, "demo", "--db", db)
+    name, number, unit = sqlite3.connect(db).execute(
+        "SELECT p.name, p.id_number, u.name FROM member_registration m JOIN person p ON p.id = m.person_id "
+        "JOIN unit u ON u.id = m.unit_id LIMIT 1").fetchone()
+    code, _, _ = run(capsys, "print", "registration", "--db", db, "--id-number", number, "--out", tmp_path / "f.pdf")
+    assert code == 0
+    text = "".join(PdfReader(tmp_path / "f.pdf").pages[0].extract_text().split())
+    assert "在职党员到社区报到登记表" in text and name in text and unit in text
+    assert number not in text and number[-4:] in text  # masked

@@ -16,17 +16,23 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import list_specs
-from gridapp.core.services import baodao
+from gridapp.core.errors import DomainError
+from gridapp.core.services import baodao, needs
 from gridapp.ui import operations
 from gridapp.ui.baodao_dialogs import (
     ActivityDialog,
+    ClaimDialog,
+    CloseNeedDialog,
     FeedbackDialog,
     MemberDialog,
+    NeedDialog,
+    ResourceDialog,
     SignInDialog,
     StatusDialog,
     UnitFormDialog,
     unit_summary_text,
 )
+from gridapp.ui.errors import show_error
 from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.list_panel import ListPanel
@@ -51,16 +57,25 @@ class BaodaoPage(Page):
         self.units = ListPanel(store, list_specs.UNITS, search_hint="搜索：单位名称或联系电话")
         self.activities = ListPanel(store, list_specs.ACTIVITIES, search_hint="搜索：活动名称或地点")
         self.participations = ListPanel(store, list_specs.PARTICIPATIONS, search_hint="搜索：姓名、拼音首字母或活动名称")
+        self.needs = ListPanel(store, list_specs.NEEDS, search_hint="搜索：需求、认领单位或党员")
+        self.resources = ListPanel(store, list_specs.RESOURCES, search_hint="搜索：单位或资源")
+        self.projects = ListPanel(store, list_specs.PROJECTS, search_hint="搜索：项目或实施单位")
+        lists_tab = QTabWidget()
+        lists_tab.addTab(self.needs, "需求清单")
+        lists_tab.addTab(self.resources, "资源清单")
+        lists_tab.addTab(self.projects, "项目清单")
         self.stats = _StatsTab(store)
         for panel, name in ((self.members, "在职党员"), (self.units, "报到单位"), (self.activities, "服务活动"),
                             (self.participations, "签到记录")):
             self.tabs.addTab(panel, name)
+        self.tabs.addTab(lists_tab, "需求·资源·项目")
         self.tabs.addTab(self.stats, "统计")
         self.outer.addWidget(self.tabs, 1)
 
         mb = self.members.toolbar
         _button(mb, "add", "报到登记", self.register)
         _button(mb, "edit", "状态变更", self.change_status)
+        _button(mb, "print", "打印登记表", self.print_form)
         _button(mb, "import", "导入在职党员", lambda: self.import_kind("members"))
         mb.addStretch(1)
         ub = self.units.toolbar
@@ -77,10 +92,39 @@ class BaodaoPage(Page):
         _button(ab, "import", "导入签到表", lambda: self.import_kind("participations"))
         ab.addStretch(1)
         self.activities.activated.connect(lambda _rid: self.sign_in())
+        nb = self.needs.toolbar
+        _button(nb, "add", "提出需求", lambda: self._dialog(NeedDialog(self.store, self)))
+        _button(nb, "edit", "认领", lambda: self._on_need(ClaimDialog))
+        _button(nb, "activity", "立项实施", self.start_project)
+        _button(nb, "retire", "办结", lambda: self._on_need(CloseNeedDialog))
+        nb.addStretch(1)
+        rb = self.resources.toolbar
+        _button(rb, "add", "登记资源", lambda: self._dialog(ResourceDialog(self.store, self)))
+        rb.addStretch(1)
 
     def refresh(self) -> None:
-        for panel in (self.members, self.units, self.activities, self.participations):
+        for panel in (self.members, self.units, self.activities, self.participations, self.needs, self.resources,
+                      self.projects):
             panel.refresh()
+
+    def _dialog(self, dialog) -> None:
+        if dialog.exec():
+            self.refresh()
+
+    def _on_need(self, dialog_class) -> None:
+        rid = self._pick(self.needs, "需求")
+        if rid:
+            self._dialog(dialog_class(self.store, rid, self))
+
+    def start_project(self) -> None:
+        rid = self._pick(self.needs, "需求")
+        if rid:
+            try:
+                needs.start_project(self.store, rid)
+            except DomainError as exc:
+                show_error(self, exc, "无法立项")
+                return
+            self.refresh()
 
     def _pick(self, panel: ListPanel, what: str) -> str | None:
         rid = panel.selected_record_id()
@@ -91,6 +135,21 @@ class BaodaoPage(Page):
     def register(self) -> None:
         if MemberDialog(self.store, self).exec():
             self.refresh()
+
+    def print_form(self) -> None:
+        rid = self._pick(self.members, "在职党员")
+        if rid is None:
+            return
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        from gridapp.io import reports
+        from gridapp.ui import printing
+
+        forms = reports.registration_forms(self.store, [rid])
+        dialog = QPrintPreviewDialog(printing.make_printer(landscape=False), self)
+        dialog.setWindowTitle("打印预览 — 在职党员到社区报到登记表")
+        dialog.paintRequested.connect(lambda p: printing.print_forms(forms, p))
+        dialog.exec()
 
     def change_status(self) -> None:
         rid = self._pick(self.members, "在职党员")
