@@ -92,6 +92,10 @@ MEMBERS = ListSpec(
         Filter("grid", "网格", "m.grid_id = :v", "org:grid"),
         Filter("status", "状态", "m.status = :v", "code:member_status"),
         Filter("cadre", "处级以上", "m.is_leading_cadre = :v", "bool"),
+        Filter("unit", "工作单位", "m.unit_id = :v", "units"),
+        Filter("idle", "本年度未服务", "(NOT EXISTS (SELECT 1 FROM participation x JOIN activity a "
+               "ON a.id = x.activity_id WHERE x.member_id = m.id AND x.deleted_at IS NULL AND a.deleted_at IS NULL "
+               "AND a.date >= strftime('%Y', 'now', 'localtime') || '-01-01')) = :v", "bool"),
         Filter("org", "单位编码", "c.code LIKE :v || '%'"),
     ),
     default_sort="p.name_initials, m.rowid",

@@ -450,3 +450,30 @@ class ResourceDialog(_Form):
             raise ValidationError("请选择单位")
         return needs.add_resource(self.store, self.unit.currentData(), self.title.text(), self.category.currentText(),
                                   self.description.text().strip() or None)
+
+
+class UnitPageDialog(QDialog):
+    """A unit's page: its figures for the year and its registered members, with their filters."""
+
+    def __init__(self, store: Store, unit_id: str, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QTextBrowser
+
+        from gridapp.ui.list_panel import ListPanel
+
+        super().__init__(parent)
+        self.setWindowTitle("报到单位情况")
+        self.resize(1100, 700)
+        summary = baodao.unit_summary(store, unit_id, dt.date.today().year)
+        head = QTextBrowser()
+        head.setHtml(unit_summary_text(summary))
+        head.setMaximumHeight(170)
+        self.members = ListPanel(store, list_specs.MEMBERS, self)
+        self.members.set_filter("unit", unit_id)
+        feedback = QPushButton("年度反馈函…")
+        feedback.clicked.connect(lambda: FeedbackDialog(store, self, unit_id=unit_id).exec())
+        self.members.toolbar.addWidget(feedback)
+        self.members.toolbar.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(head)
+        lay.addWidget(self.members, 1)
+        self.summary = summary

@@ -108,6 +108,14 @@ class ListPanel(QWidget):
             return orgs.choices(self.store, f.choices[4:])
         if f.choices == "bool":
             return [(1, "是"), (0, "否")]
+        if f.choices == "units":
+            from gridapp.core import list_specs
+
+            with self.store.engine.connect() as conn:
+                ids = lists.query_rowids(conn, list_specs.UNITS, lists.Query())
+                names = lists.fetch_rows(conn, list_specs.UNITS, ids)
+                uuids = lists.record_ids(conn, list_specs.UNITS, ids)
+            return [(uuids[i], names[i][0]) for i in ids]
         return []
 
     def _show_count(self, n: int) -> None:
@@ -124,6 +132,11 @@ class ListPanel(QWidget):
     def selected_record_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.record_id(index.row()) if index.isValid() else None
+
+    def set_filter(self, key: str, value) -> None:
+        """Choose a filter's value as if picked from its drop-down."""
+        box = self.filter_boxes[key]
+        box.setCurrentIndex(max(box.findData(value), 0))
 
     def filter_value(self, key: str):
         box = self.filter_boxes.get(key)

@@ -90,3 +90,22 @@ def test_statistics_tab(qtbot, window):
     page.stats.compute()
     qtbot.waitUntil(lambda: "已报到在职党员" in page.stats.view.toPlainText(), timeout=10000)
     assert "各社区报到人数" in page.stats.view.toPlainText()
+
+
+def test_unit_page_and_member_filters(qtbot, window):
+    from gridapp.ui.baodao_dialogs import UnitPageDialog
+
+    unit_id, _name = baodao.units_with_members(window.store)[0]
+    dialog = UnitPageDialog(window.store, unit_id)
+    qtbot.addWidget(dialog)
+    s = dialog.summary
+    assert dialog.members.model.rowCount() >= s.registered  # its registered and former members
+    dialog.members.set_filter("status", "registered")
+    assert dialog.members.model.rowCount() == s.registered
+    page = window.page(BaodaoPage)
+    total = page.members.model.rowCount()
+    page.members.set_filter("idle", 1)
+    idle = page.members.model.rowCount()
+    page.members.set_filter("idle", 0)
+    busy = page.members.model.rowCount()
+    assert idle + busy == total and busy > 0

@@ -30,7 +30,7 @@ from gridapp.ui.baodao_dialogs import (
     SignInDialog,
     StatusDialog,
     UnitFormDialog,
-    unit_summary_text,
+    UnitPageDialog,
 )
 from gridapp.ui.errors import show_error
 from gridapp.ui.icons import icon
@@ -163,8 +163,7 @@ class BaodaoPage(Page):
     def show_unit(self) -> None:
         rid = self._pick(self.units, "单位")
         if rid:
-            summary = baodao.unit_summary(self.store, rid, dt.date.today().year)
-            QMessageBox.information(self, "单位情况", unit_summary_text(summary))
+            UnitPageDialog(self.store, rid, self).exec()
 
     def add_activity(self) -> None:
         if ActivityDialog(self.store, self).exec():
