@@ -37,7 +37,8 @@ class ListPanel(QWidget):
                  search_hint: str = "搜索：姓名、拼音首字母（如 zs）、电话或身份证号后几位"):
         super().__init__(parent)
         self.store, self.spec = store, spec
-        self.model = SqlTableModel(store, spec, self)
+        # Lists load when first shown: a page with several tabs opens without querying them all.
+        self.model = SqlTableModel(store, spec, self, load=False)
 
         self.search = QLineEdit(placeholderText=search_hint, clearButtonEnabled=True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -107,7 +108,7 @@ class ListPanel(QWidget):
         if f.choices.startswith("org:"):
             return orgs.choices(self.store, f.choices[4:])
         if f.choices == "bool":
-            return [(1, "是"), (0, "否")]
+            return [(1, f"{f.title}：是"), (0, f"{f.title}：否")]
         if f.choices == "units":
             from gridapp.core import list_specs
 
@@ -126,8 +127,15 @@ class ListPanel(QWidget):
         if rid:
             self.activated.emit(rid)
 
+    def showEvent(self, event) -> None:
+        if not self.model.loaded:
+            self.model.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
-        self.model.refresh()
+        """Reload now if the list has been shown; otherwise it loads when it is."""
+        if self.model.loaded or self.isVisible():
+            self.model.refresh()
 
     def selected_record_id(self) -> str | None:
         index = self.table.currentIndex()

@@ -19,16 +19,19 @@ class SqlTableModel(QAbstractTableModel):
 
     counted = Signal(int)
 
-    def __init__(self, store: Store, spec: lists.ListSpec, parent=None):
+    def __init__(self, store: Store, spec: lists.ListSpec, parent=None, *, load: bool = True):
         super().__init__(parent)
         self.store, self.spec = store, spec
         self.query = lists.Query()
         self._rowids: list[int] = []
         self._cache: dict[int, tuple] = {}
-        self.refresh()
+        self.loaded = False
+        if load:
+            self.refresh()
 
     # -- what is listed ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.loaded = True
         self.beginResetModel()
         with self.store.engine.connect() as conn:
             self._rowids = lists.query_rowids(conn, self.spec, self.query)
@@ -36,10 +39,14 @@ class SqlTableModel(QAbstractTableModel):
         self.endResetModel()
         self.counted.emit(len(self._rowids))
 
+    def _requery(self) -> None:
+        if self.loaded:
+            self.refresh()
+
     def set_search(self, text: str) -> None:
         if text != self.query.search:
             self.query = replace(self.query, search=text)
-            self.refresh()
+            self._requery()
 
     def set_filter(self, key: str, value: Any) -> None:
         filters = dict(self.query.filters)
@@ -48,7 +55,7 @@ class SqlTableModel(QAbstractTableModel):
         else:
             filters[key] = value
         self.query = replace(self.query, filters=tuple(filters.items()))
-        self.refresh()
+        self._requery()
 
     def record_id(self, row: int) -> str | None:
         with self.store.engine.connect() as conn:
@@ -95,4 +102,4 @@ class SqlTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.spec.columns[column].key if 0 <= column < len(self.spec.columns) else None
         self.query = replace(self.query, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
-        self.refresh()
+        self._requery()

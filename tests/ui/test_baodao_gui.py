@@ -98,6 +98,8 @@ def test_unit_page_and_member_filters(qtbot, window):
     unit_id, _name = baodao.units_with_members(window.store)[0]
     dialog = UnitPageDialog(window.store, unit_id)
     qtbot.addWidget(dialog)
+    assert dialog.members.model.rowCount() == 0 and not dialog.members.model.loaded  # loads when shown
+    dialog.show()
     s = dialog.summary
     assert dialog.members.model.rowCount() >= s.registered  # its registered and former members
     dialog.members.set_filter("status", "registered")
