@@ -35,30 +35,8 @@ from gridapp.io import reports
 from gridapp.io.xlsx_out import write_letters
 from gridapp.ui import operations, printing
 from gridapp.ui.errors import show_error
+from gridapp.ui.form_dialog import FormDialog
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo
-
-
-class _Form(QDialog):
-    """OK runs ``apply``; a broken rule keeps the dialog open with the message."""
-
-    def _buttons(self, text: str = "保存") -> QDialogButtonBox:
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Ok).setText(text)
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        return box
-
-    def accept(self) -> None:
-        try:
-            self.result_value = self.apply()
-        except DomainError as exc:
-            show_error(self, exc, self.windowTitle())
-            return
-        super().accept()
-
-    def apply(self):  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 def unit_combo(store: Store, *, blank: str | None = None) -> QComboBox:
@@ -76,7 +54,7 @@ def unit_combo(store: Store, *, blank: str | None = None) -> QComboBox:
     return box
 
 
-class MemberDialog(_Form):
+class MemberDialog(FormDialog):
     """在职党员到社区报到登记."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
@@ -99,7 +77,7 @@ class MemberDialog(_Form):
                               ("职务", self.position), ("", self.cadre), ("居住网格 *", self.grid),
                               ("报到日期", self.registered_on), ("服务岗位", self.post)):
             form.addRow(label, widget)
-        form.addRow(self._buttons("报到"))
+        form.addRow(self.buttons("报到"))
 
     def _check_id(self) -> None:
         text = self.id_number.text().strip()
@@ -127,7 +105,7 @@ class MemberDialog(_Form):
         return baodao.register_member(self.store, data, unit_id=self.unit.currentData())
 
 
-class StatusDialog(_Form):
+class StatusDialog(FormDialog):
     def __init__(self, store: Store, member_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.member_id = store, member_id
@@ -137,13 +115,13 @@ class StatusDialog(_Form):
         form = QFormLayout(self)
         form.addRow("状态", self.status)
         form.addRow("日期", self.on)
-        form.addRow(self._buttons())
+        form.addRow(self.buttons())
 
     def apply(self):
         baodao.set_status(self.store, self.member_id, self.status.currentData(), self.on.date().toPython())
 
 
-class UnitFormDialog(_Form):
+class UnitFormDialog(FormDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
@@ -164,7 +142,7 @@ class UnitFormDialog(_Form):
                               ("在职党员数", self.reported), ("结对社区", self.community),
                               ("签约日期", self.agreement)):
             form.addRow(label, widget)
-        form.addRow(self._buttons())
+        form.addRow(self.buttons())
 
     def apply(self):
         data = {"name": self.name.text(), "credit_code": self.code.text().strip() or None,
@@ -184,7 +162,7 @@ def unit_summary_text(s: baodao.UnitSummary) -> str:
             f"本年度服务 {s.hours:g} 小时，积分 {s.points:g} 分<br/>本年度未参加服务的党员：{s.without_service} 名</p>")
 
 
-class ActivityDialog(_Form):
+class ActivityDialog(FormDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
@@ -200,7 +178,7 @@ class ActivityDialog(_Form):
         for label, widget in (("活动名称 *", self.title), ("活动日期", self.date), ("活动类型", self.type),
                               ("活动地点", self.place), ("组织社区 *", self.community), ("组织单位", self.organiser)):
             form.addRow(label, widget)
-        form.addRow(self._buttons())
+        form.addRow(self.buttons())
 
     def apply(self):
         return baodao.create_activity(self.store, {
@@ -375,7 +353,7 @@ class FeedbackDialog(QDialog):
         QMessageBox.information(self, "已导出", f"已导出到：\n{path}")
 
 
-class NeedDialog(_Form):
+class NeedDialog(FormDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
@@ -389,14 +367,14 @@ class NeedDialog(_Form):
         for label, widget in (("社区 *", self.community), ("需求 *", self.title), ("说明", self.description),
                               ("提出日期", self.on)):
             form.addRow(label, widget)
-        form.addRow(self._buttons())
+        form.addRow(self.buttons())
 
     def apply(self):
         return needs.raise_need(self.store, self.community.currentData(), self.title.text(),
                                 self.description.text().strip() or None, self.on.date().toPython())
 
 
-class ClaimDialog(_Form):
+class ClaimDialog(FormDialog):
     def __init__(self, store: Store, need_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.need_id = store, need_id
@@ -406,7 +384,7 @@ class ClaimDialog(_Form):
         form = QFormLayout(self)
         form.addRow("认领单位 *", self.unit)
         form.addRow("认领日期", self.on)
-        form.addRow(self._buttons("认领"))
+        form.addRow(self.buttons("认领"))
 
     def apply(self):
         if not self.unit.currentData():
@@ -414,7 +392,7 @@ class ClaimDialog(_Form):
         needs.claim(self.store, self.need_id, unit_id=self.unit.currentData(), on=self.on.date().toPython())
 
 
-class CloseNeedDialog(_Form):
+class CloseNeedDialog(FormDialog):
     def __init__(self, store: Store, need_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.need_id = store, need_id
@@ -424,13 +402,13 @@ class CloseNeedDialog(_Form):
         form = QFormLayout(self)
         form.addRow("办理结果 *", self.result_text)
         form.addRow("办结日期", self.on)
-        form.addRow(self._buttons("办结"))
+        form.addRow(self.buttons("办结"))
 
     def apply(self):
         needs.close(self.store, self.need_id, self.result_text.text(), self.on.date().toPython())
 
 
-class ResourceDialog(_Form):
+class ResourceDialog(FormDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
@@ -443,7 +421,7 @@ class ResourceDialog(_Form):
         for label, widget in (("单位 *", self.unit), ("资源 *", self.title), ("类别", self.category),
                               ("说明", self.description)):
             form.addRow(label, widget)
-        form.addRow(self._buttons())
+        form.addRow(self.buttons())
 
     def apply(self):
         if not self.unit.currentData():

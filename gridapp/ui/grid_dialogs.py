@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -17,20 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import codes
-from gridapp.core.errors import DomainError, ValidationError
+from gridapp.core.errors import ValidationError
 from gridapp.core.services import grids, orgs
 from gridapp.core.store import Store
-from gridapp.ui.errors import show_error
+from gridapp.ui.form_dialog import FormDialog
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
-
-
-def _buttons(dialog: QDialog, ok_text: str = "确定") -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 def _count(maximum: int = 100000) -> QSpinBox:
@@ -40,22 +29,7 @@ def _count(maximum: int = 100000) -> QSpinBox:
     return box
 
 
-class _Guarded(QDialog):
-    """A dialog whose OK runs ``apply`` and stays open with the message when a rule says no."""
-
-    def accept(self) -> None:
-        try:
-            self.result_value = self.apply()
-        except DomainError as exc:
-            show_error(self, exc, self.windowTitle())
-            return
-        super().accept()
-
-    def apply(self):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class UnitDialog(_Guarded):
+class UnitDialog(FormDialog):
     """New unit under a parent (next free code), or edit an existing one."""
 
     def __init__(self, store: Store, *, parent_unit: orgs.OrgUnitInfo | None = None,
@@ -89,7 +63,7 @@ class UnitDialog(_Guarded):
             form.addRow("四至范围", self.boundary)
         form.addRow("党组织名称", self.party)
         form.addRow("监督电话", self.phone)
-        form.addRow(_buttons(self, "保存"))
+        form.addRow(self.buttons("保存"))
 
     def fields(self) -> dict:
         out = {"name": self.name.text().strip(), "party_org_name": self.party.text().strip() or None}
@@ -112,7 +86,7 @@ class UnitDialog(_Guarded):
         return grids.add_child(self.store, self.parent_unit.id, name, **fields)
 
 
-class RetireDialog(_Guarded):
+class RetireDialog(FormDialog):
     def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.unit = store, unit
@@ -123,13 +97,13 @@ class RetireDialog(_Guarded):
         form.addRow(QLabel("撤销后该单位保留全部历史记录，但不再出现在当前名单中。"))
         form.addRow("撤销日期", self.on)
         form.addRow("撤销原因 *", self.reason)
-        form.addRow(_buttons(self, "撤销"))
+        form.addRow(self.buttons("撤销"))
 
     def apply(self):
         return grids.retire(self.store, self.unit.id, self.on.date().toPython(), self.reason.text())
 
 
-class MoveDialog(_Guarded):
+class MoveDialog(FormDialog):
     def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.unit = store, unit
@@ -142,7 +116,7 @@ class MoveDialog(_Guarded):
         form = QFormLayout(self)
         form.addRow(QLabel("移动后该单位及其下级将获得新的编码。"))
         form.addRow(f"移到{codes.ORG_LEVEL.name(parent_level)}", self.target)
-        form.addRow(_buttons(self, "移动"))
+        form.addRow(self.buttons("移动"))
 
     def apply(self):
         if not self.target.currentData():
@@ -150,7 +124,7 @@ class MoveDialog(_Guarded):
         return grids.move(self.store, self.unit.id, self.target.currentData())
 
 
-class SplitDialog(_Guarded):
+class SplitDialog(FormDialog):
     """Split a grid in two: names and figures of each, and where each worker and compound goes."""
 
     def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
@@ -186,7 +160,7 @@ class SplitDialog(_Guarded):
         df = QFormLayout()
         df.addRow("拆分日期", self.on)
         lay.addLayout(df)
-        lay.addWidget(_buttons(self, "拆分"))
+        lay.addWidget(self.buttons("拆分"))
 
     def _ab(self) -> QComboBox:
         box = QComboBox()
@@ -206,7 +180,7 @@ class SplitDialog(_Guarded):
                            on=self.on.date().toPython())
 
 
-class MergeDialog(_Guarded):
+class MergeDialog(FormDialog):
     def __init__(self, store: Store, unit: orgs.OrgUnitInfo, parent: QWidget | None = None):
         super().__init__(parent)
         self.store, self.unit = store, unit
@@ -226,7 +200,7 @@ class MergeDialog(_Guarded):
         form.addRow("新网格名称 *", self.name)
         form.addRow("网格长", self.leader)
         form.addRow("合并日期", self.on)
-        form.addRow(_buttons(self, "合并"))
+        form.addRow(self.buttons("合并"))
 
     def apply(self):
         if not self.other.currentData():
