@@ -67,6 +67,12 @@ class MemberDialog(FormDialog):
         self.unit = unit_combo(store, blank="请选择工作单位")
         self.cadre = QCheckBox("处级及以上领导干部")
         self.grid = grid_combo(store)
+        self.compound = QComboBox()
+        self.compound.addItem("（不填）", None)
+        for cid, label in baodao.compound_choices(store):
+            self.compound.addItem(label, cid)
+        self.compound.setEditable(True)
+        self.compound.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.registered_on = date_edit()
         self.post = code_combo("service_post")
         self.political = code_combo("political", blank=False)
@@ -74,7 +80,7 @@ class MemberDialog(FormDialog):
         form = QFormLayout(self)
         for label, widget in (("姓名 *", self.name), ("身份证号码 *", self.id_number), ("", self.id_hint),
                               ("政治面貌", self.political), ("联系电话", self.phone), ("工作单位 *", self.unit),
-                              ("职务", self.position), ("", self.cadre), ("居住网格 *", self.grid),
+                              ("职务", self.position), ("", self.cadre), ("居住网格 *", self.grid), ("居住小区", self.compound),
                               ("报到日期", self.registered_on), ("服务岗位", self.post)):
             form.addRow(label, widget)
         form.addRow(self.buttons("报到"))
@@ -100,7 +106,8 @@ class MemberDialog(FormDialog):
         data = {"name": self.name.text().strip(), "id_number": self.id_number.text().strip(),
                 "political_status": self.political.currentData(), "phone": self.phone.text().strip() or None,
                 "position": self.position.text().strip() or None, "is_leading_cadre": self.cadre.isChecked(),
-                "grid_id": self.grid.currentData(), "registered_on": self.registered_on.date().toPython(),
+                "grid_id": self.grid.currentData(), "compound_id": self.compound.currentData(),
+                "registered_on": self.registered_on.date().toPython(),
                 "service_post": self.post.currentData()}
         return baodao.register_member(self.store, data, unit_id=self.unit.currentData())
 
@@ -174,9 +181,16 @@ class ActivityDialog(FormDialog):
         for cid, label in orgs.choices(store, "community"):
             self.community.addItem(label, cid)
         self.organiser = unit_combo(store, blank="社区组织")
+        self.grid = grid_combo(store)
+        self.grid.setItemText(0, "（不限网格）")
+        self.need = QComboBox()
+        self.need.addItem("（不关联需求）", None)
+        for need_id, _community, label in baodao.open_needs(store):
+            self.need.addItem(label, need_id)
         form = QFormLayout(self)
         for label, widget in (("活动名称 *", self.title), ("活动日期", self.date), ("活动类型", self.type),
-                              ("活动地点", self.place), ("组织社区 *", self.community), ("组织单位", self.organiser)):
+                              ("活动地点", self.place), ("组织社区 *", self.community), ("网格", self.grid),
+                              ("组织单位", self.organiser), ("关联需求", self.need)):
             form.addRow(label, widget)
         form.addRow(self.buttons())
 
@@ -184,7 +198,8 @@ class ActivityDialog(FormDialog):
         return baodao.create_activity(self.store, {
             "title": self.title.text(), "date": self.date.date().toPython(), "activity_type": self.type.currentData(),
             "place": self.place.text().strip() or None, "community_id": self.community.currentData(),
-            "organiser_unit_id": self.organiser.currentData()})
+            "grid_id": self.grid.currentData(), "organiser_unit_id": self.organiser.currentData(),
+            "need_id": self.need.currentData()})
 
 
 class SignInDialog(QDialog):
@@ -455,3 +470,38 @@ class UnitPageDialog(QDialog):
         lay.addWidget(head)
         lay.addWidget(self.members, 1)
         self.summary = summary
+
+
+class RuleDialog(FormDialog):
+    """One points rule: per activity type (or all), points per hour, a bonus, a cap, from a date."""
+
+    def __init__(self, store: Store, rule: baodao.RuleInfo | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.rule = store, rule
+        self.setWindowTitle("积分规则")
+        self.type = code_combo("activity_type")
+        self.type.setItemText(0, "全部活动")
+        self.per_hour = QDoubleSpinBox(maximum=100, singleStep=0.5, value=1.0, suffix=" 分/小时")
+        self.bonus = QDoubleSpinBox(maximum=100, singleStep=0.5, suffix=" 分/次")
+        self.cap = QDoubleSpinBox(maximum=1000, singleStep=1, suffix=" 分")
+        self.cap.setSpecialValueText("不设上限")
+        self.valid_from = date_edit(dt.date(dt.date.today().year, 1, 1))
+        if rule:
+            self.type.setCurrentIndex(max(self.type.findData(rule.activity_type), 0))
+            self.per_hour.setValue(rule.points_per_hour)
+            self.bonus.setValue(rule.bonus)
+            self.cap.setValue(rule.cap or 0)
+            if rule.valid_from:
+                self.valid_from.setDate(rule.valid_from)
+        form = QFormLayout(self)
+        for label, widget in (("活动类型", self.type), ("每小时积分", self.per_hour), ("每次奖励", self.bonus),
+                              ("每次上限", self.cap), ("生效日期", self.valid_from)):
+            form.addRow(label, widget)
+        form.addRow(QLabel("新规则只影响生效日期以后的签到；已记录的积分保持不变。"))
+        form.addRow(self.buttons())
+
+    def apply(self):
+        return baodao.save_rule(self.store, activity_type=self.type.currentData(),
+                                points_per_hour=self.per_hour.value(), bonus=self.bonus.value(),
+                                cap=self.cap.value() or None, valid_from=self.valid_from.date().toPython(),
+                                rule_id=self.rule.id if self.rule else None)

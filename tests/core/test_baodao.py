@@ -108,3 +108,32 @@ def test_sign_in_and_yearly_feedback(gridded):
     gridded.set_setting("baodao.evaluation_points", {"excellent": 5, "good": 2})
     assert baodao.feedback(gridded, uid, 2026).members[0].evaluation in ("优秀", "良好")
     assert {f.unit_name for f in baodao.feedbacks(gridded, 2026)} == {"青岛示范科技有限公司"}
+
+
+def test_rules_edited_as_data_and_activities_linked_to_needs(gridded):
+    from gridapp.core.services import needs
+
+    rid = baodao.save_rule(gridded, activity_type="patrol", points_per_hour=2, bonus=1, cap=6,
+                           valid_from=dt.date(2026, 1, 1))
+    with pytest.raises(DomainError, match="已有积分规则"):
+        baodao.save_rule(gridded, activity_type="patrol", points_per_hour=3, valid_from=dt.date(2026, 1, 1))
+    with pytest.raises(DomainError, match="不能为负数"):
+        baodao.save_rule(gridded, activity_type=None, points_per_hour=-1)
+    assert [(r.type_name, r.points_per_hour) for r in baodao.list_rules(gridded)] == [("平安巡逻", 2.0)]
+    uid, _ = _unit(gridded)
+    m = _member(gridded, uid, A, "张三")
+    community = orgs.get(gridded, "370203012002")
+    nid = needs.raise_need(gridded, community.id, "夜间巡逻")
+    act = baodao.create_activity(gridded, {"title": "夜巡", "date": dt.date(2026, 7, 1), "activity_type": "patrol",
+                                           "community_id": community.id, "need_id": nid})
+    baodao.sign_in(gridded, act, [m], 4)
+    assert baodao.feedback(gridded, uid, 2026).members[0].points == 6.0  # 4 h × 2 + 1, capped at 6
+    baodao.save_rule(gridded, activity_type="patrol", points_per_hour=1, rule_id=rid)
+    assert baodao.feedback(gridded, uid, 2026).members[0].points == 6.0  # recorded points stay
+    baodao.delete_rule(gridded, rid)
+    assert baodao.list_rules(gridded) == []
+    other = orgs.get(gridded, "370203012003")
+    with pytest.raises(DomainError, match="不是本社区"):
+        baodao.create_activity(gridded, {"title": "x", "date": dt.date(2026, 7, 1), "community_id": other.id,
+                                         "need_id": nid})
+    assert [label for _i, _c, label in baodao.open_needs(gridded)] == ["云溪社区：夜间巡逻"]

@@ -111,3 +111,21 @@ def test_unit_page_and_member_filters(qtbot, window):
     page.members.set_filter("idle", 0)
     busy = page.members.model.rowCount()
     assert idle + busy == total and busy > 0
+
+
+def test_points_rules_tab(qtbot, window):
+    from gridapp.ui.baodao_dialogs import RuleDialog
+
+    page = window.page(BaodaoPage)
+    rules_before = page.rules.table.rowCount()
+    dialog = RuleDialog(window.store)
+    qtbot.addWidget(dialog)
+    dialog.type.setCurrentIndex(dialog.type.findData("care"))
+    dialog.per_hour.setValue(1.5)
+    dialog.bonus.setValue(2)
+    dialog.accept()
+    assert dialog.result() == RuleDialog.DialogCode.Accepted
+    page.rules.refresh()
+    assert page.rules.table.rowCount() == rules_before + 1
+    texts = {page.rules.table.item(r, 0).text() for r in range(page.rules.table.rowCount())}
+    assert "关爱帮扶" in texts

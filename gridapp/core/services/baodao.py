@@ -19,10 +19,12 @@ from gridapp.core.models import (
     Activity,
     Compound,
     MemberRegistration,
+    Need,
     OrgUnit,
     Participation,
     Person,
     PointsRule,
+    Project,
     Unit,
     UnitPairing,
 )
@@ -281,10 +283,16 @@ def create_activity(store: Store, data: dict[str, Any]) -> str:
         raise ValidationError("活动类型无效", field="activity_type")
     with store.session() as s:
         community, grid = _community_and_grid(s, data.get("community_id"), data.get("grid_id"))
+        need_id, project_id = data.get("need_id"), data.get("project_id")
+        if need_id:
+            need = s.get(Need, need_id)
+            if need is None or need.community_id != community.id:
+                raise ValidationError("关联的需求不存在，或不是本社区的需求", field="need")
+            project_id = project_id or s.execute(select(Project.id).where(Project.need_id == need_id)).scalar()
         activity = Activity(title=title, date=data["date"], activity_type=data.get("activity_type"),
                             place=data.get("place"), community_id=community.id, grid_id=grid.id if grid else None,
                             organiser_unit_id=data.get("organiser_unit_id"), description=data.get("description"),
-                            scope_code=community.code)
+                            need_id=need_id, project_id=project_id, scope_code=community.code)
         s.add(activity)
         s.flush()
         return activity.id
@@ -489,3 +497,82 @@ def statistics(store: Store, year: int) -> Statistics:
                       tuple((n, r, t) for n, r, t in by_unit),
                       tuple((int(m), float(h or 0), float(p or 0), int(c)) for m, h, p, c in by_month),
                       without, total)
+
+
+# -- points rules a street can change ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    activity_type: str | None
+    points_per_hour: float
+    bonus: float
+    cap: float | None
+    valid_from: dt.date | None
+
+    @property
+    def type_name(self) -> str:
+        return codes.ACTIVITY_TYPE.name(self.activity_type) if self.activity_type else "全部活动"
+
+
+def list_rules(store: Store) -> list[RuleInfo]:
+    with store.read() as s:
+        return [RuleInfo(r.id, r.activity_type, r.points_per_hour, r.bonus_per_activity, r.max_points_per_activity,
+                         r.valid_from)
+                for r in s.execute(select(PointsRule).where(PointsRule.deleted_at.is_(None))
+                                   .order_by(PointsRule.activity_type, PointsRule.valid_from)).scalars()]
+
+
+def save_rule(store: Store, *, activity_type: str | None, points_per_hour: float, bonus: float = 0.0,
+              cap: float | None = None, valid_from: dt.date | None = None, rule_id: str | None = None) -> str:
+    """Add a rule (or change one). A new rule from a date leaves earlier service scored as it was."""
+    if activity_type is not None and activity_type not in codes.ACTIVITY_TYPE.codes():
+        raise ValidationError("活动类型无效", field="activity_type")
+    if points_per_hour < 0 or bonus < 0 or (cap is not None and cap <= 0):
+        raise ValidationError("积分、奖励分和上限不能为负数，上限须大于0", field="points_per_hour")
+    with store.session() as s:
+        if rule_id:
+            rule = s.get(PointsRule, rule_id)
+            if rule is None or rule.deleted_at is not None:
+                raise NotFoundError("找不到该积分规则")
+        else:
+            clash = s.execute(select(PointsRule.id).where(
+                PointsRule.activity_type.is_(None) if activity_type is None else PointsRule.activity_type == activity_type,
+                PointsRule.valid_from.is_(None) if valid_from is None else PointsRule.valid_from == valid_from,
+                PointsRule.deleted_at.is_(None))).first()
+            if clash:
+                raise ConflictError("同一活动类型、同一生效日期已有积分规则，请修改原规则", field="activity_type")
+            rule = PointsRule(scope_code=store.site.code if store.site else None)
+            s.add(rule)
+        rule.activity_type, rule.points_per_hour, rule.bonus_per_activity = activity_type, points_per_hour, bonus
+        rule.max_points_per_activity, rule.valid_from = cap, valid_from
+        s.flush()
+        return rule.id
+
+
+def delete_rule(store: Store, rule_id: str) -> None:
+    from gridapp.core.models import utcnow
+
+    with store.session() as s:
+        rule = s.get(PointsRule, rule_id)
+        if rule is None or rule.deleted_at is not None:
+            raise NotFoundError("找不到该积分规则")
+        rule.deleted_at = utcnow()
+
+
+def open_needs(store: Store) -> list[tuple[str, str, str]]:
+    """(need id, community id, label) of needs not yet closed, for linking activities to them."""
+    with store.read() as s:
+        return [(n.id, n.community_id, f"{c}：{n.title}") for n, c in s.execute(
+            select(Need, OrgUnit.name).join(OrgUnit, OrgUnit.id == Need.community_id)
+            .where(Need.status != "closed", Need.deleted_at.is_(None)).order_by(OrgUnit.code, Need.raised_on))]
+
+
+def compound_choices(store: Store) -> list[tuple[str, str]]:
+    """(compound id, "community grid compound") for choosing where a member lives."""
+    grid = OrgUnit.__table__.alias("g")
+    with store.read() as s:
+        return [(cid, f"{cname}{gname}　{name}") for cid, name, gname, cname in s.execute(
+            select(Compound.id, Compound.name, grid.c.name, OrgUnit.name)
+            .join(grid, grid.c.id == Compound.grid_id).join(OrgUnit, OrgUnit.id == grid.c.parent_id)
+            .where(Compound.deleted_at.is_(None)).order_by(grid.c.code, Compound.name))]

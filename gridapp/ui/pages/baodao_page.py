@@ -27,6 +27,7 @@ from gridapp.ui.baodao_dialogs import (
     MemberDialog,
     NeedDialog,
     ResourceDialog,
+    RuleDialog,
     SignInDialog,
     StatusDialog,
     UnitFormDialog,
@@ -64,11 +65,13 @@ class BaodaoPage(Page):
         lists_tab.addTab(self.needs, "需求清单")
         lists_tab.addTab(self.resources, "资源清单")
         lists_tab.addTab(self.projects, "项目清单")
+        self.rules = _RulesTab(store)
         self.stats = _StatsTab(store)
         for panel, name in ((self.members, "在职党员"), (self.units, "报到单位"), (self.activities, "服务活动"),
                             (self.participations, "签到记录")):
             self.tabs.addTab(panel, name)
         self.tabs.addTab(lists_tab, "需求·资源·项目")
+        self.tabs.addTab(self.rules, "积分规则")
         self.tabs.addTab(self.stats, "统计")
         self.outer.addWidget(self.tabs, 1)
 
@@ -187,6 +190,62 @@ class BaodaoPage(Page):
         dialog = ImportDialog(self.store, kind, self)
         dialog.imported.connect(lambda _r: self.refresh())
         dialog.exec()
+
+
+class _RulesTab(QWidget):
+    """The points rules, held as data; the street edits them here."""
+
+    def __init__(self, store, parent=None):
+        from PySide6.QtWidgets import QTableWidget
+
+        super().__init__(parent)
+        self.store = store
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["活动类型", "每小时积分", "每次奖励", "每次上限", "生效日期"])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.edit())
+        bar = QHBoxLayout()
+        _button(bar, "add", "新增规则", self.add)
+        _button(bar, "edit", "修改", self.edit)
+        _button(bar, "retire", "删除", self.delete)
+        bar.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        from PySide6.QtWidgets import QTableWidgetItem
+
+        self.rules = baodao.list_rules(self.store)
+        self.table.setRowCount(len(self.rules))
+        for i, r in enumerate(self.rules):
+            values = (r.type_name, f"{r.points_per_hour:g}", f"{r.bonus:g}", f"{r.cap:g}" if r.cap else "不设上限",
+                      r.valid_from.isoformat() if r.valid_from else "")
+            for j, v in enumerate(values):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+
+    def _current(self):
+        row = self.table.currentRow()
+        return self.rules[row] if 0 <= row < len(self.rules) else None
+
+    def add(self) -> None:
+        if RuleDialog(self.store, None, self).exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        rule = self._current()
+        if rule and RuleDialog(self.store, rule, self).exec():
+            self.refresh()
+
+    def delete(self) -> None:
+        rule = self._current()
+        if rule and QMessageBox.question(self, "删除积分规则", f"删除“{rule.type_name}”的这条规则？") == \
+                QMessageBox.StandardButton.Yes:
+            baodao.delete_rule(self.store, rule.id)
+            self.refresh()
 
 
 class _StatsTab(QWidget):
