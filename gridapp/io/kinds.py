@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
 from gridapp.core.models import OrgUnit
+from gridapp.core.models.base import set_fields
 from gridapp.core.services import workers
 from gridapp.core.services.orgs import add_unit, find_by_code
 from gridapp.core.store import Store
@@ -171,11 +172,7 @@ class GridsHandler:
             return "new", f"{community.name}{name}"
         if grid.retired_on is not None:
             raise ValidationError(f"网格 {code}（{grid.name}）已于 {grid.retired_on} 撤销，不能再导入", field="code")
-        changed = False
-        for key, value in {"name": name, **fields}.items():
-            if value not in (None, "") and getattr(grid, key) != value:
-                setattr(grid, key, value)
-                changed = True
+        changed = set_fields(grid, {"name": name, **fields})
         return ("updated" if changed else "unchanged"), f"{community.name}{name}"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Activity, Compound, MemberRegistration, OrgUnit, Participation, Person
+from gridapp.core.models.base import set_fields
 from gridapp.core.services import baodao
 from gridapp.core.store import Store
 from gridapp.io import cells
@@ -192,11 +193,7 @@ class ActivitiesHandler:
             s.add(Activity(title=v["title"], date=v["date"], community_id=community.id, scope_code=community.code,
                            **values))
             return "new", v["title"]
-        changed = False
-        for key, value in values.items():
-            if value is not None and getattr(existing, key) != value:
-                setattr(existing, key, value)
-                changed = True
+        changed = set_fields(existing, values)
         return ("updated" if changed else "unchanged"), v["title"]
 
 
@@ -262,9 +259,5 @@ class ParticipationsHandler:
             s.add(Participation(activity_id=activity.id, member_id=reg.id, hours=hours, points=points,
                                 evaluation=v.get("evaluation"), scope_code=activity.scope_code))
             return "new", v["name"]
-        changed = False
-        for key2, value in (("hours", hours), ("points", points), ("evaluation", v.get("evaluation"))):
-            if value is not None and getattr(part, key2) != value:
-                setattr(part, key2, value)
-                changed = True
+        changed = set_fields(part, {"hours": hours, "points": points, "evaluation": v.get("evaluation")})
         return ("updated" if changed else "unchanged"), v["name"]

@@ -52,3 +52,19 @@ class Synced:
 
 # Columns the change journal does not record as user-visible field changes.
 BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "changed_by_site"})
+
+
+def set_fields(obj: object, values: dict, *, skip_blank: bool = True) -> bool:
+    """Give ``obj`` the values that differ; True when anything changed.
+
+    With ``skip_blank`` (imports, upserts) an empty value never erases a stored one; forms that show
+    every field pass ``skip_blank=False`` so a cleared field is cleared.
+    """
+    changed = False
+    for key, value in values.items():
+        if skip_blank and value in (None, ""):
+            continue
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed

@@ -28,6 +28,7 @@ from gridapp.core.models import (
     Unit,
     UnitPairing,
 )
+from gridapp.core.models.base import set_fields
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -77,12 +78,7 @@ def upsert_unit(s: Session, data: dict[str, Any], *, scope_code: str | None) -> 
         s.add(unit)
         s.flush()
         return unit, True, False
-    changed = False
-    for key, value in clean.items():
-        if value not in (None, "") and getattr(unit, key) != value:
-            setattr(unit, key, value)
-            changed = True
-    return unit, False, changed
+    return unit, False, set_fields(unit, clean)
 
 
 def pair(s: Session, unit: Unit, community: OrgUnit, agreement_date: dt.date | None, content: str | None = None) -> bool:
@@ -214,14 +210,9 @@ def register(s: Session, data: dict[str, Any], *, unit: Unit | None) -> tuple[Me
         s.add(reg)
         s.flush()
         return reg, True, person_changed
-    changed = person_changed
-    for key, value in values.items():
-        if key == "registered_on" and not data.get("registered_on"):
-            continue
-        if value not in (None, "") and getattr(reg, key) != value:
-            setattr(reg, key, value)
-            changed = True
-    return reg, False, changed
+    if not data.get("registered_on"):
+        del values["registered_on"]  # today's default must not overwrite the real registration date
+    return reg, False, set_fields(reg, values) or person_changed
 
 
 def register_member(store: Store, data: dict[str, Any], *, unit_id: str | None = None) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes, pinyin
 from gridapp.core.errors import ValidationError
 from gridapp.core.models import Person
+from gridapp.core.models.base import set_fields
 from gridapp.core.validation import normalize_phone, parse_id_number
 
 # Fields of a person that forms and sheets may set.
@@ -65,10 +66,7 @@ def upsert_person(s: Session, data: dict[str, Any], *, scope_code: str | None) -
     if person.deleted_at is not None:
         person.deleted_at = None
         changed = True
-    for key, value in clean.items():
-        if value is not None and value != "" and getattr(person, key) != value:
-            setattr(person, key, value)
-            changed = True
+    changed |= set_fields(person, clean)
     if changed and person.name_initials != pinyin.initials(person.name):
         person.name_initials = pinyin.initials(person.name)
     return person, False, changed

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes, pinyin
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import GridAssignment, GridWorker, OrgUnit, Person
+from gridapp.core.models.base import set_fields
 from gridapp.core.services.people import PERSON_FIELDS, clean_person, upsert_person
 from gridapp.core.services.people import find_by_id_number as find_person
 from gridapp.core.store import Store
 
 GRID_LEVELS = ("grid", "microgrid")
+WORKER_FIELDS = ("worker_type", "hired_on", "notes", "employer")
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,7 @@ def save_worker(s: Session, data: dict[str, Any], *, scope_code: str | None) -> 
     if worker.deleted_at is not None:
         worker.deleted_at = None
         changed = True
-    for key in ("worker_type", "hired_on", "notes", "employer"):
-        value = data.get(key)
-        if value not in (None, "") and getattr(worker, key) != value:
-            setattr(worker, key, value)
-            changed = True
+    changed |= set_fields(worker, {k: data.get(k) for k in WORKER_FIELDS})
     return worker, False, changed
 
 
@@ -213,15 +211,11 @@ def _edit(s: Session, worker_id: str, data: dict[str, Any]) -> GridWorker:
         if other is not None:
             raise ConflictError(f"身份证号码 {clean['id_number']} 已登记为“{other.name}”，同一号码不能是两个人",
                                 field="id_number")
-    for key in PERSON_FIELDS:
-        if key in clean and getattr(person, key) != clean[key]:
-            setattr(person, key, clean[key])
+    set_fields(person, {k: clean[k] for k in PERSON_FIELDS if k in clean}, skip_blank=False)
     person.name_initials = pinyin.initials(person.name)
     if data.get("worker_type") not in codes.WORKER_TYPE.codes():
         raise ValidationError("请选择人员类别（专职或兼职）", field="worker_type")
-    for key in ("worker_type", "hired_on", "notes", "employer"):
-        if key in data and getattr(worker, key) != data[key]:
-            setattr(worker, key, data[key])
+    set_fields(worker, {k: data[k] for k in WORKER_FIELDS if k in data}, skip_blank=False)
     return worker
 
 
