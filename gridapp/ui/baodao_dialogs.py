@@ -99,10 +99,6 @@ class MemberDialog(FormDialog):
             self.id_hint.setText(exc.message)
 
     def apply(self):
-        if not self.unit.currentData():
-            raise ValidationError("请选择工作单位")
-        if not self.grid.currentData():
-            raise ValidationError("请选择居住网格")
         data = {"name": self.name.text().strip(), "id_number": self.id_number.text().strip(),
                 "political_status": self.political.currentData(), "phone": self.phone.text().strip() or None,
                 "position": self.position.text().strip() or None, "is_leading_cadre": self.cadre.isChecked(),

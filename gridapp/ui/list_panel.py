@@ -141,6 +141,13 @@ class ListPanel(QWidget):
         index = self.table.currentIndex()
         return self.model.record_id(index.row()) if index.isValid() else None
 
+    def require_selection(self, what: str) -> str | None:
+        """The selected record, or None after telling the user to select one first."""
+        rid = self.selected_record_id()
+        if rid is None:
+            QMessageBox.information(self, "请选择", f"请先在列表中选中一个{what}。")
+        return rid
+
     def set_filter(self, key: str, value) -> None:
         """Choose a filter's value as if picked from its drop-down."""
         box = self.filter_boxes[key]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
 
 from gridapp.core.store import Store
@@ -82,7 +83,7 @@ def print_button(parent: QWidget, store: Store, org_code) -> QToolButton:
     button = QToolButton(parent)
     button.setText("打印")
     button.setIcon(icon("print"))
-    button.setToolButtonStyle(button.toolButtonStyle().ToolButtonTextBesideIcon)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)
     menu.addAction("网格员花名册 — 打印预览…", guarded(preview_roster))

@@ -59,6 +59,8 @@ def test_registration_rules(gridded):
     with pytest.raises(DomainError, match="不属于"):
         baodao.register_member(gridded, {"name": "王五", "id_number": C, "community_id": other.id,
                                          "grid_id": grid.id}, unit_id=uid)
+    with pytest.raises(DomainError, match="工作单位"):  # the rule lives in the service, for form and import alike
+        _member(gridded, None, C, "王五")
     mid = _member(gridded, uid, C, "王五")
     baodao.set_status(gridded, mid, "moved_out", dt.date(2026, 9, 1))
     with pytest.raises(DomainError, match="报到状态"):

@@ -177,6 +177,8 @@ def register(s: Session, data: dict[str, Any], *, unit: Unit | None) -> tuple[Me
     The person is found by ID number (a grid worker or earlier member is the same person). One
     active registration per person: registering again elsewhere moves the registration.
     """
+    if unit is None:
+        raise ValidationError("请选择工作单位：在职党员须登记所在单位", field="unit")
     community, grid = _community_and_grid(s, data.get("community_id"), data.get("grid_id"))
     person, _created, person_changed = upsert_person(s, data, scope_code=community.code)
     if person.political_status is None:

@@ -130,10 +130,7 @@ class BaodaoPage(Page):
             self.refresh()
 
     def _pick(self, panel: ListPanel, what: str) -> str | None:
-        rid = panel.selected_record_id()
-        if rid is None:
-            QMessageBox.information(self, "请选择", f"请先在列表中选中一个{what}。")
-        return rid
+        return panel.require_selection(what)
 
     def register(self) -> None:
         if MemberDialog(self.store, self).exec():

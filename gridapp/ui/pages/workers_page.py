@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from gridapp.core import list_specs
 from gridapp.core.services import orgs
@@ -45,10 +45,7 @@ class WorkersPage(Page):
         self.list.refresh()
 
     def _selected(self) -> str | None:
-        rid = self.list.selected_record_id()
-        if rid is None:
-            QMessageBox.information(self, "请选择", "请先在列表中选中一名网格员。")
-        return rid
+        return self.list.require_selection("网格员")
 
     def add(self) -> None:
         if WorkerDialog(self.store, None, self).exec():
