@@ -64,3 +64,21 @@ def test_readonly_open_does_not_upgrade(tmp_path):
         Store(path, lock=False, upgrade=False)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+
+
+def test_released_0002_database_keeps_the_firm_instructor(tmp_path):
+    """0003 turns the unused instructor link into name and phone, keeping what the link pointed at."""
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0002.sqlite", path)
+    with Store(path) as store:
+        assert store.upgraded_from == "0002"
+        from gridapp.core.models import PropertyFirm
+
+        with store.read() as s:
+            firm = s.execute(select(PropertyFirm)).scalar_one()
+            assert (firm.name, firm.instructor_name, firm.instructor_phone) == (
+                "青岛海泉物业服务有限公司", "张三", "13812345678")
+    with sqlite3.connect(path) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(property_firm)")]
+        assert "instructor_person_id" not in columns
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -27,7 +27,8 @@ class PropertyFirm(Synced, Base):
     party_org_status: Mapped[str | None] = mapped_column(String(12))  # codes.FIRM_PARTY_STATUS
     party_org_name: Mapped[str | None] = mapped_column(String(100))
     party_secretary: Mapped[str | None] = mapped_column(String(50))
-    instructor_person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))  # 党建指导员
+    instructor_name: Mapped[str | None] = mapped_column(String(50))  # 党建指导员 sent to the firm
+    instructor_phone: Mapped[str | None] = mapped_column(String(20))
     led_by_community: Mapped[bool] = mapped_column(Boolean, default=False)  # 社区党组织领办物业
     leading_community_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"))
     alliance_member: Mapped[bool] = mapped_column(Boolean, default=False)  # 红色物业联盟
