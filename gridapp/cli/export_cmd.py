@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import list_specs, lists
+from gridapp.core.list_specs_property import ratings_list
 from gridapp.core.services import orgs
 from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 
 HELP = "导出名单到 Excel（身份证号码、电话按文本保存）"
-KINDS = {k: list_specs.ALL[k] for k in ("grids", "workers", "units", "members", "activities", "participations",
-                                        "firms")}
+KINDS = {k: list_specs.ALL.get(k) for k in ("grids", "workers", "units", "members", "activities", "participations",
+                                            "firms", "compounds", "contracts", "appointments", "ratings")}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,12 +24,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, help="输出的 .xlsx 文件")
     p.add_argument("--org", help="只导出该单位（街道、社区或网格编码）范围内的记录")
     p.add_argument("--mask-ids", action="store_true", help="身份证号码脱敏（3702**********1234）")
+    p.add_argument("--year", type=int, help="评星定级的年度（默认今年）")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = KINDS[args.kind]
     with Store(args.db, lock=False, upgrade=False) as store:
+        spec = KINDS[args.kind] or ratings_list(store, args.year or dt.date.today().year)
         query = lists.Query()
         title = None
         if args.org:

@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help=HELP, description=HELP + "。全部导入返回0，有未导入的行返回3。")
     p.add_argument("file", type=Path, help="Excel 文件（.xlsx）")
     p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="导入的内容：grids=网格划分，workers=网格员花名册，units=报到单位，members=在职党员，"
-                   "activities=服务活动，participations=活动签到")
+                   "activities=服务活动，participations=活动签到，firms=物业企业，compounds=小区，contracts=物业服务合同，"
+                   "ratings=评星定级")
+    p.add_argument("--year", type=int, help="评星定级的年度（表中没有“年度”列时用；默认今年）")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     p.add_argument("--report", type=Path, help="把未导入的行、列和原因写入这个 Excel 文件")
     p.add_argument("--org", help="表中网格名称所属的社区（或网格）编码，用于“第一网格”这类不带社区名的写法")
@@ -29,8 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         report = run_import(store, HANDLERS[args.kind], args.file, commit=not args.dry_run,
-                            options={"org": args.org}, progress=TextProgress(quiet=args.json))
-    if args.report and report.rejected:
+                            options={"org": args.org, "year": args.year}, progress=TextProgress(quiet=args.json))
+    if args.report and (report.rejected or report.noted):
         write_error_report(report, args.report)
     counts = report.counts()
     lines = [f"{'检查' if args.dry_run else '导入'} {args.file.name}（工作表“{report.sheet}”）：{report.summary()}"
@@ -40,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
             lines.append(f"  第 {r.number} 行 {r.label} [{column}] {reason}")
     if len(report.rejected) > 50:
         lines.append(f"  ……共 {len(report.rejected)} 行未导入")
+    for r in report.noted[:50]:
+        for column, reason in r.notes:
+            lines.append(f"  第 {r.number} 行 {r.label} [{column}] 提示：{reason}")
     if report.rejected:
         lines.append(f"错误报告：{args.report}" if args.report else "用 --report 错误报告.xlsx 可保存全部未导入的行")
     emit(args.json, {
@@ -47,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         "counts": counts, "counts_named": {OUTCOME_NAMES[k]: v for k, v in counts.items()},
         "rejected": [{"row": r.number, "label": r.label, "problems": [{"column": c, "reason": m} for c, m in r.problems]}
                      for r in report.rejected],
-        "report": str(args.report) if args.report and report.rejected else None,
+        "notes": [{"row": r.number, "label": r.label, "notes": [{"column": c, "reason": m} for c, m in r.notes]}
+                  for r in report.noted],
+        "report": str(args.report) if args.report and (report.rejected or report.noted) else None,
     }, "\n".join(lines))
     return EXIT_PARTIAL if report.rejected else 0

@@ -16,11 +16,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help=HELP, description=HELP)
     p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="模板类型")
     p.add_argument("--out", required=True, type=Path, help="输出的 .xlsx 文件")
+    p.add_argument("--year", type=int, help="评星定级模板的年度（按该年度的评星标准列出指标）")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = HANDLERS[args.kind].spec
+    handler = HANDLERS[args.kind]
+    if hasattr(handler, "bind"):  # the columns come from the database (ratings: the year's indicators)
+        from gridapp.core.store import Store
+
+        with Store(args.db, lock=False, upgrade=False) as store:
+            handler = handler.bind(store, {"year": args.year})
+    spec = handler.spec
     write_template(spec, args.out)
     emit(args.json, {"kind": args.kind, "out": str(args.out)}, f"已生成{spec.title}导入模板：{args.out}")
     return 0

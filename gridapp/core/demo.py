@@ -298,7 +298,7 @@ def _fill(g: _Generator, root_id: str) -> None:
     comp = g.w("compound", ("name", "address", "grid_id", "kind", "households", "building_count", "built_year",
                             "party_org_covered", "party_org_name"))
     bld = g.w("building", ("compound_id", "name", "units", "households", "microgrid_id"))
-    compounds: list[tuple[str, str, str]] = []  # (id, grid code, community id)
+    compounds: list[tuple[str, str, str, str]] = []  # (id, grid code, community id, kind)
     kinds = ("commercial",) * 6 + ("old",) * 3 + ("self_managed", "none")
     comp_names: set[str] = set()
     for i in range(sc.compounds):
@@ -310,12 +310,12 @@ def _fill(g: _Generator, root_id: str) -> None:
         cpid = comp.add(gcode, name, f"{g.place_name(1)}{rng.choice('路街')}{rng.randrange(1, 300)}号", gid, kind,
                         nb * 24, nb, rng.randrange(1985, year - 1), int(covered),
                         f"{name}党支部" if covered else None)
-        compounds.append((cpid, gcode, cid))
+        compounds.append((cpid, gcode, cid, kind))
         for b in range(1, nb + 1):
             bld.add(gcode, cpid, f"{b}号楼", rng.choice((2, 3, 4)), 24, None)
 
     compounds_by_grid: dict[str, list[str]] = {}
-    for cpid, gcode, _ in compounds:
+    for cpid, gcode, _c, _k in compounds:
         compounds_by_grid.setdefault(gcode, []).append(cpid)
 
     person = g.w("person", ("name", "name_initials", "gender", "id_number", "birth_date", "ethnicity",
@@ -477,18 +477,35 @@ def _fill(g: _Generator, root_id: str) -> None:
     contract = g.w("service_contract", ("firm_id", "compound_id", "start_date", "end_date", "end_reason"))
     committee = g.w("owners_committee", ("compound_id", "established", "term_start", "term_end", "director_name",
                                          "member_count", "party_member_count"))
-    for cpid, gcode, _cid in compounds:
-        if rng.random() < 0.9:
+    appointment = g.w("cross_appointment", ("person_id", "direction", "community_id", "firm_id", "committee_id",
+                                            "role", "start_date", "end_date"))
+    community_code = {cid: ccode for cid, ccode, _n in communities}
+    for cpid, gcode, cid, kind in compounds:
+        ccode = community_code[cid]
+        firm_id = None
+        if kind != "none" and rng.random() < 0.95:
             start = g.date_between(dt.date(year - 6, 1, 1), dt.date(year - 1, 1, 1))
             if rng.random() < 0.15:  # an earlier firm that was dismissed
                 contract.add(gcode, rng.choice(firms), cpid, (start - dt.timedelta(days=1500)).isoformat(),
                              start.isoformat(), "dismissed")
-            contract.add(gcode, rng.choice(firms), cpid, start.isoformat(), None, None)
+            firm_id = rng.choice(firms)
+            contract.add(gcode, firm_id, cpid, start.isoformat(), None, None)
+        committee_id = None
         if rng.random() < 0.6:
             ts = g.date_between(dt.date(year - 4, 1, 1), dt.date(year, 1, 1))
             n = rng.choice((5, 7, 9))
-            committee.add(gcode, cpid, 1, ts.isoformat(), (ts + dt.timedelta(days=5 * 365)).isoformat(),
-                          g.person_name(rng.choice("12")), n, rng.randrange(1, n))
+            committee_id = committee.add(gcode, cpid, 1, ts.isoformat(), (ts + dt.timedelta(days=5 * 365)).isoformat(),
+                                         g.person_name(rng.choice("12")), n, rng.randrange(1, n))
+        since = g.date_between(dt.date(year - 3, 1, 1), dt.date(year, 1, 1)).isoformat()
+        if firm_id and rng.random() < 0.3:  # 双向进入、交叉任职
+            pid, _p = add_person(ccode, 30, 55, "01")
+            appointment.add(ccode, pid, "community_to_firm", cid, firm_id, None, "物业企业党支部兼职副书记", since, None)
+        if firm_id and rng.random() < 0.2:
+            pid, _p = add_person(ccode, 28, 50, "01")
+            appointment.add(ccode, pid, "firm_to_community", cid, firm_id, None, "社区党委兼职委员", since, None)
+        if committee_id and rng.random() < 0.3:
+            pid, _p = add_person(ccode, 35, 65, "01")
+            appointment.add(ccode, pid, "community_to_committee", cid, None, committee_id, "业委会委员", since, None)
     quarterly = g.w("firm_quarterly", ("firm_id", "year", "quarter", "complaints", "complaints_resolved",
                                        "satisfaction"))
     for fid in firms:

@@ -32,4 +32,14 @@ FIELDS = {
     "evaluation": "评价", "firm_id": "物业企业", "legal_rep": "法定代表人", "party_member_count": "党员人数",
     "party_org_status": "党组织建立情况", "led_by_community": "社区领办", "alliance_member": "联盟成员",
     "year": "年度", "total": "总分", "stars": "星级", "score": "得分", "kind": "类型",
+    "qualification": "资质等级", "staff_count": "从业人数", "party_secretary": "党组织书记",
+    "instructor_name": "党建指导员", "instructor_phone": "指导员电话", "leading_community_id": "领办社区",
+    "alliance_joined_on": "加入联盟日期", "building_count": "楼栋数", "built_year": "建成年份",
+    "party_org_covered": "党组织覆盖", "established": "是否成立", "term_start": "任期开始", "term_end": "任期届满",
+    "director_name": "主任", "member_count": "成员数", "direction": "任职方向", "committee_id": "业主委员会",
+    "quarter": "季度", "complaints": "投诉件数", "complaints_resolved": "办结件数", "satisfaction": "满意度",
+    "template_id": "评星标准", "star_thresholds": "星级分数线", "indicator_id": "指标", "weight": "权重",
+    "max_score": "满分", "sort_order": "顺序", "description": "说明", "rating_id": "评星结果", "rated_on": "评定日期",
 }
+
+STARS = {str(n): "★" * n + f"（{n}星）" for n in range(1, 6)}

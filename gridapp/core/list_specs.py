@@ -1,7 +1,8 @@
-"""The product's lists, described once: 网格员, 在职党员, 报到单位, 物业企业, 变更日志."""
+"""The product's lists, described once: 网格员, 在职党员, 报到单位, 变更日志 (红色物业 in list_specs_property)."""
 
 from __future__ import annotations
 
+from gridapp.core.list_specs_property import APPOINTMENTS, COMPOUNDS, CONTRACTS, FIRMS
 from gridapp.core.lists import Column, Filter, ListSpec
 
 
@@ -121,30 +122,6 @@ UNITS = ListSpec(
     search_digits=("u.contact_phone",),
     filters=(Filter("unit_type", "单位类型", "u.unit_type = :v", "code:unit_type"),),
     default_sort="u.name",
-)
-
-FIRMS = ListSpec(
-    key="firms",
-    title="物业服务企业",
-    rowid="f.rowid",
-    from_sql="property_firm f",
-    where="f.deleted_at IS NULL",
-    columns=(
-        Column("name", "企业名称", "f.name", width=220),
-        Column("credit_code", "统一社会信用代码", "f.credit_code", width=150),
-        Column("legal_rep", "法定代表人", "f.legal_rep", width=70),
-        Column("contact_phone", "联系电话", "f.contact_phone", width=110),
-        Column("party_org_status", "党组织建立情况", "f.party_org_status", "code:firm_party_status", 100),
-        Column("party_member_count", "党员人数", "f.party_member_count", "int", 60),
-        Column("compounds", "服务小区数", "(SELECT count(*) FROM service_contract sc WHERE sc.firm_id = f.id "
-               "AND sc.end_date IS NULL AND sc.deleted_at IS NULL)", "int", 70),
-        Column("led_by_community", "社区领办", "f.led_by_community", "bool", 60),
-        Column("alliance_member", "联盟成员", "f.alliance_member", "bool", 60),
-    ),
-    search_name=("f.name", "f.legal_rep"),
-    search_digits=("f.contact_phone", "f.credit_code"),
-    filters=(Filter("party_org_status", "党组织建立情况", "f.party_org_status = :v", "code:firm_party_status"),),
-    default_sort="f.name",
 )
 
 JOURNAL = ListSpec(
@@ -307,4 +284,4 @@ PROJECTS = ListSpec(
 )
 
 ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, NEEDS, RESOURCES, PROJECTS,
-                          FIRMS, JOURNAL)}
+                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, JOURNAL)}

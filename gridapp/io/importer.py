@@ -33,6 +33,7 @@ class RowResult:
     label: str = ""
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     values: tuple[object, ...] = ()
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, what was left alone): imported anyway
 
 
 @dataclass
@@ -56,9 +57,16 @@ class ImportReport:
     def rejected(self) -> list[RowResult]:
         return [r for r in self.rows if r.outcome == "rejected"]
 
+    @property
+    def noted(self) -> list[RowResult]:
+        """Rows that went in with something reported (e.g. a compound name that matched none)."""
+        return [r for r in self.rows if r.notes]
+
     def summary(self) -> str:
         c = self.counts()
-        return "，".join(f"{OUTCOME_NAMES[k]} {c[k]} 行" for k in OUTCOMES)
+        text = "，".join(f"{OUTCOME_NAMES[k]} {c[k]} 行" for k in OUTCOMES)
+        notes = sum(len(r.notes) for r in self.rows)
+        return text + (f"，另有 {notes} 条提示" if notes else "")
 
 
 class Handler(Protocol):
@@ -68,8 +76,9 @@ class Handler(Protocol):
 
     def prepare(self, session: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Any: ...
 
-    def apply(self, session: Session, state: Any, values: dict[str, Any]) -> tuple[str, str]:
-        """Write one row; return (outcome, label). Raise DomainError (with ``field``) to reject it."""
+    def apply(self, session: Session, state: Any, values: dict[str, Any]) -> tuple:
+        """Write one row; return (outcome, label) or (outcome, label, notes). Raise DomainError (with
+        ``field``) to reject it; notes report what the row left alone while still going in."""
         ...
 
 
@@ -100,6 +109,8 @@ def map_columns(sheet: Sheet, spec: ImportSpec) -> dict[str, int]:
 def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
                options: dict[str, Any] | None = None, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportReport:
+    if hasattr(handler, "bind"):  # a kind whose columns depend on the data (ratings: the year's indicators)
+        handler = handler.bind(store, options or {})
     spec = handler.spec
     sheet = read_sheet(path, spec.headers() + list(spec.ignored))
     mapping = map_columns(sheet, spec)
@@ -140,9 +151,12 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                 if not result.problems:
                     savepoint = s.begin_nested()
                     try:
-                        result.outcome, result.label = handler.apply(s, state, values)
+                        outcome = handler.apply(s, state, values)
                         s.flush()
                         savepoint.commit()
+                        result.outcome, result.label = outcome[0], outcome[1]
+                        if len(outcome) > 2:
+                            result.notes.extend(outcome[2])
                     except DomainError as exc:
                         savepoint.rollback()
                         key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)

@@ -279,3 +279,14 @@ from gridapp.io import kinds_baodao as _baodao  # noqa: E402
 
 HANDLERS.update(units=_baodao.UnitsHandler(), members=_baodao.MembersHandler(),
                 activities=_baodao.ActivitiesHandler(), participations=_baodao.ParticipationsHandler())
+
+from gridapp.io import kinds_property as _property  # noqa: E402
+
+HANDLERS.update(firms=_property.FirmsHandler(), compounds=_property.CompoundsHandler(),
+                contracts=_property.ContractsHandler(), ratings=_property.RatingsHandler())
+
+
+def bound(kind: str, store: Store, options: dict[str, Any] | None = None):
+    """The handler of a kind, with the columns it has for this database (ratings: the year's indicators)."""
+    h = handler(kind)
+    return h.bind(store, options or {}) if hasattr(h, "bind") else h

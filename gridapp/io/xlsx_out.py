@@ -148,7 +148,8 @@ def _as_shown(v: object) -> object:
 
 
 def write_error_report(report: ImportReport, path: Path | str) -> Path:
-    """Rejected rows with the original row number, the column and the reason, then the row as it was."""
+    """Rejected rows with the original row number, the column and the reason, then the row as it was;
+    rows that went in with a note on a sheet of their own."""
     wb = Workbook()
     ws = wb.active
     ws.title = "未导入的行"
@@ -167,6 +168,16 @@ def write_error_report(report: ImportReport, path: Path | str) -> Path:
     for i in range(len(report.columns)):
         ws.column_dimensions[get_column_letter(i + 4)].width = 14
     ws.freeze_panes = "A3"
+    if report.noted:
+        notes = wb.create_sheet("导入提示")
+        notes.append(["原表行号", "名称", "涉及的列", "提示（该行已导入）"])
+        for c in notes[1]:
+            c.font, c.fill, c.border = HEADER_FONT, HEADER_FILL, BORDER
+        for r in report.noted:
+            for column, reason in r.notes:
+                notes.append([r.number, r.label, column, reason])
+        for letter, width in zip("ABCD", (10, 30, 14, 70), strict=True):
+            notes.column_dimensions[letter].width = width
     summary = wb.create_sheet("汇总")
     summary.append(["结果", "行数"])
     for key, n in report.counts().items():
