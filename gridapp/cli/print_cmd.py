@@ -12,16 +12,17 @@ from gridapp.cli.output import TextProgress, emit
 from gridapp.core.store import Store
 
 HELP = ("打印到 PDF：roster=网格员花名册（A4横向），noticeboard=网格公示牌（每个网格一页），"
-        "feedback=在职党员报到服务情况反馈函（每个单位一份；--out 为 .xlsx 时输出表格）")
+        "feedback=在职党员报到服务情况反馈函（每个单位一份；--out 为 .xlsx 时输出表格），registration=报到登记表，"
+        "firms=物业服务企业名册，ratings=红色物业评星定级结果（晾晒评比，按 --year）")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help=HELP, description=HELP)
-    p.add_argument("what", choices=("roster", "noticeboard", "feedback", "registration"), help="打印内容")
+    p.add_argument("what", choices=("roster", "noticeboard", "feedback", "registration", "firms", "ratings"), help="打印内容")
     p.add_argument("--id-number", help="在职党员的身份证号码（报到登记表）")
     p.add_argument("--org", help="街道、社区或网格编码（花名册、公示牌）")
     p.add_argument("--unit", help="报到单位的统一社会信用代码（反馈函；不填则为全部单位）")
-    p.add_argument("--year", type=int, help="反馈年度（默认今年）")
+    p.add_argument("--year", type=int, help="反馈、评星年度（默认今年）")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
     p.add_argument("--date", type=dt.date.fromisoformat, help="填报日期（默认今天），如 2026-11-24")
     p.add_argument("--show-ids", action="store_true", help="花名册显示完整身份证号码（默认脱敏）")
@@ -49,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
             return _feedback(args, store, printing, progress)
         if args.what == "registration":
             return _registration(args, store, printing)
+        if args.what in ("firms", "ratings"):
+            return _property(args, store, printing, progress)
         if not args.org:
             from gridapp.core.errors import ValidationError
 
@@ -105,4 +108,17 @@ def _registration(args: argparse.Namespace, store: Store, printing) -> int:
     pages = printing.forms_pdf(reports.registration_forms(store, [member]), args.out)
     emit(args.json, {"what": "registration", "out": str(args.out), "pages": pages},
          f"已生成在职党员到社区报到登记表：{args.out}")
+    return 0
+
+
+def _property(args: argparse.Namespace, store: Store, printing, progress) -> int:
+    from gridapp.io import reports
+
+    if args.what == "firms":
+        content = reports.firm_roster(store, args.org, issued_on=args.date)
+    else:
+        content = reports.rating_list(store, args.year or dt.date.today().year, args.org, issued_on=args.date)
+    pages = printing.roster_pdf(content, args.out, progress)
+    emit(args.json, {"what": args.what, "out": str(args.out), "pages": pages, "count": content.count,
+                     "year": args.year}, f"已生成{content.title}（{content.count} 家，{pages} 页）：{args.out}")
     return 0

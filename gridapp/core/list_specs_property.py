@@ -13,8 +13,9 @@ _SERVING = ("EXISTS (SELECT 1 FROM service_contract sc JOIN compound cp ON cp.id
             "JOIN org_unit g ON g.id = cp.grid_id WHERE sc.firm_id = f.id AND sc.end_date IS NULL "
             "AND sc.deleted_at IS NULL AND cp.deleted_at IS NULL AND {cond})")
 FIRM_IN_COMMUNITY = f"({_SERVING.format(cond='g.parent_id = :v')} OR f.leading_community_id = :v)"
-FIRM_IN_ORG = ("(" + _SERVING.format(cond="g.code LIKE :v || '%'") + " OR EXISTS (SELECT 1 FROM org_unit oc "
-               "WHERE oc.id = f.leading_community_id AND oc.code LIKE :v || '%'))")
+# A firm is in a unit when registered there, serving a compound there now, or led by a community there.
+FIRM_IN_ORG = ("(f.scope_code LIKE :v || '%' OR " + _SERVING.format(cond="g.code LIKE :v || '%'")
+               + " OR EXISTS (SELECT 1 FROM org_unit oc WHERE oc.id = f.leading_community_id AND oc.code LIKE :v || '%'))")
 SERVED_NAMES = ("(SELECT group_concat(name, '、') FROM (SELECT cp.name FROM service_contract sc JOIN compound cp "
                 "ON cp.id = sc.compound_id WHERE sc.firm_id = f.id AND sc.end_date IS NULL AND sc.deleted_at IS NULL "
                 "AND cp.deleted_at IS NULL ORDER BY cp.name))")
@@ -184,7 +185,7 @@ def ratings_spec(year: int, indicators: tuple[tuple[str, str], ...]) -> ListSpec
             Column("year", "年度", "r.year", "int", 50),
             *score_cols,
             Column("total", "总分", "r.total", "float", 60),
-            Column("stars", "星级", "r.stars", "map:stars", 90),
+            Column("stars", "星级", "r.stars", "map:stars", 120),
             Column("rated_on", "评定日期", "r.rated_on", "date", 90),
             Column("notes", "备注", "r.notes", width=150),
         ),

@@ -31,10 +31,15 @@ class Table:
 
 @dataclass(frozen=True)
 class Roster:
+    """A titled table for a unit: 花名册, 企业名册, 评星结果 (what is counted, a summary above, a note below)."""
+
     title: str
     issuer: str
     issued_on: dt.date
     table: Table
+    counted: str = "人"
+    summary: str = ""
+    note: str = ""
 
     @property
     def count(self) -> int:
@@ -253,3 +258,101 @@ def registration_forms(store: Store, member_ids: list[str]) -> list[Registration
                 ("居住小区", compound.name if compound else "", "报到状态", codes.MEMBER_STATUS.name(reg.status)),
             ), codes.SERVICE_POST.name(reg.service_post), reg.registered_on))
     return forms
+
+
+# -- 红色物业: firms and the yearly ranking ---------------------------------------------------------------
+
+def _issuer_and_title(store: Store, org_code: str | None) -> tuple[str, str, str]:
+    """(unit code, title prefix, issuer) for a unit, the site's own when none is given."""
+    code = org_code or (store.site.code if store.site else None)
+    if not code:
+        raise ValidationError("数据库尚未建立站点，请用 --org 指定单位编码")
+    _u, chain = _unit_and_chain(store, code)
+    return code, title_for(chain), issuer_for(store, chain)
+
+
+FIRM_COLUMNS = ("name", "credit_code", "legal_rep", "contact_phone", "party_org_status", "party_member_count",
+                "party_secretary", "instructor_name", "compounds", "leading_community", "alliance_member")
+
+
+def firm_roster(store: Store, org_code: str | None = None, *, issued_on: dt.date | None = None) -> Roster:
+    """物业服务企业名册 of a unit: the firms serving its compounds or led by its communities."""
+    from gridapp.core.list_specs_property import FIRMS
+
+    code, prefix, issuer = _issuer_and_title(store, org_code)
+    cols = [FIRMS.column(k) for k in FIRM_COLUMNS]
+    index = {c.key: i for i, c in enumerate(FIRMS.columns)}
+    with store.engine.connect() as conn:
+        rowids = lists.query_rowids(conn, FIRMS, lists.Query(filters=(("org", code),)))
+        values = lists.fetch_rows(conn, FIRMS, rowids)
+    rows = tuple((str(n), *(c.display(values[rid][index[c.key]]) for c in cols)) for n, rid in enumerate(rowids, 1))
+    with_org = sum(1 for rid in rowids if values[rid][index["party_org_status"]] in ("own", "joint"))
+    summary = (f"共 {len(rows)} 家物业服务企业，其中建立党组织 {with_org} 家"
+               + (f"（{with_org / len(rows):.0%}）" if rows else "") + "。")
+    return Roster(f"{prefix}物业服务企业名册", issuer, issued_on or dt.date.today(),
+                  Table(("序号", *(c.title for c in cols)), (3, 16, 12, 5, 8, 7, 4, 5, 5, 16, 5, 4), rows),
+                  counted="家", summary=summary)
+
+
+def rating_list(store: Store, year: int, org_code: str | None = None, *,
+                issued_on: dt.date | None = None) -> Roster:
+    """晾晒评比: the year's star ratings from the highest total down, with each indicator's score."""
+    from gridapp.core.services import ratings
+
+    code, prefix, issuer = _issuer_and_title(store, org_code)
+    r = ratings.ranking(store, year, code if org_code else None)
+    inds = r.template.indicators
+    arrow = {1: "↑", -1: "↓", 0: "—"}
+    rows = tuple(
+        (str(x.rank), x.name, *(f"{v:g}" if v is not None else "" for v in x.scores), f"{x.total:g}",
+         ratings.stars_text(x.stars),
+         "" if x.previous_stars is None else arrow[(x.stars > x.previous_stars) - (x.stars < x.previous_stars)])
+        for x in r.rows)
+    counts = r.star_counts()
+    names = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星"}
+    summary = (f"参评企业 {len(rows)} 家：" + "，".join(f"{names[k]} {n} 家" for k, n in counts.items() if n)
+               + "。" if rows else "本年度尚无评定结果。")
+    lines = "、".join(f"{t:g}" for t in r.template.thresholds)
+    note = (f"评定标准：{r.template.name}；" + "，".join(f"{i.name} {i.max_score:g} 分" for i in inds)
+            + f"。总分达到 {lines} 分分别评为二、三、四、五星，不足 {r.template.thresholds[0]:g} 分为一星。"
+            + (f"“较上年”为与 {year - 1} 年度星级相比。" if any(x.previous_stars for x in r.rows) else "")
+            + (f"本年度未评定：{'、'.join(r.unrated)}。" if r.unrated else ""))
+    widths = (3, 18, *(6 for _ in inds), 5, 8, 4)
+    return Roster(f"{prefix}{year}年度红色物业企业评星定级结果", issuer, issued_on or dt.date.today(),
+                  Table(("名次", "企业名称", *(f"{i.name}（{i.max_score:g}）" for i in inds), "总分", "星级", "较上年"),
+                        widths, rows), counted="家", summary=summary, note=note)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+COVERAGE_COLUMNS = ("社区", "物业企业", "建立党组织", "党组织覆盖率", "党的工作覆盖率", "社区领办", "领办率", "联盟成员",
+                    "小区", "有物业服务", "物业覆盖率", "三星以上物业服务", "占比", "成立业委会", "小区党组织覆盖率")
+
+
+def coverage_rows(cov) -> tuple[tuple[str, ...], ...]:
+    """The coverage table as shown and printed: one row per community, the unit's total last."""
+    def row(r, name: str) -> tuple[str, ...]:
+        return (name, str(r.firms), str(len(r.with_org)), _pct(r.rate("org")), _pct(r.rate("work")), str(len(r.led)),
+                _pct(r.rate("led")), str(len(r.alliance)), str(r.compounds), str(r.with_firm), _pct(r.rate("firm")),
+                str(r.good_firm), _pct(r.rate("good")), str(r.committee), _pct(r.rate("party")))
+    return tuple(row(r, r.name) for r in cov.rows) + (row(cov.total, f"{cov.total.name}合计"),)
+
+
+def coverage_report(store: Store, year: int, org_code: str | None = None, *,
+                    issued_on: dt.date | None = None) -> Roster:
+    """红色物业覆盖情况 by community, for printing."""
+    from gridapp.core.services import coverage
+
+    code, prefix, issuer = _issuer_and_title(store, org_code)
+    cov = coverage.coverage(store, year, code)
+    t = cov.total
+    summary = (f"物业服务企业 {t.firms} 家，党组织覆盖率 {_pct(t.rate('org'))}，社区党组织领办 {len(t.led)} 家；"
+               f"小区 {t.compounds} 个，物业服务覆盖率 {_pct(t.rate('firm'))}，"
+               f"由{year}年度三星以上企业服务的占 {_pct(t.rate('good'))}。")
+    note = ("党组织覆盖指企业单独或联合组建党组织；党的工作覆盖另含派驻党建指导员。企业计入其服务小区所在的社区和领办社区，"
+            "服务多个社区的企业在合计中只计一次。")
+    return Roster(f"{prefix}{year}年度红色物业覆盖情况", issuer, issued_on or dt.date.today(),
+                  Table(COVERAGE_COLUMNS, (10, 5, 5, 6, 6, 5, 5, 5, 4, 5, 6, 6, 5, 5, 6), coverage_rows(cov)),
+                  counted="", summary=summary, note=note)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QSpinBox, QWidget
 
 from gridapp.core.errors import DomainError
 from gridapp.ui.errors import show_error
@@ -29,3 +32,38 @@ class FormDialog(QDialog):
 
     def apply(self) -> object:  # pragma: no cover - every form overrides it
         raise NotImplementedError
+
+
+class OptionalDate(QWidget):
+    """A date that may be left empty (a contract still running, a term not known)."""
+
+    def __init__(self, value: dt.date | None = None, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.check = QCheckBox(text)
+        self.edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.check)
+        lay.addWidget(self.edit, 1)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.set_value(value)
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.check.setChecked(value is not None)
+        self.edit.setEnabled(value is not None)
+        self.edit.setDate(QDate(value) if value else QDate.currentDate())
+
+    def value(self) -> dt.date | None:
+        return self.edit.date().toPython() if self.check.isChecked() else None
+
+
+def count_spin(value: int | None = None, maximum: int = 100000) -> QSpinBox:
+    """A count that may be unknown: the lowest position reads “未填”."""
+    box = QSpinBox(minimum=-1, maximum=maximum)
+    box.setSpecialValueText("未填")
+    box.setValue(-1 if value is None else value)
+    return box
+
+
+def spin_value(box: QSpinBox) -> int | None:
+    return None if box.value() < 0 else box.value()

@@ -45,6 +45,17 @@ GLYPHS = {
     "merge": "mdi6.call-merge",
     "add_unit": "mdi6.plus-box-outline",
     "photo": "mdi6.camera-outline",
+    "compound": "mdi6.home-city-outline",
+    "star": "mdi6.star-outline",
+    "delete": "mdi6.delete-outline",
+    "contract": "mdi6.file-sign",
+    "chart": "mdi6.chart-bar",
+    "appointment": "mdi6.account-tie-outline",
+    "template": "mdi6.clipboard-list-outline",
+    "change": "mdi6.swap-horizontal",
+    "stop": "mdi6.stop-circle-outline",
+    "quarter": "mdi6.calendar-month-outline",
+    "copy": "mdi6.content-copy",
 }
 
 ACCENT = "#b71c1c"

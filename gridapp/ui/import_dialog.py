@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from gridapp.core.services import orgs
 from gridapp.core.store import Store
 from gridapp.io.importer import OUTCOME_NAMES, ImportReport, run_import
-from gridapp.io.kinds import handler
+from gridapp.io.kinds import bound
 from gridapp.io.xlsx_out import write_error_report, write_template
 from gridapp.ui import operations
 from gridapp.ui.icons import icon
@@ -52,8 +52,10 @@ class ReportModel(QAbstractTableModel):
             if r.problems:
                 for column, reason in r.problems:
                     self.rows.append((r.number, r.outcome, r.label, column, reason))
-            else:
+            elif not r.notes:
                 self.rows.append((r.number, r.outcome, r.label, "", ""))
+            for column, reason in r.notes:  # went in, with something left alone
+                self.rows.append((r.number, r.outcome, r.label, column, f"提示：{reason}"))
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -82,9 +84,12 @@ class ReportModel(QAbstractTableModel):
 class ImportDialog(QDialog):
     imported = Signal(object)  # the committed ImportReport
 
-    def __init__(self, store: Store, kind: str, parent: QWidget | None = None, *, path: Path | None = None):
+    def __init__(self, store: Store, kind: str, parent: QWidget | None = None, *, path: Path | None = None,
+                 options: dict | None = None):
         super().__init__(parent)
-        self.store, self.handler = store, handler(kind)
+        self.extra_options = dict(options or {})
+        # Kinds whose columns depend on the data (ratings: the year's indicators) are bound once here.
+        self.store, self.handler = store, bound(kind, store, self.extra_options)
         self.report: ImportReport | None = None
         self.setWindowTitle(f"导入{self.handler.spec.title}")
         self.resize(900, 600)
@@ -148,7 +153,7 @@ class ImportDialog(QDialog):
             self.set_path(path)
 
     def options(self) -> dict[str, Any]:
-        return {"org": self.community.currentData()}
+        return {**self.extra_options, "org": self.community.currentData()}
 
     def set_path(self, path: Path) -> None:
         self.path_edit.setText(str(path))
@@ -199,13 +204,13 @@ class ImportDialog(QDialog):
         self.summary.setText(f"检查结果（尚未写入）：{report.summary()}。"
                              + ("确认后，合格的行将一次性写入数据库。" if c["new"] + c["updated"] else "没有需要写入的行。"))
         self.import_button.setEnabled(bool(c["new"] + c["updated"]))
-        self.report_button.setEnabled(bool(c["rejected"]))
+        self.report_button.setEnabled(bool(c["rejected"] or report.noted))
 
     def _committed(self, report: ImportReport) -> None:
         self.report = report
         self.model.set_report(report)
         self.import_button.setEnabled(False)
-        self.report_button.setEnabled(bool(report.rejected))
+        self.report_button.setEnabled(bool(report.rejected or report.noted))
         self.summary.setText(f"已导入：{report.summary()}。" + ("未导入的行可保存为错误报告，修改后重新导入。"
                                                               if report.rejected else ""))
         self.imported.emit(report)

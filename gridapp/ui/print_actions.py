@@ -1,4 +1,4 @@
-"""Print preview, printing and “save as PDF” for rosters and notice boards, from any page."""
+"""Print preview, printing and “save as PDF” for rosters, notice boards and other titled tables, from any page."""
 
 from __future__ import annotations
 
@@ -63,6 +63,52 @@ def boards_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None =
 
     return operations.run(parent, "正在生成公示牌 PDF", work,
                           lambda pages: QMessageBox.information(parent, "已生成", f"公示牌（{pages} 页）已保存到：\n{path}"))
+
+
+def preview_table(parent: QWidget, content: reports.Roster) -> None:
+    """Print preview of any titled table (rosters, firm lists, rating results), A4 landscape."""
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    dialog = QPrintPreviewDialog(printing.make_printer(landscape=True), parent)
+    dialog.setWindowTitle(f"打印预览 — {content.title}")
+    dialog.paintRequested.connect(lambda printer: printing.print_roster(content, printer))
+    dialog.resize(1100, 800)
+    dialog.exec()
+
+
+def table_pdf(parent: QWidget, name: str, make, path: Path | None = None) -> operations.Operation | None:
+    """Build a titled table with ``make(progress, cancel)`` and save it as PDF, off the GUI thread."""
+    path = path or _ask_pdf(parent, name)
+    if path is None:
+        return None
+
+    def work(progress, cancel):
+        return printing.roster_pdf(make(), path, progress, cancel)
+
+    return operations.run(parent, f"正在生成{name} PDF", work,
+                          lambda pages: QMessageBox.information(parent, "已生成", f"{name}（{pages} 页）已保存到：\n{path}"))
+
+
+def table_button(parent: QWidget, name: str, make) -> QToolButton:
+    """A 打印 button with preview and save-as-PDF for the table ``make()`` builds."""
+    from gridapp.ui.errors import show_error
+
+    def preview():
+        try:
+            preview_table(parent, make())
+        except Exception as exc:
+            show_error(parent, exc, "无法打印")
+
+    button = QToolButton(parent)
+    button.setText(f"打印{name}")
+    button.setIcon(icon("print"))
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(button)
+    menu.addAction("打印预览…", preview)
+    menu.addAction("另存为 PDF…", lambda: table_pdf(parent, name, make))
+    button.setMenu(menu)
+    return button
 
 
 def print_button(parent: QWidget, store: Store, org_code) -> QToolButton:

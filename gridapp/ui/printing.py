@@ -163,8 +163,10 @@ def roster_html(r: Roster) -> str:
     <table width="100%" style="font-size:10pt"><tr>
       <td>填报单位（盖章）：{_esc(r.issuer)}</td>
       <td align="center">填报日期：{d.year}年{d.month}月{d.day}日</td>
-      <td align="right">共 {r.count} 人</td></tr></table>
+      <td align="right">{f"共 {r.count} {_esc(r.counted)}" if r.counted else ""}</td></tr></table>
+    {f'<p style="font-size:11pt">{_esc(r.summary)}</p>' if r.summary else ''}
     {table_html(r.table)}
+    {f'<p style="font-size:9pt">说明：{_esc(r.note)}</p>' if r.note else ''}
     <br/><table width="100%" style="font-size:11pt"><tr>
       <td>填表人（签字）：</td><td>审核人（签字）：</td><td>负责人（签字）：</td><td align="right">（单位盖章）</td>
     </tr></table>

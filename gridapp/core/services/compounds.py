@@ -90,8 +90,10 @@ def upsert_compound(s: Session, data: dict[str, Any], *, community_id: str | Non
     return compound, False, changed
 
 
-def save_compound(store: Store, data: dict[str, Any], compound_id: str | None = None) -> str:
-    """Create a compound, or update one from a form (a cleared field is cleared); returns its id."""
+def save_compound(store: Store, data: dict[str, Any], compound_id: str | None = None, *,
+                  committee: dict[str, Any] | None = None) -> str:
+    """Create a compound, or update one from a form (a cleared field is cleared), with its owners'
+    committee when given; one transaction. Returns its id."""
     site_code = store.site.code if store.site else None
     with store.session() as s:
         clean = clean_compound(data)
@@ -103,11 +105,13 @@ def save_compound(store: Store, data: dict[str, Any], compound_id: str | None = 
             compound = Compound(**clean, scope_code=grid.code if grid else site_code)
             s.add(compound)
             s.flush()
-            return compound.id
-        compound = _live(s, Compound, compound_id, "小区")
-        set_fields(compound, clean, skip_blank=False)
-        if grid is not None:
-            compound.scope_code = grid.code
+        else:
+            compound = _live(s, Compound, compound_id, "小区")
+            set_fields(compound, clean, skip_blank=False)
+            if grid is not None:
+                compound.scope_code = grid.code
+        if committee is not None:
+            set_committee(s, compound, committee, skip_blank=False)
         return compound.id
 
 

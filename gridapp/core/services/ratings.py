@@ -394,8 +394,8 @@ class Ranking:
 
 
 def firms_in(s: Session, org_code: str | None) -> dict[str, str]:
-    """Firm id → name of the firms serving a compound in ``org_code``'s subtree now or led by a community
-    there; every firm when no unit is given."""
+    """Firm id → name of the firms registered in ``org_code``'s subtree, serving a compound there now or led
+    by a community there; every firm when no unit is given."""
     q = select(PropertyFirm.id, PropertyFirm.name).where(PropertyFirm.deleted_at.is_(None))
     if org_code:
         serving = (select(ServiceContract.firm_id).join(Compound, Compound.id == ServiceContract.compound_id)
@@ -403,7 +403,8 @@ def firms_in(s: Session, org_code: str | None) -> dict[str, str]:
                    .where(ServiceContract.end_date.is_(None), ServiceContract.deleted_at.is_(None),
                           Compound.deleted_at.is_(None), OrgUnit.code.like(org_code + "%")))
         led = select(OrgUnit.id).where(OrgUnit.code.like(org_code + "%"))
-        q = q.where(PropertyFirm.id.in_(serving) | PropertyFirm.leading_community_id.in_(led))
+        q = q.where(PropertyFirm.scope_code.like(org_code + "%") | PropertyFirm.id.in_(serving)
+                    | PropertyFirm.leading_community_id.in_(led))
     return dict(s.execute(q).all())
 
 
