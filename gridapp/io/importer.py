@@ -140,8 +140,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
                         result.problems.append((f.title, f"{f.title}为空"))
                 result.label = str(values.get(spec.label) or "")
-                if spec.keys and not result.problems:
-                    key = tuple(values.get(k) for k in spec.keys)
+                key = tuple(values.get(k) for k in spec.keys)
+                # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
+                if spec.keys and not result.problems and all(v not in (None, "") for v in key):
                     if key in seen:
                         titles = "、".join(fields[k].title for k in spec.keys)
                         result.problems.append((fields[spec.keys[0]].title,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gridapp.core.errors import NotFoundError, ValidationError
+from gridapp.core.errors import DomainError, NotFoundError, ValidationError
 from gridapp.core.models import Compound, OrgUnit, PropertyFirm, ServiceContract
 from gridapp.core.services import compounds, firms, ratings
 from gridapp.core.store import Store
@@ -337,7 +337,7 @@ class RatingsHandler:
                              float_parser(i.name), required=True, example=f"{i.max_score * 0.9:g}",
                              note=f"满分 {i.max_score:g}") for i in template.indicators)
         self.spec = ImportSpec(kind="ratings", title="物业企业评星定级", fields=RATING_FIELDS + scores + RATING_TAIL,
-                               ignored=("序号", "编号", "名次", "排名", "星级", "备注说明"), keys=("credit_code", "year"),
+                               ignored=("序号", "编号", "名次", "排名", "星级", "备注说明"), keys=("name", "year"),
                                fallback={"firm": "name", "year": "year"})
 
     def bind(self, store: Store, options: dict[str, Any]) -> RatingsHandler:
@@ -359,7 +359,12 @@ class RatingsHandler:
             scores[ind.id] = v[f"score:{ind.name}"]
         firm = _firm(s, v["name"], v.get("credit_code"))
         existed = ratings.rating_of_in(s, firm.id, year) is not None
-        result = ratings.rate(s, firm, year, template, scores, rated_on=v.get("rated_on"), notes=v.get("notes"))
+        try:
+            result = ratings.rate(s, firm, year, template, scores, rated_on=v.get("rated_on"), notes=v.get("notes"))
+        except DomainError as exc:  # the service names the indicator by id; the sheet has its column
+            names = {i.id: f"score:{i.name}" for i in template.indicators}
+            exc.field = names.get(exc.field, exc.field)
+            raise
         notes: Notes = []
         if v.get("total") is not None and abs(v["total"] - result.total) > 0.05:
             notes.append(("总分", f"表中总分 {v['total']:g} 与按各项得分计算的 {result.total:g} 不一致，以计算结果为准"))

@@ -27,8 +27,8 @@ from gridapp.ui.icons import app_icon, icon
 from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
-from gridapp.ui.pages.property_page import PropertyPage
 from gridapp.ui.pages.overview_page import OverviewPage
+from gridapp.ui.pages.property_page import PropertyPage
 from gridapp.ui.pages.settings_page import SettingsPage
 from gridapp.ui.pages.sync_page import SyncPage
 from gridapp.ui.pages.workers_page import WorkersPage

@@ -250,9 +250,13 @@ def appoint(store: Store, data: dict[str, Any]) -> str:
             raise ValidationError("请选择社区", field="community_id")
         firm_id = committee_id = None
         if direction in ("community_to_firm", "firm_to_community"):
-            firm_id = _live(s, PropertyFirm, data.get("firm_id") or "", "物业企业").id
+            if not data.get("firm_id"):
+                raise ValidationError("请选择任职的物业企业", field="firm_id")
+            firm_id = _live(s, PropertyFirm, data["firm_id"], "物业企业").id
         else:
-            compound = _live(s, Compound, data.get("compound_id") or "", "小区")
+            if not data.get("compound_id"):
+                raise ValidationError("请选择业委会所在的小区", field="compound_id")
+            compound = _live(s, Compound, data["compound_id"], "小区")
             committee = s.execute(select(OwnersCommittee).where(
                 OwnersCommittee.compound_id == compound.id, OwnersCommittee.established.is_(True),
                 OwnersCommittee.deleted_at.is_(None))).scalar_one_or_none()
