@@ -39,12 +39,26 @@ def alembic_config(engine: Engine | None = None):  # -> alembic.config.Config
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations in one transaction with foreign keys off, as SQLite prescribes for rebuilding a
+    table others refer to, and refuse to commit if the upgrade left a reference dangling."""
     from alembic import command
 
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.connection.driver_connection
+        sqlite.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+        try:
+            with conn.begin():
+                before = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if len(dangling) > before:  # what was dangling before is `gridapp check`'s business
+                    table, rowid, parent, _fk = dangling[-1]
+                    raise StoreError(f"数据库升级后有 {len(dangling)} 条记录引用了不存在的记录（表 {table} 第 {rowid} 行 → "
+                                     f"{parent}），升级已撤销，数据库保持原样")
+        finally:
+            sqlite.execute("PRAGMA foreign_keys = ON")
 
 
 def check_not_newer(revision: str | None, path: Path) -> None:

@@ -78,6 +78,10 @@ def test_released_0002_database_keeps_the_firm_instructor(tmp_path):
             firm = s.execute(select(PropertyFirm)).scalar_one()
             assert (firm.name, firm.instructor_name, firm.instructor_phone) == (
                 "青岛海泉物业服务有限公司", "张三", "13812345678")
+            from gridapp.core.models import ServiceContract
+
+            # The firm's table was rebuilt under a contract that refers to it: the contract still does.
+            assert s.execute(select(ServiceContract)).scalar_one().firm_id == firm.id
     with sqlite3.connect(path) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(property_firm)")]
         assert "instructor_person_id" not in columns
