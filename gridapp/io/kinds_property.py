@@ -62,7 +62,7 @@ class _Places:
     """Communities and grids of the site, and the compounds by name (one query for the sheet)."""
 
     site_code: str
-    communities: dict[str, OrgUnit]
+    communities: dict[str, list[OrgUnit]]  # by name and by code (a district has several 湖枫社区)
     grids: GridResolver
     compounds: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # name → (id, community id)
 
@@ -73,9 +73,10 @@ class _Places:
         code = store.site.code
         comms = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.deleted_at.is_(None),
                                                 OrgUnit.code.like(code + "%"))).scalars()
-        communities: dict[str, OrgUnit] = {}
+        communities: dict[str, list[OrgUnit]] = {}
         for c in comms:
-            communities[c.name] = communities[c.code] = c
+            communities.setdefault(c.name, []).append(c)
+            communities[c.code] = [c]
         places = cls(code, communities, GridResolver.load(s, code, sheet.title, options.get("org")))
         grid = OrgUnit.__table__.alias("g")
         for cid, name, community_id in s.execute(
@@ -84,14 +85,20 @@ class _Places:
             places.compounds.setdefault(_squash(name), []).append((cid, community_id))
         return places
 
-    def community(self, text: object) -> OrgUnit | None:
+    def community(self, text: object, *, current: str | None = None) -> OrgUnit | None:
+        """The community a cell names (by name or code); of several with that name, the record's ``current``
+        one, otherwise the code is needed."""
         key = _squash(text)
         if not key:
             return None
-        found = self.communities.get(key)
-        if found is None:
+        found = self.communities.get(key, [])
+        if len(found) > 1:
+            found = [c for c in found if c.id == current]
+            if not found:
+                raise ValidationError(f"有多个名为“{key}”的社区，请改填社区编码（12位）", field="community")
+        if not found:
             raise ValidationError(f"找不到社区“{key}”", field="community")
-        return found
+        return found[0]
 
     def compound(self, s: Session, name: str, community: OrgUnit | None = None) -> Compound | None:
         """The compound of this name (in ``community`` when given); None when there is none."""
@@ -182,7 +189,9 @@ class FirmsHandler:
         data = {k: v[k] for k in firms.FIRM_FIELDS if k in v and v[k] is not None}
         data.update(contact_phone=numbers[0] if numbers else None, instructor_phone=instructor[0] if instructor else None)
         if v.get("leading_community"):
-            data.update(led_by_community=True, leading_community_id=places.community(v["leading_community"]).id)
+            known = firms.find_firm(s, credit_code=v.get("credit_code"), name=v["name"])
+            community = places.community(v["leading_community"], current=known.leading_community_id if known else None)
+            data.update(led_by_community=True, leading_community_id=community.id)
         firm, created, changed = firms.upsert_firm(s, data, scope_code=places.site_code)
         notes: Notes = []
         for name in split_names(v.get("compounds")):

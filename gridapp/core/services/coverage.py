@@ -69,8 +69,11 @@ def coverage(store: Store, year: int, org_code: str | None = None) -> Coverage:
         units = s.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.level, OrgUnit.parent_id).where(
             OrgUnit.deleted_at.is_(None), OrgUnit.code.like(code + "%"))).all()
         by_id = {u.id: u for u in units}
-        communities = {u.id: CoverageRow(u.code, u.name) for u in units
-                       if u.level == "community" and u.code.startswith(code)}
+        comms = [u for u in units if u.level == "community"]
+        # Over several streets (a district) the same community name recurs: say which street.
+        several = len({u.parent_id for u in comms}) > 1
+        communities = {u.id: CoverageRow(u.code, (by_id[u.parent_id].name if several and u.parent_id in by_id else "")
+                                         + u.name) for u in comms}
 
         def community_of(unit_id: str | None) -> str | None:
             while unit_id and unit_id in by_id:
