@@ -337,7 +337,7 @@ def coverage_rows(cov) -> tuple[tuple[str, ...], ...]:
         return (name, str(r.firms), str(len(r.with_org)), _pct(r.rate("org")), _pct(r.rate("work")), str(len(r.led)),
                 _pct(r.rate("led")), str(len(r.alliance)), str(r.compounds), str(r.with_firm), _pct(r.rate("firm")),
                 str(r.good_firm), _pct(r.rate("good")), str(r.committee), _pct(r.rate("party")))
-    return (*(row(r, r.name) for r in cov.rows), row(cov.total, f"{cov.total.name}合计"))
+    return (*(row(r, r.name) for r, _sub in cov.grouped()), row(cov.total, f"{cov.total.name}合计"))
 
 
 def coverage_report(store: Store, year: int, org_code: str | None = None, *,

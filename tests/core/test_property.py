@@ -333,3 +333,28 @@ def test_coverage_by_community_and_in_total(gridded):
     assert (t_.rate("org"), t_.rate("firm"), t_.rate("good"), t_.rate("led")) == (0.5, 0.75, 0.5, 0.5)
     empty = {r.code: r for r in coverage.coverage(gridded, 2026).rows}["370203012003"]
     assert empty.rate("org") is None and empty.rate("firm") is None  # nothing to divide: shown as —
+
+
+def test_a_districts_street_subtotals_agree_with_each_streets_own_view(tmp_path):
+    from gridapp.core.services.site import init_site
+    from gridapp.core.store import Store
+
+    with Store(tmp_path / "district.sqlite", create=True) as store:
+        init_site(store, level="district", code="370203", name="市北区")
+        for street, sname in (("370203012", "海泉路街道"), ("370203013", "云溪路街道")):
+            orgs.create_unit(store, code=street, name=sname)
+            orgs.create_unit(store, code=street + "001", name="湖枫社区")  # the same name in both streets
+            orgs.create_unit(store, code=street + "001001", name="第一网格")
+        a = add_firm(store)
+        b = add_firm(store, "青岛云溪物业管理有限公司", FIRM_B, led_by_community=True,
+                     leading_community_id=orgs.get(store, "370203013001").id)
+        for n, (grid, firm) in enumerate((("370203012001001", a), ("370203013001001", a), ("370203013001001", b))):
+            compounds.change_firm(store, add_compound(store, f"小区{n}", grid), firm, D(2022, 1, 1))
+        cov = coverage.coverage(store, 2026)
+        assert [r.name for r, _sub in cov.grouped()] == ["海泉路街道湖枫社区", "海泉路街道小计", "云溪路街道湖枫社区",
+                                                         "云溪路街道小计"]
+        for street in cov.streets:
+            own = coverage.coverage(store, 2026, street.code).total
+            assert (street.firms, street.compounds, street.with_firm, len(street.led)) == (
+                own.firms, own.compounds, own.with_firm, len(own.led))
+        assert (cov.total.firms, cov.total.compounds, len(cov.total.led)) == (2, 3, 1)

@@ -55,6 +55,17 @@ class Coverage:
     unit_name: str
     rows: tuple[CoverageRow, ...]  # one per community
     total: CoverageRow
+    streets: tuple[CoverageRow, ...] = ()  # one per street, when the unit spans several (a district)
+
+    def grouped(self) -> list[tuple[CoverageRow, bool]]:
+        """Rows in reading order: each street's communities then the street's subtotal (flagged True)."""
+        if not self.streets:
+            return [(r, False) for r in self.rows]
+        out = []
+        for street in self.streets:
+            out += [(r, False) for r in self.rows if r.code.startswith(street.code)]
+            out.append((street, True))
+        return out
 
 
 def coverage(store: Store, year: int, org_code: str | None = None) -> Coverage:
@@ -74,6 +85,8 @@ def coverage(store: Store, year: int, org_code: str | None = None) -> Coverage:
         several = len({u.parent_id for u in comms}) > 1
         communities = {u.id: CoverageRow(u.code, (by_id[u.parent_id].name if several and u.parent_id in by_id else "")
                                          + u.name) for u in comms}
+
+        streets = {u.id: CoverageRow(u.code, f"{u.name}小计") for u in units if u.level == "street"} if several else {}
 
         def community_of(unit_id: str | None) -> str | None:
             while unit_id and unit_id in by_id:
@@ -96,12 +109,13 @@ def coverage(store: Store, year: int, org_code: str | None = None) -> Coverage:
             Compound.deleted_at.is_(None))).all()
 
     total = CoverageRow(code, unit.name if unit else (store.site.name if store.site else "全部"))
-    members: dict[str, set[str]] = defaultdict(set)  # community id → firm ids
+    members: dict[str, set[str]] = defaultdict(set)  # community or street id → firm ids
     for c in compounds:
         community = community_of(c.grid_id)
         if community is None and not (c.scope_code or "").startswith(code):
             continue  # outside the unit (a compound without a grid counts in the total of its owner)
-        rows = [total] + ([communities[community]] if community else [])
+        street = by_id[community].parent_id if community and by_id[community].parent_id in streets else None
+        rows = [total] + ([communities[community]] if community else []) + ([streets[street]] if street else [])
         firm_id = current.get(c.id)
         for row in rows:
             row.compounds += 1
@@ -111,22 +125,30 @@ def coverage(store: Store, year: int, org_code: str | None = None) -> Coverage:
             row.party_covered += bool(c.party_org_covered)
         if firm_id in firms:
             total.firm_ids.add(firm_id)
-            if community:
-                members[community].add(firm_id)
+            for place in (community, street):
+                if place:
+                    members[place].add(firm_id)
+    street_codes = {st.code: sid for sid, st in streets.items()}
     for fid, f in firms.items():
         led_here = f.led_by_community and f.leading_community_id in communities
         if led_here:
             members[f.leading_community_id].add(fid)
+            if by_id[f.leading_community_id].parent_id in streets:
+                members[by_id[f.leading_community_id].parent_id].add(fid)
         if led_here or (f.scope_code or "").startswith(code):
             total.firm_ids.add(fid)
-    for community, ids in members.items():
-        _firm_shares(communities[community], ids, firms, community)
-    _firm_shares(total, total.firm_ids, firms, None)
+        if f.scope_code in street_codes:  # registered by a street
+            members[street_codes[f.scope_code]].add(fid)
+    for place, ids in members.items():
+        _firm_shares(communities.get(place) or streets[place], ids, firms)
+    _firm_shares(total, total.firm_ids, firms)
     rows = tuple(sorted(communities.values(), key=lambda r: r.code))
-    return Coverage(year, total.name, rows, total)
+    return Coverage(year, total.name, rows, total, tuple(sorted(streets.values(), key=lambda r: r.code)))
 
 
-def _firm_shares(row: CoverageRow, ids: set[str], firms: dict, community: str | None) -> None:
+def _firm_shares(row: CoverageRow, ids: set[str], firms: dict) -> None:
+    """The firm shares of a row. Being led by a community's Party organisation is the firm's own standing:
+    a firm serving here counts as led whichever community leads it, so subtotals agree with totals."""
     row.firm_ids = set(ids)
     for fid in ids:
         f = firms[fid]
@@ -134,7 +156,7 @@ def _firm_shares(row: CoverageRow, ids: set[str], firms: dict, community: str | 
             row.with_org.add(fid)
         if f.party_org_status in WITH_PARTY_WORK:
             row.with_work.add(fid)
-        if f.led_by_community and (community is None or f.leading_community_id == community):
+        if f.led_by_community:
             row.led.add(fid)
         if f.alliance_member:
             row.alliance.add(fid)

@@ -339,14 +339,15 @@ class CoverageTab(QWidget):
             value.setText("—" if rate is None else f"{rate:.0%}")
             detail.setText(details[key])
         rows = reports.coverage_rows(cov)
+        subtotals = [sub for _r, sub in cov.grouped()] + [True]
         self.table.setRowCount(len(rows))
         bold = QFont()
         bold.setBold(True)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
-                if r == len(rows) - 1:
+                if subtotals[r]:  # a street's subtotal, and the total
                     item.setFont(bold)
-                    item.setBackground(QColor("#fbe9e7"))
+                    item.setBackground(QColor("#fbe9e7" if r == len(rows) - 1 else "#fff3e0"))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
