@@ -508,22 +508,24 @@ def _fill(g: _Generator, root_id: str) -> None:
             appointment.add(ccode, pid, "community_to_committee", cid, None, committee_id, "业委会委员", since, None)
     quarterly = g.w("firm_quarterly", ("firm_id", "year", "quarter", "complaints", "complaints_resolved",
                                        "satisfaction"))
-    for fid in firms:
-        for q in range(1, 4):
+    for fid in firms:  # last year's four quarters and this year's first three
+        for y, q in [(year - 1, q) for q in range(1, 5)] + [(year, q) for q in range(1, 4)]:
             complaints = rng.randrange(0, 30)
-            quarterly.add(g.site_code, fid, year, q, complaints, complaints - rng.randrange(0, min(complaints, 3) + 1),
+            quarterly.add(g.site_code, fid, y, q, complaints, complaints - rng.randrange(0, min(complaints, 3) + 1),
                           round(rng.uniform(70, 99), 1))
     template = g.w("rating_template", ("name", "year", "star_thresholds", "notes"))
     indicator = g.w("rating_indicator", ("template_id", "name", "weight", "max_score", "sort_order"))
-    tid = template.add(g.site_code, "红色物业评星定级标准", year - 1, "60,70,80,90", "街道党工委制定")
+    tid = template.add(g.site_code, "红色物业评星定级标准", year - 2, "60,70,80,90", "街道党工委制定")
     indicators = [indicator.add(g.site_code, tid, n, 1.0, float(m), k) for k, (n, m) in enumerate(_RATING_INDICATORS)]
     rating = g.w("firm_rating", ("firm_id", "year", "template_id", "total", "stars", "rated_on"))
     score = g.w("rating_score", ("rating_id", "indicator_id", "score"))
-    for fid in firms:
-        scores = [round(m * rng.uniform(0.55, 1.0), 1) for _n, m in _RATING_INDICATORS]
-        total = round(sum(scores), 1)
-        stars = 1 + sum(total >= t for t in (60, 70, 80, 90))
-        rid = rating.add(g.site_code, fid, year - 1, tid, total, stars, f"{year}-01-20")
-        for ind, sc_ in zip(indicators, scores, strict=True):
-            score.add(g.site_code, rid, ind, sc_)
+    for fid in firms:  # two years of ratings, so the ranking shows how each firm moved
+        level = rng.uniform(0.55, 0.95)
+        for y in (year - 2, year - 1):
+            scores = [round(m * min(1.0, max(0.4, level + rng.uniform(-0.08, 0.08))), 1) for _n, m in _RATING_INDICATORS]
+            total = round(sum(scores), 1)
+            stars = 1 + sum(total >= t for t in (60, 70, 80, 90))
+            rid = rating.add(g.site_code, fid, y, tid, total, stars, f"{y + 1}-01-20")
+            for ind, sc_ in zip(indicators, scores, strict=True):
+                score.add(g.site_code, rid, ind, sc_)
     g.flush_all()

@@ -302,12 +302,15 @@ def rating_list(store: Store, year: int, org_code: str | None = None, *,
     code, prefix, issuer = _issuer_and_title(store, org_code)
     r = ratings.ranking(store, year, code if org_code else None)
     inds = r.template.indicators
-    arrow = {1: "↑", -1: "↓", 0: "—"}
-    rows = tuple(
-        (str(x.rank), x.name, *(f"{v:g}" if v is not None else "" for v in x.scores), f"{x.total:g}",
-         ratings.stars_text(x.stars),
-         "" if x.previous_stars is None else arrow[(x.stars > x.previous_stars) - (x.stars < x.previous_stars)])
-        for x in r.rows)
+    def moved(x: ratings.RankRow) -> str:
+        if x.previous_stars is None:
+            return "新参评"
+        if x.stars == x.previous_stars:
+            return "持平"
+        return f"{'↑' if x.stars > x.previous_stars else '↓'} 上年{x.previous_stars}星"
+
+    rows = tuple((str(x.rank), x.name, *(f"{v:g}" if v is not None else "" for v in x.scores), f"{x.total:g}",
+                  ratings.stars_text(x.stars), moved(x)) for x in r.rows)
     counts = r.star_counts()
     names = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星"}
     summary = (f"参评企业 {len(rows)} 家：" + "，".join(f"{names[k]} {n} 家" for k, n in counts.items() if n)
@@ -317,7 +320,7 @@ def rating_list(store: Store, year: int, org_code: str | None = None, *,
             + f"。总分达到 {lines} 分分别评为二、三、四、五星，不足 {r.template.thresholds[0]:g} 分为一星。"
             + (f"“较上年”为与 {year - 1} 年度星级相比。" if any(x.previous_stars for x in r.rows) else "")
             + (f"本年度未评定：{'、'.join(r.unrated)}。" if r.unrated else ""))
-    widths = (3, 18, *(6 for _ in inds), 5, 8, 4)
+    widths = (3, 18, *(6 for _ in inds), 5, 8, 6)
     return Roster(f"{prefix}{year}年度红色物业企业评星定级结果", issuer, issued_on or dt.date.today(),
                   Table(("名次", "企业名称", *(f"{i.name}（{i.max_score:g}）" for i in inds), "总分", "星级", "较上年"),
                         widths, rows), counted="家", summary=summary, note=note)
