@@ -35,7 +35,7 @@ from gridapp.io import reports
 from gridapp.io.xlsx_out import write_letters
 from gridapp.ui import operations, printing
 from gridapp.ui.errors import show_error
-from gridapp.ui.form_dialog import FormDialog
+from gridapp.ui.form_dialog import FormDialog, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo
 
 
@@ -49,9 +49,7 @@ def unit_combo(store: Store, *, blank: str | None = None) -> QComboBox:
         uuids = lists.record_ids(conn, list_specs.UNITS, ids)
     for rid in ids:
         box.addItem(names[rid][0], uuids[rid])
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    return box
+    return searchable(box)
 
 
 class MemberDialog(FormDialog):
@@ -71,8 +69,7 @@ class MemberDialog(FormDialog):
         self.compound.addItem("（不填）", None)
         for cid, label in baodao.compound_choices(store):
             self.compound.addItem(label, cid)
-        self.compound.setEditable(True)
-        self.compound.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        searchable(self.compound)
         self.registered_on = date_edit()
         self.post = code_combo("service_post")
         self.political = code_combo("political", blank=False)

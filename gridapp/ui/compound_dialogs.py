@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.core.services import compounds, firms
 from gridapp.core.store import Store
-from gridapp.ui.firm_dialogs import searchable
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, searchable, spin_value
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo, set_combo
 
 
@@ -33,7 +32,7 @@ class CompoundDialog(FormDialog):
         self.setWindowTitle(f"小区 — {d.name}" if d else "登记小区")
         self.name, self.address = QLineEdit(d.name if d else ""), QLineEdit(d.address or "" if d else "")
         self.party_name = QLineEdit(d.party_org_name or "" if d else "")
-        self.grid = searchable(grid_combo(store))
+        self.grid = grid_combo(store)
         self.kind = code_combo("compound_kind")
         self.buildings = count_spin(d.building_count if d else None)
         self.households = count_spin(d.households if d else None)

@@ -26,19 +26,12 @@ from gridapp.core.errors import DomainError
 from gridapp.core.services import compounds, firms, orgs, ratings
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_credit_code
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, searchable, spin_value
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
 
 
 def _esc(text: object) -> str:
     return str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def searchable(box: QComboBox) -> QComboBox:
-    """Let people type to find an entry among hundreds."""
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    return box
 
 
 def community_combo(store: Store, blank: str) -> QComboBox:

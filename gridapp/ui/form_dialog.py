@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QHBoxLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QSpinBox,
+    QWidget,
+)
 
 from gridapp.core.errors import DomainError
 from gridapp.ui.errors import show_error
@@ -55,6 +64,13 @@ class OptionalDate(QWidget):
 
     def value(self) -> dt.date | None:
         return self.edit.date().toPython() if self.check.isChecked() else None
+
+
+def searchable(box: QComboBox) -> QComboBox:
+    """Let people type to find an entry among hundreds (grids, units, firms, compounds)."""
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return box
 
 
 def count_spin(value: int | None = None, maximum: int = 100000) -> QSpinBox:

@@ -31,6 +31,7 @@ from gridapp.core.services import orgs, workers
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_id_number
 from gridapp.ui.errors import show_error
+from gridapp.ui.form_dialog import searchable
 
 _OK = "color: #2e7d32"
 _BAD = "color: #c62828"
@@ -63,9 +64,7 @@ def grid_combo(store: Store) -> QComboBox:
     box.addItem("请选择网格", None)
     for grid_id, label in orgs.choices(store, "grid") + orgs.choices(store, "microgrid"):
         box.addItem(label, grid_id)
-    box.setEditable(True)  # type to find among hundreds of grids
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    return box
+    return searchable(box)
 
 
 class WorkerDialog(QDialog):

@@ -54,6 +54,25 @@ class Synced:
 BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "changed_by_site"})
 
 
+def find_by_credit_code_or_name(s, model, credit_code: str | None, name: str | None, *, what: str, field: str):
+    """A unit or firm by its credit code, else by its name among live records (two of one name is a
+    conflict the caller must settle with the code)."""
+    from sqlalchemy import select
+
+    from gridapp.core.errors import ConflictError
+
+    if credit_code:
+        found = s.execute(select(model).where(model.credit_code == credit_code)).scalar_one_or_none()
+        if found is not None:
+            return found
+    if name:
+        rows = s.execute(select(model).where(model.name == name.strip(), model.deleted_at.is_(None))).scalars().all()
+        if len(rows) > 1:
+            raise ConflictError(f"有多个名为“{name}”的{what}，请用统一社会信用代码区分", field=field)
+        return rows[0] if rows else None
+    return None
+
+
 def set_fields(obj: object, values: dict, *, skip_blank: bool = True) -> bool:
     """Give ``obj`` the values that differ; True when anything changed.
 

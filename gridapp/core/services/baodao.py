@@ -28,7 +28,7 @@ from gridapp.core.models import (
     Unit,
     UnitPairing,
 )
-from gridapp.core.models.base import set_fields
+from gridapp.core.models.base import find_by_credit_code_or_name, set_fields
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -40,16 +40,7 @@ UNIT_FIELDS = ("name", "credit_code", "unit_type", "party_org_type", "party_org_
 # -- units --------------------------------------------------------------------------------------------
 
 def find_unit(s: Session, *, credit_code: str | None = None, name: str | None = None) -> Unit | None:
-    if credit_code:
-        unit = s.execute(select(Unit).where(Unit.credit_code == credit_code)).scalar_one_or_none()
-        if unit is not None:
-            return unit
-    if name:
-        found = s.execute(select(Unit).where(Unit.name == name.strip(), Unit.deleted_at.is_(None))).scalars().all()
-        if len(found) > 1:
-            raise ConflictError(f"有多个名为“{name}”的单位，请用统一社会信用代码区分", field="unit")
-        return found[0] if found else None
-    return None
+    return find_by_credit_code_or_name(s, Unit, credit_code, name, what="单位", field="unit")
 
 
 def clean_unit(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from gridapp.core.models import (
     PropertyFirm,
     ServiceContract,
 )
-from gridapp.core.models.base import set_fields, utcnow
+from gridapp.core.models.base import find_by_credit_code_or_name, set_fields, utcnow
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -81,17 +81,7 @@ def clean_firm(data: dict[str, Any]) -> dict[str, Any]:
 
 def find_firm(s: Session, *, credit_code: str | None = None, name: str | None = None) -> PropertyFirm | None:
     """By credit code first, then by name (two live firms of one name is a conflict)."""
-    if credit_code:
-        firm = s.execute(select(PropertyFirm).where(PropertyFirm.credit_code == credit_code)).scalar_one_or_none()
-        if firm is not None:
-            return firm
-    if name:
-        found = s.execute(select(PropertyFirm).where(PropertyFirm.name == name.strip(),
-                                                     PropertyFirm.deleted_at.is_(None))).scalars().all()
-        if len(found) > 1:
-            raise ConflictError(f"有多个名为“{name}”的物业企业，请用统一社会信用代码区分", field="firm")
-        return found[0] if found else None
-    return None
+    return find_by_credit_code_or_name(s, PropertyFirm, credit_code, name, what="物业企业", field="firm")
 
 
 def _check_community(s: Session, community_id: str | None) -> None:

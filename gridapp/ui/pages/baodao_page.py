@@ -37,14 +37,7 @@ from gridapp.ui.errors import show_error
 from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.list_panel import ListPanel
-from gridapp.ui.pages.base import Page
-
-
-def _button(bar, icon_name: str, text: str, slot) -> QPushButton:
-    b = QPushButton(icon(icon_name), text)
-    b.clicked.connect(slot)
-    bar.addWidget(b)
-    return b
+from gridapp.ui.pages.base import Page, add_button
 
 
 class BaodaoPage(Page):
@@ -76,33 +69,33 @@ class BaodaoPage(Page):
         self.outer.addWidget(self.tabs, 1)
 
         mb = self.members.toolbar
-        _button(mb, "add", "报到登记", self.register)
-        _button(mb, "edit", "状态变更", self.change_status)
-        _button(mb, "print", "打印登记表", self.print_form)
-        _button(mb, "import", "导入在职党员", lambda: self.import_kind("members"))
+        add_button(mb, "add", "报到登记", self.register)
+        add_button(mb, "edit", "状态变更", self.change_status)
+        add_button(mb, "print", "打印登记表", self.print_form)
+        add_button(mb, "import", "导入在职党员", lambda: self.import_kind("members"))
         mb.addStretch(1)
         ub = self.units.toolbar
-        _button(ub, "add_unit", "登记单位", self.add_unit)
-        _button(ub, "overview", "单位情况", self.show_unit)
-        _button(ub, "import", "导入报到单位", lambda: self.import_kind("units"))
-        _button(ub, "print", "年度反馈函", self.feedback)
+        add_button(ub, "add_unit", "登记单位", self.add_unit)
+        add_button(ub, "overview", "单位情况", self.show_unit)
+        add_button(ub, "import", "导入报到单位", lambda: self.import_kind("units"))
+        add_button(ub, "print", "年度反馈函", self.feedback)
         ub.addStretch(1)
         self.units.activated.connect(lambda _rid: self.show_unit())
         ab = self.activities.toolbar
-        _button(ab, "activity", "新建活动", self.add_activity)
-        _button(ab, "add", "签到", self.sign_in)
-        _button(ab, "import", "导入活动", lambda: self.import_kind("activities"))
-        _button(ab, "import", "导入签到表", lambda: self.import_kind("participations"))
+        add_button(ab, "activity", "新建活动", self.add_activity)
+        add_button(ab, "add", "签到", self.sign_in)
+        add_button(ab, "import", "导入活动", lambda: self.import_kind("activities"))
+        add_button(ab, "import", "导入签到表", lambda: self.import_kind("participations"))
         ab.addStretch(1)
         self.activities.activated.connect(lambda _rid: self.sign_in())
         nb = self.needs.toolbar
-        _button(nb, "add", "提出需求", lambda: self._dialog(NeedDialog(self.store, self)))
-        _button(nb, "edit", "认领", lambda: self._on_need(ClaimDialog))
-        _button(nb, "activity", "立项实施", self.start_project)
-        _button(nb, "retire", "办结", lambda: self._on_need(CloseNeedDialog))
+        add_button(nb, "add", "提出需求", lambda: self._dialog(NeedDialog(self.store, self)))
+        add_button(nb, "edit", "认领", lambda: self._on_need(ClaimDialog))
+        add_button(nb, "activity", "立项实施", self.start_project)
+        add_button(nb, "retire", "办结", lambda: self._on_need(CloseNeedDialog))
         nb.addStretch(1)
         rb = self.resources.toolbar
-        _button(rb, "add", "登记资源", lambda: self._dialog(ResourceDialog(self.store, self)))
+        add_button(rb, "add", "登记资源", lambda: self._dialog(ResourceDialog(self.store, self)))
         rb.addStretch(1)
 
     def refresh(self) -> None:
@@ -204,9 +197,9 @@ class _RulesTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.edit())
         bar = QHBoxLayout()
-        _button(bar, "add", "新增规则", self.add)
-        _button(bar, "edit", "修改", self.edit)
-        _button(bar, "retire", "删除", self.delete)
+        add_button(bar, "add", "新增规则", self.add)
+        add_button(bar, "edit", "修改", self.edit)
+        add_button(bar, "retire", "删除", self.delete)
         bar.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(bar)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gridapp.core.store import Store
+
+
+def add_button(bar: QBoxLayout, icon_name: str, text: str, slot) -> QPushButton:
+    """A button with its icon at the end of a page's (or a list's) toolbar."""
+    from gridapp.ui.icons import icon
+
+    b = QPushButton(icon(icon_name), text)
+    b.clicked.connect(slot)
+    bar.addWidget(b)
+    return b
 
 
 class Page(QWidget):

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -34,19 +33,11 @@ from gridapp.ui.firm_dialogs import (
     FirmPageDialog,
     QuarterDialog,
 )
-from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.list_panel import ListPanel
-from gridapp.ui.pages.base import Page
+from gridapp.ui.pages.base import Page, add_button
 from gridapp.ui.print_actions import table_button
 from gridapp.ui.rating_dialogs import RatingDialog, TemplateDialog
-
-
-def _button(bar, icon_name: str, text: str, slot) -> QPushButton:
-    b = QPushButton(icon(icon_name), text)
-    b.clicked.connect(slot)
-    bar.addWidget(b)
-    return b
 
 
 def _year_spin(value: int) -> QSpinBox:
@@ -74,33 +65,33 @@ class PropertyPage(Page):
         self.outer.addWidget(self.tabs, 1)
 
         fb = self.firms.toolbar
-        _button(fb, "add_unit", "登记企业", lambda: self._dialog(FirmDialog(self.store, parent=self)))
-        _button(fb, "edit", "修改", self.edit_firm)
-        _button(fb, "overview", "企业详情", self.show_firm)
-        _button(fb, "quarter", "季度投诉与满意度", self.record_quarter)
-        _button(fb, "delete", "删除", self.delete_firm)
-        _button(fb, "import", "导入企业", lambda: self.import_kind("firms"))
+        add_button(fb, "add_unit", "登记企业", lambda: self._dialog(FirmDialog(self.store, parent=self)))
+        add_button(fb, "edit", "修改", self.edit_firm)
+        add_button(fb, "overview", "企业详情", self.show_firm)
+        add_button(fb, "quarter", "季度投诉与满意度", self.record_quarter)
+        add_button(fb, "delete", "删除", self.delete_firm)
+        add_button(fb, "import", "导入企业", lambda: self.import_kind("firms"))
         fb.addWidget(table_button(self, "企业名册", lambda: reports.firm_roster(self.store)))
         fb.addStretch(1)
         self.firms.activated.connect(lambda _rid: self.show_firm())
 
         cb = self.compounds.toolbar
-        _button(cb, "add_unit", "登记小区", lambda: self._dialog(CompoundDialog(self.store, parent=self)))
-        _button(cb, "edit", "修改 / 业委会", self.edit_compound)
-        _button(cb, "change", "更换物业", lambda: self._on_compound(ChangeFirmDialog))
-        _button(cb, "stop", "终止服务", lambda: self._on_compound(EndServiceDialog))
-        _button(cb, "delete", "删除", self.delete_compound)
-        _button(cb, "import", "导入小区", lambda: self.import_kind("compounds"))
+        add_button(cb, "add_unit", "登记小区", lambda: self._dialog(CompoundDialog(self.store, parent=self)))
+        add_button(cb, "edit", "修改 / 业委会", self.edit_compound)
+        add_button(cb, "change", "更换物业", lambda: self._on_compound(ChangeFirmDialog))
+        add_button(cb, "stop", "终止服务", lambda: self._on_compound(EndServiceDialog))
+        add_button(cb, "delete", "删除", self.delete_compound)
+        add_button(cb, "import", "导入小区", lambda: self.import_kind("compounds"))
         cb.addStretch(1)
         self.compounds.activated.connect(lambda _rid: self.edit_compound())
 
         kb = self.contracts.toolbar
-        _button(kb, "import", "导入服务合同", lambda: self.import_kind("contracts"))
+        add_button(kb, "import", "导入服务合同", lambda: self.import_kind("contracts"))
         kb.addStretch(1)
 
         ab = self.appointments.toolbar
-        _button(ab, "appointment", "登记交叉任职", lambda: self._dialog(AppointmentDialog(self.store, self)))
-        _button(ab, "leave", "离任", self.end_appointment)
+        add_button(ab, "appointment", "登记交叉任职", lambda: self._dialog(AppointmentDialog(self.store, self)))
+        add_button(ab, "leave", "离任", self.end_appointment)
         ab.addStretch(1)
 
     def refresh(self) -> None:
@@ -189,10 +180,10 @@ class RatingsTab(QWidget):
         self.year.valueChanged.connect(lambda _y: self.rebuild())
         bar = QHBoxLayout()
         bar.addWidget(self.year)
-        _button(bar, "star", "评定 / 修改评分", self.rate)
-        _button(bar, "delete", "删除评定", self.delete)
-        _button(bar, "template", "评星标准", self.edit_template)
-        _button(bar, "import", "导入评分", self.import_scores)
+        add_button(bar, "star", "评定 / 修改评分", self.rate)
+        add_button(bar, "delete", "删除评定", self.delete)
+        add_button(bar, "template", "评星标准", self.edit_template)
+        add_button(bar, "import", "导入评分", self.import_scores)
         bar.addWidget(table_button(self, "评星结果", lambda: reports.rating_list(self.store, self.year.value())))
         bar.addStretch(1)
         self.summary = QLabel()
