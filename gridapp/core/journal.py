@@ -138,6 +138,7 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
     # The stamp each updated field had before, for sync's concurrent-edit detection.
     updated_ids = {r["record_id"] for r in rows if r["op"] != "insert"}
     prev: dict[tuple[str, str], str] = {}
+    record_prev: dict[str, str] = {}
     if updated_ids:
         for rec, field, hlc in conn.execute(
             select(ChangeJournal.record_id, ChangeJournal.field, func.max(ChangeJournal.hlc))
@@ -145,12 +146,14 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
             .group_by(ChangeJournal.record_id, ChangeJournal.field)
         ):
             prev[(rec, field)] = hlc
+            record_prev[rec] = max(hlc, record_prev.get(rec, hlc))
     for r in rows:
         last_hlc = clock.tick(last_hlc, ctx.site_code)
         seq += 1
         r["hlc"] = last_hlc
         r["seq"] = seq
         r["prev_hlc"] = prev.get((r["record_id"], r["field"]))
+        r["record_hlc"] = record_prev.get(r["record_id"])
     conn.execute(insert(ChangeJournal), rows)
     if site is not None:
         conn.execute(update(Site).where(Site.id == site.id).values(hlc_last=last_hlc, journal_seq=seq))

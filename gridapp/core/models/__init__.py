@@ -25,6 +25,7 @@ from gridapp.core.models.property import (
     RatingTemplate,
     ServiceContract,
 )
+from gridapp.core.models.sync import SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.system import ChangeJournal, CodeItem, Setting, Site
 
 __all__ = [
@@ -32,7 +33,8 @@ __all__ = [
     "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "MemberRegistration", "Need",
     "OrgUnit", "OwnersCommittee", "Participation", "Person", "PointsRule", "Project", "PropertyFirm",
     "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "ServiceContract", "Setting", "Site",
-    "Synced", "Unit", "UnitPairing", "new_id", "utcnow",
+    "SyncConflict", "SyncCoverage", "SyncPackage", "SyncReceipt", "Synced", "Unit", "UnitPairing", "new_id",
+    "utcnow",
 ]
 
 SYNCED_MODELS: tuple[type[Synced], ...] = tuple(

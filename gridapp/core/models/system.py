@@ -54,6 +54,8 @@ class ChangeJournal(Base):
     seq: Mapped[int] = mapped_column(Integer)
     hlc: Mapped[str] = mapped_column(String(40), index=True)
     prev_hlc: Mapped[str | None] = mapped_column(String(40))
+    # The newest stamp of any field of the record at the origin before this change: what it had seen.
+    record_hlc: Mapped[str | None] = mapped_column(String(40))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # wall clock, for people
     actor: Mapped[str | None] = mapped_column(String(50))
     op: Mapped[str] = mapped_column(String(8))  # insert | update | delete | restore

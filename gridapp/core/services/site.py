@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from sqlalchemy import select
 
@@ -15,8 +16,8 @@ from gridapp.core.validation import parse_org_code
 SITE_LEVELS = ("district", "street", "community")
 
 
-def _new_keys() -> dict[str, bytes]:
-    """Ed25519 signing and X25519 encryption key pairs for sync packages."""
+def new_keys() -> dict[str, bytes]:
+    """Ed25519 signing and X25519 encryption key pairs (raw bytes), from the ``cryptography`` package."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
@@ -29,6 +30,12 @@ def _new_keys() -> dict[str, bytes]:
         "enc_private": enc.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()),
         "enc_public": enc.public_key().public_bytes(raw, serialization.PublicFormat.Raw),
     }
+
+
+def fingerprint_of(sign_public: bytes, enc_public: bytes) -> str:
+    """Five groups of four characters (80 bits), the same on both screens and on paper."""
+    digest = hashlib.sha256(b"gridapp-site-v1" + sign_public + enc_public).hexdigest().upper()[:20]
+    return "-".join(digest[i : i + 4] for i in range(0, 20, 4))
 
 
 def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date | None = None,
@@ -50,7 +57,7 @@ def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date 
         )
     with store.session() as s:
         s.info["journal"].site_code = code
-        site = Site(code=code, name=name, level=level, is_self=True, journal_seq=0, **_new_keys())
+        site = Site(code=code, name=name, level=level, is_self=True, journal_seq=0, **new_keys())
         s.add(site)
         s.flush()  # the site row first: the journal keeps its sequence there
         if s.execute(select(OrgUnit.id).where(OrgUnit.code == code)).first():
@@ -70,11 +77,8 @@ def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date 
 
 def fingerprint(store: Store) -> str:
     """Short fingerprint of this site's public keys, read aloud when two sites trust each other."""
-    import hashlib
-
     with store.read() as s:
         row = s.execute(select(Site.sign_public, Site.enc_public).where(Site.is_self.is_(True))).first()
     if row is None or row.sign_public is None:
         return ""
-    digest = hashlib.sha256(b"gridapp-site-v1" + row.sign_public + row.enc_public).hexdigest().upper()[:20]
-    return "-".join(digest[i : i + 4] for i in range(0, 20, 4))
+    return fingerprint_of(row.sign_public, row.enc_public)

@@ -1,0 +1,405 @@
+"""Importing a package: verify everything, then merge per field in one transaction (or roll back: the preview).
+
+Order: the zip and manifest → a trusted sender's signature → addressed to this site → the payload's
+size and hash → the schema → already imported? → (back up) → one transaction: records merged per field,
+foreign keys checked, the package, receipts and coverage recorded → commit. Any failure rolls back all.
+
+Merge, per field: every change of a field is kept in the journal. A change supersedes those it had seen
+(stamps up to its ``prev_hlc``); of the changes nobody superseded, the one from the record's most
+specific owner wins, then the newest stamp. More than one unsuperseded change is a conflict, listed
+for review. The outcome depends only on the set of changes, not the order they arrived in, so every
+site that has seen the same changes holds the same values. A delete and an edit made without seeing
+each other (judged by ``record_hlc``) are a conflict too; the record stays deleted until restored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, update
+
+from gridapp.core import clock, schema
+from gridapp.core.errors import Cancelled
+from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
+from gridapp.core.models.base import utcnow
+from gridapp.core.paths import backups_dir
+from gridapp.core.store import Store, backup_database
+from gridapp.sync import identity, package, records
+from gridapp.sync.package import PackageError
+
+Progress = Callable[[int, int, str], None]
+OUTCOMES = ("new", "updated", "unchanged", "deleted", "conflict", "rejected")
+OUTCOME_NAMES = {"new": "新增", "updated": "更新", "unchanged": "无变化", "deleted": "删除", "conflict": "冲突",
+                 "rejected": "超出范围未导入"}
+SKEW_MS = 24 * 3600 * 1000
+
+
+@dataclass
+class SyncReport:
+    file: str
+    package_id: str
+    sender: str
+    sender_name: str
+    number: int
+    full: bool
+    created_at: str
+    tables: dict[str, Counter] = field(default_factory=dict)
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # table, record id, reason
+    warnings: list[str] = field(default_factory=list)
+    already: bool = False
+    committed: bool = False
+    backup_path: str | None = None
+
+    def count(self, table: str, outcome: str) -> None:
+        self.tables.setdefault(table, Counter())[outcome] += 1
+
+    def totals(self) -> dict[str, int]:
+        out = dict.fromkeys(OUTCOMES, 0)
+        for c in self.tables.values():
+            for k, v in c.items():
+                out[k] += v
+        return out
+
+    def summary(self) -> str:
+        if self.already:
+            return f"该数据包（{self.sender_name}第 {self.number} 号）此前已导入，本次没有任何改动"
+        t = self.totals()
+        return "，".join(f"{OUTCOME_NAMES[k]} {t[k]} 条" for k in OUTCOMES)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def verify(store: Store, path: Path | str) -> tuple[package.Opened, identity.Peer]:
+    """Everything that can be checked before a byte is written; raises PackageError with the reason."""
+    opened = package.open_package(path)
+    m = opened.manifest
+    name = opened.path.name
+    if m.get("format") != package.FORMAT:
+        raise PackageError(f"{name} 的格式版本 {m.get('format')} 不受支持（由 gridapp {m.get('app_version', '?')} 制作），"
+                           "请升级本程序")
+    try:
+        sender, recipient = m["sender"]["code"], m["recipient"]["code"]
+    except (KeyError, TypeError):
+        raise PackageError(f"{name} 的清单不完整") from None
+    site = store.site
+    if site is None or recipient != site.code:
+        raise PackageError(f"{name} 是发给“{m['recipient'].get('name', recipient)}”（{recipient}）的，不是本站点"
+                           f"（{site.name if site else '未建立'}），请勿导入到这台电脑")
+    try:
+        peer = identity.peer(store, sender)
+    except Exception:
+        raise PackageError(f"{name} 来自未信任的站点“{m['sender'].get('name', sender)}”（{sender}）："
+                           "请先导入对方的身份文件并核对指纹") from None
+    package.verify_signature(opened, peer.sign_public)
+    package.verify_payload(opened)
+    revision = m.get("schema_revision")
+    if revision not in schema.REVISIONS:
+        raise PackageError(f"{name} 由更新版本的 gridapp（{m.get('app_version', '?')}，数据库版本 {revision}）制作，"
+                           f"请先把本程序升级到 {m.get('app_version', '该版本')} 或更高版本再导入")
+    return opened, peer
+
+
+def import_package(store: Store, path: Path | str, *, commit: bool, progress: Progress | None = None,
+                   cancel: threading.Event | None = None, backup: bool = True) -> SyncReport:
+    """Verify, preview (``commit=False``: the same pipeline, rolled back) or apply a package."""
+    opened, peer = verify(store, path)
+    m = opened.manifest
+    report = SyncReport(str(opened.path), m["package_id"], peer.code, peer.name, int(m.get("number") or 0),
+                        bool(m.get("full")), str(m.get("created_at", "")))
+    with store.read() as s:
+        if s.get(SyncPackage, m["package_id"]) is not None:
+            report.already = True
+            return report
+        enc_private = identity.self_row(s).enc_private
+    if commit and backup:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        report.backup_path = str(backup_database(
+            store.path, backups_dir(store.path) / f"{store.path.stem}-数据交换前-{stamp}.sqlite"))
+    total = int(m.get("records") or 0)
+    try:
+        with store.session() as s:
+            conn = s.connection()
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            dangling_before = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            merger = _Merger(conn, store.site.code, peer.code, report)
+            for n, rec in enumerate(package.records(opened, enc_private, store.site.code)):
+                if cancel is not None and n % 200 == 0 and cancel.is_set():
+                    raise Cancelled()
+                if progress and n % 200 == 0:
+                    progress(n, total, f"正在{'导入' if commit else '检查'}第 {n + 1} / {total} 条记录")
+                merger.record(rec)
+            dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if len(dangling) > dangling_before:
+                table, _rowid, parent, _fk = dangling[-1]
+                raise PackageError(f"导入后有 {len(dangling) - dangling_before} 条记录引用了本机没有的记录"
+                                   f"（{table} → {parent}），数据包已拒绝，数据库保持原样。请让对方导出全量包")
+            _bookkeeping(s, conn, m, peer.code, report, opened, merger.max_hlc)
+            if progress:
+                progress(total, total, "正在写入数据库" if commit else "检查完成")
+            if not commit:
+                raise _DryRun()
+    except _DryRun:
+        return report
+    report.committed = True
+    return report
+
+
+def _bookkeeping(s, conn, m: dict, peer: str, report: SyncReport, opened, max_hlc: str | None) -> None:
+    """Receipts, coverage, the clock and the package itself, in the same transaction."""
+    me = identity.self_row(s)
+    last = s.execute(select(func.max(SyncPackage.number)).where(SyncPackage.peer_code == peer,
+                                                                SyncPackage.direction == "in")).scalar() or 0
+    if report.number >= last:  # an older package arriving late does not turn receipts back
+        for origin, seq in (m.get("have") or {}).items():
+            row = s.get(SyncReceipt, (peer, origin))
+            if row is None:
+                s.add(SyncReceipt(peer_code=peer, origin_site=origin, seq=int(seq)))
+            else:
+                row.seq = int(seq)
+    for origin, (start, end) in (m.get("coverage") or {}).items():
+        if origin == me.code:
+            continue
+        row = s.get(SyncCoverage, origin)
+        held = row.seq if row else 0
+        if int(start) <= held and int(end) > held:  # contiguous with what is held: extend
+            if row is None:
+                s.add(SyncCoverage(origin_site=origin, seq=int(end)))
+            else:
+                row.seq = int(end)
+    if max_hlc and (me.hlc_last or "") < max_hlc:
+        ms, _c, _site = clock.parse(max_hlc)
+        now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+        if ms > now + SKEW_MS:
+            report.warnings.append(f"数据包中有变更的时间比本机时钟晚 {(ms - now) // 86400000} 天，"
+                                   "请检查对方或本机电脑的日期设置（数据仍可正常合并）")
+        me.hlc_last = clock.make(ms, clock.parse(max_hlc)[1], me.code)
+    s.add(SyncPackage(id=m["package_id"], direction="in", peer_code=peer, number=report.number,
+                      full=report.full, file_name=opened.path.name, sha256=opened.sha256,
+                      created_at=dt.datetime.fromisoformat(m["created_at"]),
+                      summary=json.dumps({"totals": report.totals(), "tables": {t: dict(c) for t, c in
+                                                                                report.tables.items()}},
+                                         ensure_ascii=False)))
+    s.flush()
+
+
+@dataclass
+class _Change:
+    origin: str
+    seq: int
+    hlc: str
+    prev: str | None
+    record_hlc: str | None
+    op: str
+    field: str
+    value: str | None
+    at: str | None = None
+    actor: str | None = None
+    local: bool = True
+
+
+class _Merger:
+    def __init__(self, conn, me: str, sender: str, report: SyncReport):
+        self.conn, self.me, self.sender, self.report = conn, me, sender, report
+        self.max_hlc: str | None = None
+
+    # -- one record line ------------------------------------------------------------------------------------------
+    def record(self, rec: dict[str, Any]) -> None:
+        t = rec.get("t")
+        if t not in records.tables():
+            raise PackageError(f"数据包含有本程序不认识的数据类别“{t}”，请升级本程序后再导入")
+        scope, rid = rec.get("s") or "", rec.get("id")
+        if not rid or not records.related(scope, self.me):
+            self._reject(t, rid or "", f"记录不属于本站点（{self.me}）的范围")
+            return
+        if rec.get("k") == "b":
+            self._base(t, rid, scope, rec.get("v") or {})
+        elif rec.get("k") == "r":
+            self._changes(t, rid, scope, rec.get("c") or [])
+        else:
+            raise PackageError("数据包中有无法识别的内容，请升级本程序后再导入")
+
+    def _reject(self, table: str, rid: str, reason: str) -> None:
+        self.report.count(table, "rejected")
+        if len(self.report.rejected) < 1000:
+            self.report.rejected.append((table, rid, reason))
+
+    def _row(self, table: str, rid: str) -> dict[str, Any] | None:
+        row = self.conn.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": rid}).mappings().first()
+        return dict(row) if row else None
+
+    def _check_fields(self, table: str, names) -> None:
+        unknown = set(names) - set(records.fields(table))
+        if unknown:
+            raise PackageError(f"数据包中“{table}”有本程序不认识的字段 {'、'.join(sorted(unknown))}，请升级本程序后再导入")
+
+    # -- a full export's record --------------------------------------------------------------------------------------
+    def _base(self, table: str, rid: str, scope: str, values: dict[str, str | None]) -> None:
+        self._check_fields(table, values)
+        if not records.related(scope, self.sender):
+            self._reject(table, rid, f"记录超出发送站点（{self.sender}）的范围")
+            return
+        decoded = {f: records.decode(table, f, v) for f, v in values.items()}
+        local = self._row(table, rid)
+        if local is None:
+            self._insert(table, rid, decoded, self.sender, scope)
+            return
+        stamped = set(self.conn.execute(select(ChangeJournal.field).where(
+            ChangeJournal.record_id == rid).distinct()).scalars())
+        # Values no change ever stamped: the more specific owner's copy stands (this site's own records stay).
+        if records.owner_rank(self.sender, scope) <= records.owner_rank(self.me, scope):
+            self.report.count(table, "unchanged")
+            return
+        changes = {f: v for f, v in decoded.items() if f not in stamped and local.get(f) != v}
+        self._update(table, rid, local, changes, self.sender)
+
+    # -- changes from the journal ------------------------------------------------------------------------------------
+    def _changes(self, table: str, rid: str, scope: str, rows: list[list]) -> None:
+        incoming: list[_Change] = []
+        for r in rows:
+            c = _Change(str(r[0]), int(r[1]), str(r[2]), r[3], r[4], str(r[5]), str(r[6]), r[7], r[8], r[9],
+                        local=False)
+            if not (c.origin == self.sender or records.related(c.origin, self.sender)):
+                self._reject(table, rid, f"变更来源（{c.origin}）不在发送站点（{self.sender}）的上下级之内")
+                return
+            if not scope.startswith(c.origin):
+                self._reject(table, rid, f"来源站点（{c.origin}）无权修改范围 {scope} 内的记录")
+                return
+            incoming.append(c)
+            self.max_hlc = max(self.max_hlc or "", c.hlc)
+        self._check_fields(table, {c.field for c in incoming})
+        held = set(self.conn.execute(select(ChangeJournal.origin_site, ChangeJournal.seq).where(
+            ChangeJournal.record_id == rid)).all())
+        new = [c for c in incoming if (c.origin, c.seq) not in held]
+        if not new:
+            self.report.count(table, "unchanged")
+            return
+        local = self._row(table, rid)
+        winners: dict[str, _Change] = {}
+        conflicts: list[tuple[_Change, _Change]] = []
+        for f in {c.field for c in new}:
+            known = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, v in self.conn.execute(select(
+                ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
+                ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.new_value).where(
+                ChangeJournal.record_id == rid, ChangeJournal.field == f))]
+            candidates = known + [c for c in new if c.field == f]
+            frontier = [c for c in candidates if not any(e is not c and e.prev and e.prev >= c.hlc for e in candidates)]
+            win = max(frontier, key=lambda c: (records.owner_rank(c.origin, scope), c.hlc, c.origin))
+            winners[f] = win
+            conflicts += [(win, lost) for lost in frontier if lost is not win]
+        values: dict[str, Any] = {}
+        for f, win in winners.items():
+            try:
+                values[f] = records.decode(table, f, win.value)
+            except records.NoValue:
+                continue  # an older photo that the newer change replaces
+        if local is None:
+            missing = records.required(table) - {f for f, v in values.items() if v is not None}
+            if missing:  # nothing is written, so a later full package can still bring it
+                self._reject(table, rid, f"本机没有该记录，数据包也不含它的完整内容（缺 {'、'.join(sorted(missing))}），"
+                                         "请让对方导出全量包")
+                return
+        conflicts += self._delete_edit(rid, new)
+        for c in new:  # every change is kept, winner or not: it is forwarded and counted as held
+            self.conn.execute(insert(ChangeJournal).values(
+                origin_site=c.origin, seq=c.seq, hlc=c.hlc, prev_hlc=c.prev, record_hlc=c.record_hlc,
+                at=dt.datetime.fromisoformat(c.at) if c.at else utcnow(), actor=c.actor, op=c.op, table_name=table,
+                record_id=rid, field=c.field, new_value=c.value,
+                old_value=records.encode(local.get(c.field)) if local else None))
+        recorded = self._conflicts(table, rid, conflicts)
+        origin = max(winners.values(), key=lambda c: c.hlc).origin
+        if local is None:
+            self._insert(table, rid, values, origin, scope, conflict=recorded)
+        else:
+            self._update(table, rid, local, {f: v for f, v in values.items() if local.get(f) != v}, origin,
+                         conflict=recorded)
+
+    def _delete_edit(self, rid: str, new: list[_Change]) -> list[tuple[_Change, _Change]]:
+        """A delete and an edit of the same record that did not see each other."""
+        out = []
+        rows = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
+            ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
+            ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.field, ChangeJournal.new_value).where(
+            ChangeJournal.record_id == rid))]
+        everything = rows + new
+        deletes = [c for c in everything if c.field == "deleted_at" and c.value is not None]
+        edits = [c for c in everything if c.field not in ("deleted_at",) and c.op == "update"]
+        fresh = {(c.origin, c.seq) for c in new}
+        for d in deletes:
+            for e in edits:
+                if e.origin == d.origin or ((d.origin, d.seq) not in fresh and (e.origin, e.seq) not in fresh):
+                    continue
+                unseen_by_d = e.hlc > (d.record_hlc or "")
+                unseen_by_e = d.hlc > (e.record_hlc or "")
+                if unseen_by_d and unseen_by_e:
+                    out.append((d, e))
+        return out
+
+    def _conflicts(self, table: str, rid: str, pairs: list[tuple[_Change, _Change]]) -> bool:
+        recorded = False
+        for kept, lost in pairs:
+            exists = self.conn.execute(select(SyncConflict.id).where(
+                SyncConflict.record_id == rid, SyncConflict.field == lost.field,
+                SyncConflict.lost_hlc == lost.hlc)).first()
+            if exists:
+                continue
+            self.conn.execute(insert(SyncConflict).values(
+                table_name=table, record_id=rid, field=lost.field, kept_value=kept.value, kept_origin=kept.origin,
+                kept_hlc=kept.hlc, lost_value=lost.value, lost_origin=lost.origin, lost_hlc=lost.hlc,
+                package_id=self.report.package_id, detected_at=utcnow()))
+            recorded = True
+        return recorded
+
+    # -- writing ------------------------------------------------------------------------------------------------------
+    def _insert(self, table: str, rid: str, values: dict[str, Any], origin: str, scope: str, *,
+                conflict: bool = False) -> None:
+        missing = records.required(table) - {f for f, v in values.items() if v is not None}
+        if missing:
+            self._reject(table, rid, f"本机没有该记录，数据包也不含它的完整内容（缺 {'、'.join(sorted(missing))}），"
+                                     "请让对方导出全量包")
+            return
+        now = utcnow()
+        values = dict(values, scope_code=values.get("scope_code") or scope)
+        self.conn.execute(insert(records.tables()[table]).values(id=rid, created_at=now, updated_at=now,
+                                                                 changed_by_site=origin, **values))
+        self.report.count(table, "conflict" if conflict else "deleted" if values.get("deleted_at") else "new")
+
+    def _update(self, table: str, rid: str, local: dict[str, Any], changes: dict[str, Any], origin: str, *,
+                conflict: bool = False) -> None:
+        if changes:
+            t = records.tables()[table]
+            self.conn.execute(update(t).where(t.c.id == rid).values(updated_at=utcnow(), changed_by_site=origin,
+                                                                     **changes))
+        if conflict:
+            outcome = "conflict"
+        elif not changes:
+            outcome = "unchanged"
+        elif changes.get("deleted_at") is not None and local.get("deleted_at") is None:
+            outcome = "deleted"
+        else:
+            outcome = "updated"
+        self.report.count(table, outcome)
+
+
+def conflicts(store: Store, *, open_only: bool = True) -> list[dict[str, Any]]:
+    """The conflicts list for review: which record, which field, what was kept and what lost, from where."""
+    with store.read() as s:
+        q = select(SyncConflict).order_by(SyncConflict.detected_at.desc())
+        if open_only:
+            q = q.where(SyncConflict.resolved_at.is_(None))
+        names = dict(s.execute(select(Site.code, Site.name)).all())
+        return [{"id": c.id, "table": c.table_name, "record_id": c.record_id, "field": c.field,
+                 "kept": json.loads(c.kept_value) if c.kept_value else None,
+                 "kept_from": names.get(c.kept_origin, c.kept_origin),
+                 "lost": json.loads(c.lost_value) if c.lost_value else None,
+                 "lost_from": names.get(c.lost_origin, c.lost_origin),
+                 "detected_at": c.detected_at, "resolved_at": c.resolved_at, "resolution": c.resolution}
+                for c in s.execute(q).scalars()]

@@ -1,0 +1,86 @@
+"""What travels: the synced tables in dependency order, their fields, values as JSON, and scope rules."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Table
+
+from gridapp.core.models import SYNCED_MODELS, Base
+from gridapp.core.models.base import BOOKKEEPING_COLUMNS
+
+BASE_STAMP = ""  # a value from a full export that no journal row stamped: older than any change
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """Synced tables, parents before children (records are written in this order)."""
+    names = {m.__tablename__ for m in SYNCED_MODELS}
+    return {t.name: t for t in Base.metadata.sorted_tables if t.name in names}
+
+
+@cache
+def fields(table: str) -> tuple[str, ...]:
+    """The columns that travel as fields (not the id, not the bookkeeping stamps)."""
+    return tuple(c.name for c in tables()[table].columns if c.name not in BOOKKEEPING_COLUMNS)
+
+
+@cache
+def required(table: str) -> frozenset[str]:
+    """Fields a new record cannot be written without (NOT NULL and no default)."""
+    return frozenset(c.name for c in tables()[table].columns if c.name in fields(table) and not c.nullable
+                     and c.default is None and c.server_default is None)
+
+
+def encode(value: Any) -> str | None:
+    """A field value as JSON text; binary as base64 (photos travel whole)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    elif isinstance(value, bytes | memoryview):
+        value = {"$b64": base64.b64encode(bytes(value)).decode()}
+    return json.dumps(value, ensure_ascii=False)
+
+
+class NoValue(Exception):
+    """A journal value that stands for binary data not carried (an older photo superseded since)."""
+
+
+def decode(table: str, field: str, text: str | None) -> Any:
+    """JSON text back into the column's Python type."""
+    if text is None:
+        return None
+    value = json.loads(text)
+    if value is None:
+        return None
+    kind = tables()[table].columns[field].type
+    if isinstance(kind, LargeBinary):
+        if isinstance(value, dict) and "$b64" in value:
+            return base64.b64decode(value["$b64"])
+        raise NoValue()
+    if isinstance(kind, DateTime):
+        return dt.datetime.fromisoformat(value)
+    if isinstance(kind, Date):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(kind, Boolean):
+        return bool(value)
+    if isinstance(kind, Integer):
+        return int(value)
+    if isinstance(kind, Float):
+        return float(value)
+    return value
+
+
+def related(scope: str, code: str) -> bool:
+    """A record of ``scope`` concerns site ``code``: inside its subtree, or above it (reference data)."""
+    return scope.startswith(code) or code.startswith(scope)
+
+
+def owner_rank(origin: str, scope: str) -> int:
+    """How closely ``origin`` owns a record of ``scope``: the most specific owner outranks the levels above."""
+    return len(origin) if scope.startswith(origin) else -1
