@@ -27,10 +27,11 @@ def _commands():
         import_cmd,
         init_cmd,
         print_cmd,
+        sync_cmd,
         template_cmd,
     )
 
-    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd)
+    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd, sync_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from gridapp.core import clock, schema
 from gridapp.core.errors import Cancelled
-from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
+from gridapp.core.models import ChangeJournal, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.paths import backups_dir
 from gridapp.core.store import Store, backup_database
@@ -387,19 +387,3 @@ class _Merger:
         else:
             outcome = "updated"
         self.report.count(table, outcome)
-
-
-def conflicts(store: Store, *, open_only: bool = True) -> list[dict[str, Any]]:
-    """The conflicts list for review: which record, which field, what was kept and what lost, from where."""
-    with store.read() as s:
-        q = select(SyncConflict).order_by(SyncConflict.detected_at.desc())
-        if open_only:
-            q = q.where(SyncConflict.resolved_at.is_(None))
-        names = dict(s.execute(select(Site.code, Site.name)).all())
-        return [{"id": c.id, "table": c.table_name, "record_id": c.record_id, "field": c.field,
-                 "kept": json.loads(c.kept_value) if c.kept_value else None,
-                 "kept_from": names.get(c.kept_origin, c.kept_origin),
-                 "lost": json.loads(c.lost_value) if c.lost_value else None,
-                 "lost_from": names.get(c.lost_origin, c.lost_origin),
-                 "detected_at": c.detected_at, "resolved_at": c.resolved_at, "resolution": c.resolution}
-                for c in s.execute(q).scalars()]

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from gridapp import __version__
-from gridapp.core import schema
+from gridapp.core import labels, schema
 from gridapp.core.errors import Cancelled
 from gridapp.core.models import SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
@@ -81,12 +81,12 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
                 for t in names:
                     step += 1
                     if progress:
-                        progress(step, total, f"正在导出全部{t}")
+                        progress(step, total, f"正在导出全部{labels.TABLES.get(t, t)}")
                     _snapshot(conn, t, peer.code, writer, result, cancel)
             for t in names:
                 step += 1
                 if progress:
-                    progress(step, total, f"正在导出{t}的变更")
+                    progress(step, total, f"正在导出{labels.TABLES.get(t, t)}的变更")
                 _changes(conn, t, peer.code, receipts, writer, result, sent_to, cancel)
         sealed = writer.finish()
     except BaseException:

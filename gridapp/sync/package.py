@@ -209,9 +209,11 @@ def open_package(path: Path | str) -> Opened:
             if info["payload.bin"].file_size > size:
                 raise PackageError(f"{path.name} 的数据大小与文件不符，数据包已损坏或不完整")
             body = z.read("manifest.json")
+    except PackageError:
+        raise
     except zipfile.BadZipFile:
         raise PackageError(f"{path.name} 已损坏或不完整（无法作为数据包打开），请让对方重新导出") from None
-    except (zipfile.LargeZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
+    except Exception as exc:  # a damaged header can make zipfile fail in many ways: all mean the same here
         raise PackageError(f"{path.name} 已损坏，无法读取（{type(exc).__name__}）") from None
     try:
         manifest = json.loads(body)
@@ -246,7 +248,7 @@ def verify_payload(opened: Opened) -> None:
             while chunk := f.read(1 << 20):
                 h.update(chunk)
                 size += len(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+    except Exception:
         raise PackageError(f"{opened.path.name} 的数据部分已损坏或不完整") from None
     if size != want.get("size") or h.hexdigest() != want.get("sha256"):
         raise PackageError(f"{opened.path.name} 的数据与清单不符（大小或校验值不同），数据包已损坏或被改动")
