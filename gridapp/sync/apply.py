@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from gridapp.core import clock, schema
 from gridapp.core.errors import Cancelled
-from gridapp.core.models import ChangeJournal, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
+from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.paths import backups_dir
 from gridapp.core.store import Store, backup_database
@@ -366,11 +366,37 @@ class _Merger:
             self._reject(table, rid, f"本机没有该记录，数据包也不含它的完整内容（缺 {'、'.join(sorted(missing))}），"
                                      "请让对方导出全量包")
             return
+        if table == "org_unit" and values.get("code") and not self._same_unit(rid, values["code"]):
+            self._reject(table, rid, f"本机已有编码为 {values['code']} 的另一条组织单位记录。新站点请先导入上级导出的全量包，"
+                                     "再录入数据")
+            return
         now = utcnow()
         values = dict(values, scope_code=values.get("scope_code") or scope)
         self.conn.execute(insert(records.tables()[table]).values(id=rid, created_at=now, updated_at=now,
                                                                  changed_by_site=origin, **values))
         self.report.count(table, "conflict" if conflict else "deleted" if values.get("deleted_at") else "new")
+
+    def _same_unit(self, rid: str, code: str) -> bool:
+        """No other unit has this code here, or the other is this new site's own unit, made at ``init``
+        before the upper level's copy arrived: then the upper level's record takes its place."""
+        other = self.conn.execute(text("SELECT id FROM org_unit WHERE code = :c AND id != :i"),
+                                  {"c": code, "i": rid}).scalar()
+        if other is None:
+            return True
+        own = self.conn.execute(select(Site.org_unit_id).where(Site.is_self.is_(True))).scalar()
+        if other != own or not self.me.startswith(self.sender) or self.sender == self.me:
+            return False
+        for t in records.tables().values():  # everything that pointed at the provisional unit follows
+            for col in t.columns:
+                if any(fk.column.table.name == "org_unit" for fk in col.foreign_keys):
+                    self.conn.execute(update(t).where(col == other).values({col.name: rid}))
+        self.conn.execute(update(Site).where(Site.org_unit_id == other).values(org_unit_id=rid))
+        old_json, new_json = json.dumps(other), json.dumps(rid)
+        for column in (ChangeJournal.new_value, ChangeJournal.old_value):
+            self.conn.execute(update(ChangeJournal).where(column == old_json).values({column.key: new_json}))
+        self.conn.execute(ChangeJournal.__table__.delete().where(ChangeJournal.record_id == other))
+        self.conn.execute(records.tables()["org_unit"].delete().where(records.tables()["org_unit"].c.id == other))
+        return True
 
     def _update(self, table: str, rid: str, local: dict[str, Any], changes: dict[str, Any], origin: str, *,
                 conflict: bool = False) -> None:

@@ -230,3 +230,35 @@ def test_every_flipped_byte_and_every_cut_is_refused_and_the_database_is_untouch
         store.close()
     assert _digest(chain.street.path) == before
     chain.street = Store(chain.street.path)
+
+
+def test_a_new_community_pc_takes_the_streets_record_of_its_own_unit(chain):
+    """The street made the community and its grids first; the community PC, set up with `init`, made its
+    own provisional record of itself. The street's full package replaces it, and whatever pointed at it."""
+    with chain.street.session() as s:
+        from gridapp.core.services.orgs import add_unit
+
+        add_unit(s, code="370203012001", name="云溪社区", site_code="370203012")
+        add_unit(s, code="370203012001001", name="第一网格", site_code="370203012")
+    own = chain.community.site.org_unit_id
+    report = chain.deliver(chain.send(chain.street, chain.community, full=True), chain.community)
+    assert not report.rejected
+    street_unit = orgs.get(chain.street, "370203012001")
+    assert orgs.get(chain.community, "370203012001").id == street_unit.id != own
+    assert chain.community.reload_site().org_unit_id == street_unit.id
+    grid = orgs.get(chain.community, "370203012001001")
+    assert grid.parent_id == street_unit.id
+    # Going up again, nothing clashes: the street sees its own records.
+    pid = add_person(chain.community, "新居民", _id("37020319800101010"), "370203012001001")
+    report = chain.exchange(chain.community, chain.street)
+    assert not report.rejected and person(chain.street, pid) is not None
+
+
+def test_an_upper_site_refuses_a_second_record_of_a_unit_it_has(chain):
+    with chain.street.session() as s:
+        from gridapp.core.services.orgs import add_unit
+
+        add_unit(s, code="370203012001", name="云溪社区", site_code="370203012")
+    report = chain.exchange(chain.community, chain.street)  # the community's init-made record of itself
+    assert report.tables["org_unit"]["rejected"] == 1
+    assert "全量包" in report.rejected[0][2]
