@@ -217,9 +217,11 @@ class _Merger:
         if t not in records.tables():
             raise PackageError(f"数据包含有本程序不认识的数据类别“{t}”，请升级本程序后再导入")
         scope, rid = rec.get("s") or "", rec.get("id")
-        if not rid or not records.related(scope, self.me):
-            self._reject(t, rid or "", f"记录不属于本站点（{self.me}）的范围")
+        if not rid or not scope:
+            self._reject(t, rid or "", "记录缺少编号或所属范围")
             return
+        # Records outside this site's scope may come as context (a firm of another street serving a
+        # compound here); who may change a record is checked per change below.
         if rec.get("k") == "b":
             self._base(t, rid, scope, rec.get("v") or {})
         elif rec.get("k") == "r":

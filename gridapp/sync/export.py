@@ -72,6 +72,7 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
     writer = package.PayloadWriter(package_id, me_code, peer.code, peer.enc_public)
     result = ExportResult(path, package_id, number, full)
     sent_to: dict[str, int] = {}
+    refs = References()
     try:
         with store.engine.connect() as conn:
             names = list(records.tables())
@@ -82,12 +83,13 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
                     step += 1
                     if progress:
                         progress(step, total, f"正在导出全部{labels.TABLES.get(t, t)}")
-                    _snapshot(conn, t, peer.code, writer, result, cancel)
+                    _snapshot(conn, t, peer.code, writer, result, cancel, refs)
             for t in names:
                 step += 1
                 if progress:
                     progress(step, total, f"正在导出{labels.TABLES.get(t, t)}的变更")
-                _changes(conn, t, peer.code, receipts, writer, result, sent_to, cancel)
+                _changes(conn, t, peer.code, receipts, writer, result, sent_to, cancel, refs)
+            refs.write(conn, peer.code, writer, result)
         sealed = writer.finish()
     except BaseException:
         writer.discard()
@@ -118,7 +120,46 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
 _RELATED = "r.scope_code IS NOT NULL AND (r.scope_code LIKE :p || '%' OR :p LIKE r.scope_code || '%')"
 
 
-def _snapshot(conn, table: str, peer: str, writer, result: ExportResult, cancel) -> None:
+class References:
+    """Records that sent records point at (a firm of another street serving a compound here, the
+    community leading a firm): they travel too, as they are, so nothing arrives pointing at nothing."""
+
+    def __init__(self):
+        self.wanted: dict[str, set[str]] = {}
+        self.sent: set[str] = set()
+
+    def note(self, table: str, values: dict[str, object]) -> None:
+        for col, target in records.references(table).items():
+            value = values.get(col)
+            if isinstance(value, str) and value:
+                self.wanted.setdefault(target, set()).add(value)
+
+    def write(self, conn, peer: str, writer, result: ExportResult) -> None:
+        for _round in range(10):  # a chain of references is short (firm → community → street → …)
+            pending, self.wanted = self.wanted, {}
+            if not pending:
+                return
+            for table in records.tables():
+                ids = sorted(pending.get(table, set()) - self.sent)
+                cols = records.fields(table)
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+                    rows = conn.execute(text(
+                        f"SELECT r.id, r.scope_code, {', '.join('r.' + c for c in cols)} FROM {table} r "
+                        f"WHERE r.id IN ({marks}) AND NOT ({_RELATED})"),
+                        {"p": peer, **{f"i{n}": v for n, v in enumerate(chunk)}})
+                    for row in rows:
+                        values = dict(zip(cols, row[2:], strict=True))
+                        writer.write({"k": "b", "t": table, "id": row[0], "s": row[1],
+                                      "v": {c: records.encode(v) for c, v in values.items() if v is not None}})
+                        result.records += 1
+                        result.counts[table] = result.counts.get(table, 0) + 1
+                        self.note(table, values)
+                self.sent.update(ids)
+
+
+def _snapshot(conn, table: str, peer: str, writer, result: ExportResult, cancel, refs: References) -> None:
     """Every record of ``table`` that concerns the peer, as it is now (a full export)."""
     cols = records.fields(table)
     rows = conn.execution_options(yield_per=2000).execute(
@@ -127,14 +168,16 @@ def _snapshot(conn, table: str, peer: str, writer, result: ExportResult, cancel)
     for n, row in enumerate(rows):
         if cancel is not None and n % 2000 == 0 and cancel.is_set():
             raise Cancelled()
+        values = dict(zip(cols, row[2:], strict=True))
         writer.write({"k": "b", "t": table, "id": row[0], "s": row[1],
-                      "v": {c: records.encode(v) for c, v in zip(cols, row[2:], strict=True) if v is not None}})
+                      "v": {c: records.encode(v) for c, v in values.items() if v is not None}})
+        refs.note(table, values)
         result.records += 1
         result.counts[table] = result.counts.get(table, 0) + 1
 
 
 def _changes(conn, table: str, peer: str, receipts: dict[str, int], writer, result: ExportResult,
-             sent_to: dict[str, int], cancel) -> None:
+             sent_to: dict[str, int], cancel, refs: References) -> None:
     """The journal rows of ``table`` the peer has not confirmed, one line per record."""
     blob_fields = {c.name for c in records.tables()[table].columns if c.type.__class__.__name__ == "LargeBinary"}
     rows = conn.execution_options(yield_per=2000).execute(text(
@@ -163,6 +206,8 @@ def _changes(conn, table: str, peer: str, receipts: dict[str, int], writer, resu
             result.counts[table] = result.counts.get(table, 0) + 1
         at_text = at.isoformat() if isinstance(at, dt.datetime) else at
         current["c"].append([origin, seq, hlc, prev, rhlc, op, fld, value, at_text, actor])
+        if fld in records.references(table) and value:
+            refs.note(table, {fld: json.loads(value)})
         result.changes += 1
         sent_to[origin] = max(sent_to.get(origin, 0), seq)
     if current is not None:

@@ -36,6 +36,17 @@ def required(table: str) -> frozenset[str]:
                      and c.default is None and c.server_default is None)
 
 
+@cache
+def references(table: str) -> dict[str, str]:
+    """Field → the synced table it points at."""
+    out = {}
+    for col in tables()[table].columns:
+        for fk in col.foreign_keys:
+            if fk.column.table.name in tables():
+                out[col.name] = fk.column.table.name
+    return out
+
+
 def encode(value: Any) -> str | None:
     """A field value as JSON text; binary as base64 (photos travel whole)."""
     if value is None:

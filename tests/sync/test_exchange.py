@@ -262,3 +262,16 @@ def test_an_upper_site_refuses_a_second_record_of_a_unit_it_has(chain):
     report = chain.exchange(chain.community, chain.street)  # the community's init-made record of itself
     assert report.tables["org_unit"]["rejected"] == 1
     assert "全量包" in report.rejected[0][2]
+
+
+def test_a_package_from_a_newer_program_is_refused_with_the_version_to_install(chain, monkeypatch):
+    import gridapp
+    from gridapp.core import schema
+
+    monkeypatch.setattr(schema, "SCHEMA_HEAD", "0099")
+    monkeypatch.setattr("gridapp.sync.export.__version__", "9.1.0")
+    path = chain.send(chain.community, chain.street)
+    monkeypatch.undo()
+    with pytest.raises(PackageError, match="9.1.0"):
+        apply.import_package(chain.street, path, commit=True)
+    assert gridapp.__version__ != "9.1.0"

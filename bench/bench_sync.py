@@ -1,0 +1,196 @@
+"""数据交换 benchmarks at district scale: time, peak memory and a ratio to a same-run baseline.
+
+    .venv/bin/python bench/bench_sync.py
+
+The district demo database (15 streets, ~790,000 rows) is the district site; a fresh street site for
+永宁山街道 trusts it.
+- full: the district's full export to the street (its subtree and the levels above, ~52,000 rows), and
+  the import into the new street PC; then full exports to all 15 streets (every row of the district
+  once), to show memory stays flat while the output grows.
+- month: 20,000 records changed at the district inside the street (people's phones, members' posts,
+  hours of participations), exported as an incremental package and imported at the street.
+Baseline: copying the same rows with raw ``sqlite3`` (INSERT … SELECT across attached files).
+Each step runs in a child process so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench_foundation import OUT  # noqa: E402
+from bench_grids_workers import district_db  # noqa: E402
+
+STREET = ("370203001", "永宁山街道")
+WORK = OUT / "sync"
+
+
+def _child(fn, args, conn) -> None:
+    try:
+        t = time.perf_counter()
+        result = fn(*args)
+        conn.send((time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result))
+    except BaseException as exc:  # reported by the parent
+        conn.send(exc)
+    finally:
+        conn.close()
+        os._exit(0)  # no exit handlers from the parent's copies of pools and threads
+
+
+def measured(fn, *args):
+    """(seconds, peak MB, result) of ``fn(*args)`` run in a fresh child process."""
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child, args=(fn, args, child))
+    p.start()
+    child.close()
+    out = parent.recv()
+    p.join()
+    if isinstance(out, BaseException):
+        raise out
+    return out
+
+
+def setup() -> tuple[Path, Path]:
+    from gridapp.core.services.site import init_site
+    from gridapp.core.store import Store
+    from gridapp.sync import identity
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    district = WORK / "district.sqlite"
+    shutil.copy(district_db(), district)
+    street = WORK / "street.sqlite"
+    with Store(district, lock=False) as d, Store(street, create=True) as s:
+        init_site(s, level="street", code=STREET[0], name=STREET[1])
+        for a, b in ((d, s), (s, d)):
+            f = identity.write_identity(a, WORK / f"{a.site.code}.json")
+            identity.trust(b, f, fingerprint=identity.my_fingerprint(a))
+    return district, street
+
+
+def export_to(db: Path, to: str, full: bool, folder: Path) -> tuple[str, int]:
+    from gridapp.core.store import Store
+    from gridapp.sync import export
+
+    with Store(db, lock=False) as store:
+        r = export.export_package(store, to, folder, full=full)
+    return str(r.path), r.records
+
+
+def import_into(db: Path, path: str) -> dict:
+    from gridapp.core.store import Store
+    from gridapp.sync import apply
+
+    with Store(db, lock=False) as store:
+        r = apply.import_package(store, path, commit=True, backup=False)
+    return r.totals()
+
+
+def change_month(db: Path, n: int) -> int:
+    """``n`` records changed through the ORM (so the journal records them), in one transaction."""
+    from sqlalchemy import select
+
+    from gridapp.core.models import MemberRegistration, Participation, Person
+    from gridapp.core.store import Store
+
+    done = 0
+    with Store(db, lock=False) as store, store.session() as s:
+        for model, fld, value in ((Person, "phone", "13900000000"), (MemberRegistration, "position", "志愿者"),
+                                  (Participation, "hours", 2.5)):
+            for obj in s.execute(select(model).where(model.scope_code.like(STREET[0] + "%"))
+                                 .limit(n - done)).scalars():
+                setattr(obj, fld, value)
+                done += 1
+            if done >= n:
+                break
+    return done
+
+
+def raw_copy(src: Path, tables_where: list[tuple[str, str]]) -> int:
+    """The baseline: the same rows copied with raw sqlite3 into an empty copy of the schema."""
+    dest = WORK / "baseline.sqlite"
+    dest.unlink(missing_ok=True)
+    conn = sqlite3.connect(dest)
+    conn.execute(f"ATTACH DATABASE '{src}' AS src")
+    n = 0
+    for table, where in tables_where:
+        conn.execute(f"CREATE TABLE {table} AS SELECT * FROM src.{table} WHERE 0")
+        n += conn.execute(f"INSERT INTO {table} SELECT * FROM src.{table} WHERE {where}").rowcount
+    conn.commit()
+    conn.close()
+    return n
+
+
+def line(name: str, seconds: float, mb: float, base: float | None = None) -> None:
+    ratio = f"   baseline {base * 1000:8.1f} ms   ratio {seconds / base:6.1f}" if base else ""
+    print(f"{name:<46} {seconds * 1000:10.1f} ms   peak {mb:6.0f} MB{ratio}")
+
+
+def main() -> None:
+    from gridapp.sync import records
+
+    district, street = setup()
+    synced = list(records.tables())
+    scope = f"(scope_code LIKE '{STREET[0]}%' OR '{STREET[0]}' LIKE scope_code || '%')"
+    base_full = measured(raw_copy, district, [(t, scope) for t in synced])
+    sec, mb, (path, rows) = measured(export_to, district, STREET[0], True, WORK)
+    line(f"full export district → street ({rows:,} rows)", sec, mb, base_full[0])
+    sec, mb, totals = measured(import_into, street, path)
+    line(f"full import at the new street PC ({totals['new']:,} new)", sec, mb, base_full[0])
+
+    sec, mb, changed = measured(change_month, district, 20000)
+    print(f"{'(20,000 records changed at the district)':<46} {sec * 1000:10.1f} ms")
+    base_month = measured(raw_copy, district, [("person", f"scope_code LIKE '{STREET[0]}%' AND phone = '13900000000'"),
+                                               ("member_registration", f"scope_code LIKE '{STREET[0]}%' AND position = '志愿者'"),
+                                               ("participation", f"scope_code LIKE '{STREET[0]}%' AND hours = 2.5")])
+    sec, mb, (path, rows) = measured(export_to, district, STREET[0], False, WORK)
+    line(f"month export, {changed:,} changed records ({rows:,} lines)", sec, mb, base_month[0])
+    sec, mb, totals = measured(import_into, street, path)
+    line(f"month import ({totals['updated']:,} updated)", sec, mb, base_month[0])
+
+    from gridapp.core.store import Store
+
+    with Store(district, lock=False) as d:
+        streets = [c for (c,) in d.engine.connect().exec_driver_sql(
+            "SELECT code FROM org_unit WHERE level = 'street' ORDER BY code")]
+
+    def all_streets() -> int:
+        from gridapp.core.services.site import init_site
+        from gridapp.sync import identity
+
+        total = 0
+        with Store(district, lock=False) as d:
+            for code in streets:
+                if code == STREET[0]:
+                    continue
+                peer = WORK / f"peer-{code}.sqlite"
+                with Store(peer, create=True) as p:
+                    init_site(p, level="street", code=code, name=code)
+                    identity.trust(d, identity.write_identity(p, WORK / f"{code}.json"),
+                                   fingerprint=identity.my_fingerprint(p))
+        for code in streets:
+            _p, rows = export_to(district, code, True, WORK)
+            total += rows
+        return total
+
+    base_all = measured(raw_copy, district, [(t, "1") for t in synced])
+    sec, mb, rows = measured(all_streets)
+    line(f"full exports to all {len(streets)} streets ({rows:,} rows)", sec, mb, base_all[0])
+    size = sum(f.stat().st_size for f in WORK.glob("*.gridsync"))
+    print(f"packages written: {size / 1e6:.1f} MB in {len(list(WORK.glob('*.gridsync')))} files; "
+          f"district database {district.stat().st_size / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    main()
