@@ -156,13 +156,18 @@ class Store:
     # -- units of work -----------------------------------------------------------------------------
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back entirely if it raises."""
+    def session(self, *, commit: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back entirely if it raises.
+
+        With ``commit=False`` it is rolled back at the end too: a preview runs the very same work.
+        """
         with self._sessions.begin() as s:
             s.info["journal"] = journal.JournalContext(
                 self.site.code if self.site else journal.UNSET_SITE, self.actor
             )
             yield s
+            if not commit:
+                s.rollback()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

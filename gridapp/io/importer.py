@@ -82,10 +82,6 @@ class Handler(Protocol):
         ...
 
 
-class _DryRun(Exception):
-    pass
-
-
 def map_columns(sheet: Sheet, spec: ImportSpec) -> dict[str, int]:
     """Field key → column index; a field's first matching column wins."""
     by_header: dict[str, Field] = {}
@@ -118,58 +114,53 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     report = ImportReport(spec.kind, spec.title, str(path), sheet.name, [c.header for c in sheet.columns], [],
                           [c.index for c in sheet.columns])
     total = len(sheet.rows)
-    try:
-        with store.session() as s:
-            state = handler.prepare(s, store, sheet, options or {})
-            seen: dict[tuple, int] = {}
-            for i, row in enumerate(sheet.rows):
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
-                if progress and i % 50 == 0:
-                    progress(i, total, f"正在检查第 {row.number} 行")
-                result = RowResult(row.number, "rejected", values=row.values)
-                values: dict[str, Any] = {}
-                for key, index in mapping.items():
-                    raw = row.values[index] if index < len(row.values) else None
-                    try:
-                        values[key] = fields[key].parse(raw)
-                    except DomainError as exc:
-                        result.problems.append((fields[key].title, exc.message))
-                failed = {t for t, _ in result.problems}
-                for f in spec.fields:
-                    if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
-                        result.problems.append((f.title, f"{f.title}为空"))
-                result.label = str(values.get(spec.label) or "")
-                key = tuple(values.get(k) for k in spec.keys)
-                # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
-                if spec.keys and not result.problems and all(v not in (None, "") for v in key):
-                    if key in seen:
-                        titles = "、".join(fields[k].title for k in spec.keys)
-                        result.problems.append((fields[spec.keys[0]].title,
-                                                f"与第 {seen[key]} 行重复（{titles}相同），未重复导入"))
-                    else:
-                        seen[key] = row.number
-                if not result.problems:
-                    savepoint = s.begin_nested()
-                    try:
-                        outcome = handler.apply(s, state, values)
-                        s.flush()
-                        savepoint.commit()
-                        result.outcome, result.label = outcome[0], outcome[1]
-                        if len(outcome) > 2:
-                            result.notes.extend(outcome[2])
-                    except DomainError as exc:
-                        savepoint.rollback()
-                        key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)
-                        column = fields[key].title if key in fields else ""
-                        result.problems.append((column, exc.message))
-                        result.outcome = "rejected"
-                report.rows.append(result)
-            if progress:
-                progress(total, total, "正在写入数据库" if commit else "检查完成")
-            if not commit:
-                raise _DryRun()
-    except _DryRun:
-        return report
-    report.committed = True
+    with store.session(commit=commit) as s:
+        state = handler.prepare(s, store, sheet, options or {})
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(sheet.rows):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            if progress and i % 50 == 0:
+                progress(i, total, f"正在检查第 {row.number} 行")
+            result = RowResult(row.number, "rejected", values=row.values)
+            values: dict[str, Any] = {}
+            for key, index in mapping.items():
+                raw = row.values[index] if index < len(row.values) else None
+                try:
+                    values[key] = fields[key].parse(raw)
+                except DomainError as exc:
+                    result.problems.append((fields[key].title, exc.message))
+            failed = {t for t, _ in result.problems}
+            for f in spec.fields:
+                if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
+                    result.problems.append((f.title, f"{f.title}为空"))
+            result.label = str(values.get(spec.label) or "")
+            key = tuple(values.get(k) for k in spec.keys)
+            # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
+            if spec.keys and not result.problems and all(v not in (None, "") for v in key):
+                if key in seen:
+                    titles = "、".join(fields[k].title for k in spec.keys)
+                    result.problems.append((fields[spec.keys[0]].title,
+                                            f"与第 {seen[key]} 行重复（{titles}相同），未重复导入"))
+                else:
+                    seen[key] = row.number
+            if not result.problems:
+                savepoint = s.begin_nested()
+                try:
+                    outcome = handler.apply(s, state, values)
+                    s.flush()
+                    savepoint.commit()
+                    result.outcome, result.label = outcome[0], outcome[1]
+                    if len(outcome) > 2:
+                        result.notes.extend(outcome[2])
+                except DomainError as exc:
+                    savepoint.rollback()
+                    key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)
+                    column = fields[key].title if key in fields else ""
+                    result.problems.append((column, exc.message))
+                    result.outcome = "rejected"
+            report.rows.append(result)
+        if progress:
+            progress(total, total, "正在写入数据库" if commit else "检查完成")
+    report.committed = commit
     return report

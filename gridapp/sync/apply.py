@@ -74,10 +74,6 @@ class SyncReport:
         return "，".join(f"{OUTCOME_NAMES[k]} {t[k]} 条" for k in OUTCOMES)
 
 
-class _DryRun(Exception):
-    pass
-
-
 def verify(store: Store, path: Path | str) -> tuple[package.Opened, identity.Peer]:
     """Everything that can be checked before a byte is written; raises PackageError with the reason."""
     opened = package.open_package(path)
@@ -125,31 +121,26 @@ def import_package(store: Store, path: Path | str, *, commit: bool, progress: Pr
         report.backup_path = str(backup_database(
             store.path, backups_dir(store.path) / f"{store.path.stem}-数据交换前-{stamp}.sqlite"))
     total = int(m.get("records") or 0)
-    try:
-        with store.session() as s:
-            conn = s.connection()
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            dangling_before = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
-            merger = _Merger(conn, store.site.code, peer.code, report)
-            for n, rec in enumerate(package.records(opened, enc_private, store.site.code)):
-                if cancel is not None and n % 200 == 0 and cancel.is_set():
-                    raise Cancelled()
-                if progress and n % 200 == 0:
-                    progress(n, total, f"正在{'导入' if commit else '检查'}第 {n + 1} / {total} 条记录")
-                merger.record(rec)
-            dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if len(dangling) > dangling_before:
-                table, _rowid, parent, _fk = dangling[-1]
-                raise PackageError(f"导入后有 {len(dangling) - dangling_before} 条记录引用了本机没有的记录"
-                                   f"（{table} → {parent}），数据包已拒绝，数据库保持原样。请让对方导出全量包")
-            _bookkeeping(s, conn, m, peer.code, report, opened, merger.max_hlc)
-            if progress:
-                progress(total, total, "正在写入数据库" if commit else "检查完成")
-            if not commit:
-                raise _DryRun()
-    except _DryRun:
-        return report
-    report.committed = True
+    with store.session(commit=commit) as s:
+        conn = s.connection()
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        dangling_before = len(conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+        merger = _Merger(conn, store.site.code, peer.code, report)
+        for n, rec in enumerate(package.records(opened, enc_private, store.site.code)):
+            if cancel is not None and n % 200 == 0 and cancel.is_set():
+                raise Cancelled()
+            if progress and n % 200 == 0:
+                progress(n, total, f"正在{'导入' if commit else '检查'}第 {n + 1} / {total} 条记录")
+            merger.record(rec)
+        dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if len(dangling) > dangling_before:
+            table, _rowid, parent, _fk = dangling[-1]
+            raise PackageError(f"导入后有 {len(dangling) - dangling_before} 条记录引用了本机没有的记录"
+                               f"（{table} → {parent}），数据包已拒绝，数据库保持原样。请让对方导出全量包")
+        _bookkeeping(s, conn, m, peer.code, report, opened, merger.max_hlc)
+        if progress:
+            progress(total, total, "正在写入数据库" if commit else "检查完成")
+    report.committed = commit
     return report
 
 
