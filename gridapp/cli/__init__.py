@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（不存在时自动生成）")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="自检：打开主窗口的每个页面后关闭，输出用时（需 --db 或 --demo）")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=_SubParser)
     sub.parents = [common]  # type: ignore[attr-defined]
     for module in _commands():
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from gridapp.ui.app import run_gui
 
-        return run_gui(args.db, demo=args.demo)
+        return run_gui(args.db, demo=args.demo, smoke_test=args.smoke_test)
     if args.db is None:
         from gridapp.core.paths import default_db_path
 

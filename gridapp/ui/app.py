@@ -68,6 +68,8 @@ def open_store(db: Path | None, demo: bool, parent=None) -> Store | None:
                 return open_store(None, True, parent)
             if dialog.choice == FirstRunDialog.OPEN and dialog.open_path:
                 return Store(dialog.open_path)
+            if dialog.choice == FirstRunDialog.RESTORE and dialog.open_path:
+                return restore_backup(dialog.open_path, path)
             store = Store(path, create=True)
             try:
                 init_site(store, **dialog.site_fields())
@@ -80,24 +82,71 @@ def open_store(db: Path | None, demo: bool, parent=None) -> Store | None:
             show_error(parent, exc, "无法开始")
 
 
-def run_gui(db: Path | None = None, *, demo: bool = False) -> int:
+def restore_backup(backup: Path, path: Path) -> Store:
+    """Start from a backup: it is checked by opening it, then copied to this PC's database location."""
+    from gridapp.core.store import backup_database
+
+    with Store(backup, lock=False, upgrade=False) as check:
+        if check.site is None:
+            raise DomainError(f"{backup.name} 中没有站点信息，不是可恢复的 gridapp 数据库备份")
+    backup_database(backup, path)
+    return Store(path)
+
+
+def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = False) -> int:
+    """The desktop program. ``smoke_test`` opens every page of the main window, closes it and reports
+    how long that took (run by CI on the built bundle, and useful on a user's PC for diagnosis)."""
+    import time
+
+    started = time.perf_counter()
     app = make_app()
     setup_logging()
     install_excepthook()
     try:
+        if smoke_test and not demo and (db is None or not Path(db).exists()):
+            raise DomainError("自检需要一个已有的数据库（--db 文件）或 --demo")
         store = open_store(Path(db) if db else None, demo)
-    except DomainError as exc:
-        QMessageBox.warning(None, "无法打开数据库", exc.message)
-        return 1
-    if store is None:
-        return 0
-    if store.upgraded_from:
-        log.info("upgraded %s from %s, backup %s", store.path, store.upgraded_from, store.backup_path)
-    from gridapp.ui.main_window import MainWindow
+        if store is None:
+            return 0
+        if store.upgraded_from:
+            log.info("upgraded %s from %s, backup %s", store.path, store.upgraded_from, store.backup_path)
+        from gridapp.ui.main_window import MainWindow
 
-    window = MainWindow(store)
-    window.show()
+        window = MainWindow(store)
+        window.show()
+        if smoke_test:
+            return _smoke(app, window, started)
+    except Exception as exc:
+        if smoke_test:  # headless: say it, never wait on a dialog
+            log.error("smoke test failed", exc_info=exc)
+            if sys.stderr is not None:
+                print(f"自检失败：{exc}", file=sys.stderr)
+            return 1
+        if isinstance(exc, DomainError):
+            QMessageBox.warning(None, "无法打开数据库", exc.message)
+        else:  # logged with its traceback; the user reads Chinese and where the log is
+            show_error(None, exc)
+        return 1
     if store.upgraded_from:
         QMessageBox.information(window, "数据库已升级",
                                 f"数据库已升级到新版本，升级前的副本保存在：\n{store.backup_path}")
     return app.exec()
+
+
+def _smoke(app: QApplication, window, started: float) -> int:
+    import json
+    import time
+
+    from gridapp.ui.main_window import PAGES
+
+    app.processEvents()
+    shown = time.perf_counter() - started
+    for i in range(len(PAGES)):
+        window.show_page(i)
+        app.processEvents()
+    result = {"ok": True, "pages": [p.title for p in PAGES], "window_shown_s": round(shown, 3),
+              "all_pages_s": round(time.perf_counter() - started, 3), "database": str(window.store.path)}
+    window.close()
+    if sys.stdout is not None:
+        print(json.dumps(result, ensure_ascii=False))
+    return 0

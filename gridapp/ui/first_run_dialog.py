@@ -28,7 +28,7 @@ LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
 
 
 class FirstRunDialog(QDialog):
-    NEW, DEMO, OPEN = "new", "demo", "open"
+    NEW, DEMO, OPEN, RESTORE = "new", "demo", "open", "restore"
 
     def __init__(self, db_path: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -41,10 +41,11 @@ class FirstRunDialog(QDialog):
         intro = QLabel(f"<h3>欢迎使用{APP_TITLE}</h3><p>还没有数据库。请选择如何开始：</p>")
         self.new_radio = QRadioButton("新建本站点数据库")
         self.demo_radio = QRadioButton("打开演示数据（自动生成虚构数据，可随意试用）")
+        self.restore_radio = QRadioButton("从备份恢复（换电脑或重装后，选择原来的备份文件）…")
         self.open_radio = QRadioButton("打开已有的数据库文件…")
         self.new_radio.setChecked(True)
         group = QButtonGroup(self)
-        for b in (self.new_radio, self.demo_radio, self.open_radio):
+        for b in (self.new_radio, self.demo_radio, self.restore_radio, self.open_radio):
             group.addButton(b)
             b.toggled.connect(self._update)
 
@@ -76,6 +77,7 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.new_radio)
         lay.addWidget(self.form_box)
         lay.addWidget(self.demo_radio)
+        lay.addWidget(self.restore_radio)
         lay.addWidget(self.open_radio)
         lay.addWidget(where)
         lay.addWidget(self.error)
@@ -102,6 +104,12 @@ class FirstRunDialog(QDialog):
             self.choice = self.NEW
         elif self.demo_radio.isChecked():
             self.choice = self.DEMO
+        elif self.restore_radio.isChecked():
+            path, _ = QFileDialog.getOpenFileName(self, "选择备份文件", str(self.db_path.parent / "backups"),
+                                                  "gridapp 数据库备份 (*.sqlite *.db);;所有文件 (*)")
+            if not path:
+                return
+            self.choice, self.open_path = self.RESTORE, Path(path)
         else:
             path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(self.db_path.parent),
                                                   "gridapp 数据库 (*.sqlite *.db);;所有文件 (*)")

@@ -49,6 +49,9 @@ class ListPanel(QWidget):
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
+        # Many filters get a row of their own, so none is squeezed on a 1366×768 or high-DPI screen.
+        shown = [f for f in spec.filters if f.choices]
+        filter_bar = QHBoxLayout() if len(shown) > 4 else bar
         self.filter_boxes: dict[str, QComboBox] = {}
         for f in spec.filters:
             if not f.choices:
@@ -62,7 +65,7 @@ class ListPanel(QWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.currentIndexChanged.connect(lambda _i, k=f.key, b=box: self.model.set_filter(k, b.currentData()))
             self.filter_boxes[f.key] = box
-            bar.addWidget(box, 1)
+            filter_bar.addWidget(box, 1)
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(90)
         bar.addWidget(self.count_label)
@@ -98,6 +101,8 @@ class ListPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.toolbar)
         layout.addLayout(bar)
+        if filter_bar is not bar:
+            layout.addLayout(filter_bar)
         layout.addWidget(self.table)
         self.model.counted.connect(self._show_count)
         self._show_count(self.model.rowCount())

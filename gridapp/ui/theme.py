@@ -35,6 +35,9 @@ def ui_family() -> str:
 
 
 def apply(app: QApplication) -> None:
+    from gridapp.ui import qt_chinese
+
+    qt_chinese.install(app)  # Qt's own buttons and dialogs in Chinese
     font = QFont(ui_family())
     font.setPointSize(10)
     app.setFont(font)

@@ -42,3 +42,48 @@ def test_demo_database_is_generated_when_missing(qtbot, tmp_path, monkeypatch):
         assert isinstance(store, Store) and store.site.code == "370203012"
     finally:
         store.close()
+
+
+def test_first_run_restores_a_backup(qtbot, tmp_path, monkeypatch, demo_db):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    with Store(demo_db) as store:
+        backup = store.backup(tmp_path / "backups" / "old-pc.sqlite")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(backup), "")))
+
+    def fake_exec(self):
+        self.restore_radio.setChecked(True)
+        self._accept()
+        return self.result()
+
+    monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
+    target = tmp_path / "pc" / "gridapp.sqlite"
+    target.parent.mkdir()
+    store = app_module.open_store(target, False)
+    try:
+        assert Path(store.path) == target and store.site.name == "海泉路街道"
+    finally:
+        store.close()
+    assert backup.exists()  # the backup itself stays as it was
+
+
+def test_restoring_something_that_is_not_a_backup_says_so(tmp_path):
+    import pytest
+
+    from gridapp.core.errors import DomainError
+
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(DomainError):
+        app_module.restore_backup(bogus, tmp_path / "gridapp.sqlite")
+    assert not (tmp_path / "gridapp.sqlite").exists()
+
+
+def test_smoke_test_opens_every_page_and_reports(tmp_path, demo_db, capsys):
+    assert app_module.run_gui(demo_db, smoke_test=True) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["ok"] and len(result["pages"]) == 7 and result["all_pages_s"] > 0

@@ -1,10 +1,12 @@
 import threading
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from gridapp import __version__
 from gridapp.core.errors import DomainError
-from gridapp.ui import operations
+from gridapp.ui import operations, theme
 from gridapp.ui.main_window import PAGES
 from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.grids_page import GridsPage
@@ -125,3 +127,52 @@ def test_background_operation_can_be_cancelled(qtbot, messages):
         started.wait(2)
         op.dialog.canceled.emit()  # what the dialog's 取消 button sends
     assert messages and "已取消" in messages[-1][1]
+
+
+def test_qt_standard_buttons_speak_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from gridapp.ui import theme
+
+    theme.apply(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    ask = QMessageBox(QMessageBox.Icon.Question, "删除", "确定删除？",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    assert sorted(b.text() for b in ask.buttons()) == sorted(["是(&Y)", "否(&N)"])
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)])
+def test_no_control_is_squeezed_on_small_or_high_dpi_screens(qtbot, qapp, demo_db, size):
+    """Every visible button, drop-down and text field of every page (and tab) gets at least the room it
+    asks for at 1366×768, and at 1280×720 logical pixels: a 1920×1080 laptop at 150 % lays out at that
+    size (Qt scales the layout as a whole, so logical pixels are what can run out)."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTabWidget, QWidget
+
+    from gridapp.core.store import Store
+    from gridapp.ui.main_window import PAGES, MainWindow
+
+    theme.apply(qapp)
+    win = MainWindow(Store(demo_db))
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    squeezed = []
+    for i, cls in enumerate(PAGES):
+        page = win.show_page(i)
+        tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
+        for t in tabs or [None]:
+            for k in range(t.count() if t else 1):
+                if t:
+                    t.setCurrentIndex(k)
+                qapp.processEvents()
+                for w in page.findChildren(QWidget):
+                    inner = isinstance(w.parent(), QLineEdit | QAbstractSpinBox | QComboBox)
+                    if inner or not w.isVisible() or not isinstance(w, QAbstractButton | QComboBox | QLineEdit):
+                        continue
+                    hint = w.minimumSizeHint()
+                    if w.width() < hint.width() - 1 or w.height() < hint.height() - 1:
+                        squeezed.append((cls.title, t.tabText(k) if t else "", type(w).__name__,
+                                         getattr(w, "text", lambda: "")(), w.size().toTuple(), hint.toTuple()))
+    win.close()
+    assert not squeezed, squeezed
