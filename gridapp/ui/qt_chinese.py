@@ -47,10 +47,12 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 class ChineseQt(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return WORDS.get(context, {}).get(source, "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None is Qt's null string, “no translation here”; an empty string would replace every other text
+        # Qt translates with nothing (it emptied the text of PDFs).
+        return WORDS.get(context, {}).get(source)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
+    def isEmpty(self) -> bool:
         return False
 
 

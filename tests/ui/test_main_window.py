@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-
 from PySide6.QtCore import Qt
 
 from gridapp import __version__
