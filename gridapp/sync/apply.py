@@ -269,8 +269,12 @@ class _Merger:
             incoming.append(c)
             self.max_hlc = max(self.max_hlc or "", c.hlc)
         self._check_fields(table, {c.field for c in incoming})
-        held = set(self.conn.execute(select(ChangeJournal.origin_site, ChangeJournal.seq).where(
-            ChangeJournal.record_id == rid)).all())
+        # The record's whole journal here, read once: what is held, each field's changes, deletes and edits.
+        journal = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
+            ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
+            ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.field, ChangeJournal.new_value).where(
+            ChangeJournal.record_id == rid))]
+        held = {(c.origin, c.seq) for c in journal}
         new = [c for c in incoming if (c.origin, c.seq) not in held]
         if not new:
             self.report.count(table, "unchanged")
@@ -279,11 +283,7 @@ class _Merger:
         winners: dict[str, _Change] = {}
         conflicts: list[tuple[_Change, _Change]] = []
         for f in {c.field for c in new}:
-            known = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, v in self.conn.execute(select(
-                ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
-                ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.new_value).where(
-                ChangeJournal.record_id == rid, ChangeJournal.field == f))]
-            candidates = known + [c for c in new if c.field == f]
+            candidates = [c for c in journal if c.field == f] + [c for c in new if c.field == f]
             frontier = [c for c in candidates if not any(e is not c and e.prev and e.prev >= c.hlc for e in candidates)]
             win = max(frontier, key=lambda c: (records.owner_rank(c.origin, scope), c.hlc, c.origin))
             winners[f] = win
@@ -300,7 +300,7 @@ class _Merger:
                 self._reject(table, rid, f"本机没有该记录，数据包也不含它的完整内容（缺 {'、'.join(sorted(missing))}），"
                                          "请让对方导出全量包")
                 return
-        conflicts += self._delete_edit(rid, new)
+        conflicts += self._delete_edit(journal, new)
         for c in new:  # every change is kept, winner or not: it is forwarded and counted as held
             self.conn.execute(insert(ChangeJournal).values(
                 origin_site=c.origin, seq=c.seq, hlc=c.hlc, prev_hlc=c.prev, record_hlc=c.record_hlc,
@@ -315,14 +315,11 @@ class _Merger:
             self._update(table, rid, local, {f: v for f, v in values.items() if local.get(f) != v}, origin,
                          conflict=recorded)
 
-    def _delete_edit(self, rid: str, new: list[_Change]) -> list[tuple[_Change, _Change]]:
+    @staticmethod
+    def _delete_edit(journal: list[_Change], new: list[_Change]) -> list[tuple[_Change, _Change]]:
         """A delete and an edit of the same record that did not see each other."""
         out = []
-        rows = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
-            ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
-            ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.field, ChangeJournal.new_value).where(
-            ChangeJournal.record_id == rid))]
-        everything = rows + new
+        everything = journal + new
         deletes = [c for c in everything if c.field == "deleted_at" and c.value is not None]
         edits = [c for c in everything if c.field not in ("deleted_at",) and c.op == "update"]
         fresh = {(c.origin, c.seq) for c in new}
