@@ -164,11 +164,10 @@ def main() -> None:
         streets = [c for (c,) in d.engine.connect().exec_driver_sql(
             "SELECT code FROM org_unit WHERE level = 'street' ORDER BY code")]
 
-    def all_streets() -> int:
+    def make_peers() -> None:
         from gridapp.core.services.site import init_site
         from gridapp.sync import identity
 
-        total = 0
         with Store(district, lock=False) as d:
             for code in streets:
                 if code == STREET[0]:
@@ -178,11 +177,11 @@ def main() -> None:
                     init_site(p, level="street", code=code, name=code)
                     identity.trust(d, identity.write_identity(p, WORK / f"{code}.json"),
                                    fingerprint=identity.my_fingerprint(p))
-        for code in streets:
-            _p, rows = export_to(district, code, True, WORK)
-            total += rows
-        return total
 
+    def all_streets() -> int:
+        return sum(export_to(district, code, True, WORK)[1] for code in streets)
+
+    measured(make_peers)
     base_all = measured(raw_copy, district, [(t, "1") for t in synced])
     sec, mb, rows = measured(all_streets)
     line(f"full exports to all {len(streets)} streets ({rows:,} rows)", sec, mb, base_all[0])
