@@ -68,6 +68,8 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
     today = today or dt.date.today()
     period = f"{today:%Y-%m}"
     out = Path(out)
+    if not out.is_dir() and out.suffix.lower() != package.SUFFIX:  # a folder (made if need be), not a file name
+        out.mkdir(parents=True, exist_ok=True)
     path = out / package.file_name(me_name, peer.name, period, number, full) if out.is_dir() else out
     writer = package.PayloadWriter(package_id, me_code, peer.code, peer.enc_public)
     result = ExportResult(path, package_id, number, full)

@@ -34,3 +34,14 @@ def test_two_sites_exchange_through_the_command_line(tmp_path, capsys):
     assert [p["code"] for p in log["peers"]] == ["370203012001"] and log["packages"][0]["direction"] == "in"
     code, _out, err = run(capsys, "sync", "import", "--db", c, package)  # onto the wrong PC
     assert code == 1 and "是发给" in err
+
+
+def test_export_into_a_folder_that_does_not_exist_yet(tmp_path, capsys):
+    c, s = tmp_path / "c.sqlite", tmp_path / "s.sqlite"
+    run(capsys, "init", "--db", c, "--level", "community", "--code", "370203012001", "--name", "云溪社区")
+    run(capsys, "init", "--db", s, "--level", "street", "--code", "370203012", "--name", "海泉路街道")
+    _c, out, _ = run(capsys, "sync", "identity", "--db", s, "--out", tmp_path / "s.json", "--json")
+    run(capsys, "sync", "trust", "--db", c, tmp_path / "s.json", "--fingerprint", json.loads(out)["fingerprint"])
+    stick = tmp_path / "U盘" / "数据交换"
+    code, out, _ = run(capsys, "sync", "export", "--db", c, "--to", "370203012", "--out", stick, "--json")
+    assert code == 0 and json.loads(out)["out"].startswith(str(stick)) and len(list(stick.iterdir())) == 1

@@ -4,6 +4,7 @@ every site holds exactly the same data for its scope, and nothing is duplicated.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -35,6 +36,7 @@ def template() -> Path:
     global _TEMPLATE
     if _TEMPLATE is None:
         folder = Path(tempfile.mkdtemp(prefix="gridapp-chain-"))
+        atexit.register(shutil.rmtree, folder, True)
         stores = {}
         for key, (level, code, name) in SITES.items():
             stores[key] = Store(folder / f"{key}.sqlite", create=True, actor=key)
