@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
-from gridapp.core.models import OrgUnit
+from gridapp.core.models import Compound, OrgUnit
 from gridapp.core.models.base import set_fields
 from gridapp.core.services import workers
 from gridapp.core.services.orgs import add_unit, find_by_code
@@ -98,6 +98,67 @@ class GridResolver:
             raise ValidationError(f"“{text}”在多个社区都有，请写明社区（如“{self.communities[0]}{text}”）",
                                   field="grid")
         raise ValidationError(f"找不到网格“{text}”（请先建立该网格，或核对名称）", field="grid")
+
+
+@dataclass
+class Places:
+    """The site's communities (by name and code), grids and compounds (by name), read once per sheet."""
+
+    site_code: str
+    communities: dict[str, list[OrgUnit]]  # by name and by code (a district has several 湖枫社区)
+    grids: GridResolver
+    compounds: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # name → (id, community id)
+
+    @classmethod
+    def load(cls, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        if store.site is None:
+            raise ValidationError("数据库尚未建立站点，请先初始化")
+        code = store.site.code
+        comms = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.deleted_at.is_(None),
+                                                OrgUnit.retired_on.is_(None), OrgUnit.code.like(code + "%"))).scalars()
+        communities: dict[str, list[OrgUnit]] = {}
+        for c in comms:
+            communities.setdefault(c.name, []).append(c)
+            communities[c.code] = [c]
+        places = cls(code, communities, GridResolver.load(s, code, sheet.title, options.get("org")))
+        grid = OrgUnit.__table__.alias("g")
+        for cid, name, community_id in s.execute(
+                select(Compound.id, Compound.name, grid.c.parent_id).outerjoin(grid, grid.c.id == Compound.grid_id)
+                .where(Compound.deleted_at.is_(None), Compound.scope_code.like(code + "%"))):
+            places.compounds.setdefault(_squash(name), []).append((cid, community_id))
+        return places
+
+    def community(self, text: object, *, current: str | None = None, required: bool = True) -> OrgUnit | None:
+        """The community a cell names (by name or code); of several with that name, the record's ``current``
+        one, otherwise the code is needed."""
+        key = _squash(text)
+        if not key:
+            if required:
+                raise ValidationError("请填写社区", field="community")
+            return None
+        found = self.communities.get(key, [])
+        if len(found) > 1:
+            found = [c for c in found if c.id == current]
+            if not found:
+                raise ValidationError(f"有多个名为“{key}”的社区，请改填社区编码（12位）", field="community")
+        if not found:
+            raise ValidationError(f"找不到社区“{key}”", field="community")
+        return found[0]
+
+    def compound(self, s: Session, name: str, community: OrgUnit | None = None) -> Compound | None:
+        """The compound of this name (in ``community`` when given); None when there is none."""
+        found = self.compounds.get(_squash(name), [])
+        if community is not None:
+            found = [f for f in found if f[1] == community.id]
+        if len(found) > 1:
+            raise ValidationError(f"有 {len(found)} 个名为“{name}”的小区，请写明所在社区", field="compound")
+        return s.get(Compound, found[0][0]) if found else None
+
+    def remember(self, compound: Compound, community: OrgUnit | None) -> None:
+        entry = (compound.id, community.id if community else None)
+        names = self.compounds.setdefault(_squash(compound.name), [])
+        if entry not in names:
+            names.append(entry)
 
 
 # -- grids ---------------------------------------------------------------------------------------------

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
-from gridapp.core.models import Activity, Compound, MemberRegistration, OrgUnit, Participation, Person
+from gridapp.core.models import Activity, MemberRegistration, OrgUnit, Participation, Person
 from gridapp.core.models.base import set_fields
 from gridapp.core.services import baodao
 from gridapp.core.store import Store
 from gridapp.io import cells
-from gridapp.io.kinds import GridResolver, _squash
+from gridapp.io.kinds import Places
 from gridapp.io.sheet import Sheet
 from gridapp.io.spec import (
     Field,
@@ -31,34 +30,6 @@ from gridapp.io.spec import (
 
 def _yes(value: object) -> bool:
     return cells.text(value) in ("是", "Y", "y", "1", "√", "✓", "处级", "处级及以上", "true", "True")
-
-
-@dataclass
-class _Places:
-    """Communities by name (and code), and grids, within the site."""
-
-    communities: dict[str, OrgUnit]
-    grids: GridResolver
-
-    @classmethod
-    def load(cls, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        if store.site is None:
-            raise ValidationError("数据库尚未建立站点，请先初始化")
-        rows = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.retired_on.is_(None),
-                                               OrgUnit.deleted_at.is_(None),
-                                               OrgUnit.code.like(store.site.code + "%"))).scalars()
-        communities: dict[str, OrgUnit] = {}
-        for c in rows:
-            communities[c.code] = c
-            communities[c.name] = c
-        return cls(communities, GridResolver.load(s, store.site.code, sheet.title, options.get("org")))
-
-    def community(self, text: object) -> OrgUnit:
-        key = _squash(text)
-        found = self.communities.get(key)
-        if found is None:
-            raise ValidationError(f"找不到社区“{key}”", field="community")
-        return found
 
 
 UNITS = ImportSpec(
@@ -86,8 +57,8 @@ UNITS = ImportSpec(
 class UnitsHandler:
     spec = UNITS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> tuple[str, _Places]:
-        return store.site.code if store.site else "", _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> tuple[str, Places]:
+        return store.site.code if store.site else "", Places.load(s, store, sheet, options)
 
     def apply(self, s: Session, state, v: dict[str, Any]) -> tuple[str, str]:
         scope, places = state
@@ -130,10 +101,10 @@ MEMBERS = ImportSpec(
 class MembersHandler:
     spec = MEMBERS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        return _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        return Places.load(s, store, sheet, options)
 
-    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str]:
+    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
         community = places.community(v["community"])
         grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
         unit = baodao.find_unit(s, credit_code=v.get("unit_code"), name=v["unit"])
@@ -141,10 +112,10 @@ class MembersHandler:
             raise NotFoundError(f"找不到报到单位“{v['unit']}”，请先导入或登记该单位", field="unit")
         compound_id = None
         if v.get("compound"):
-            compound_id = s.execute(select(Compound.id).where(
-                Compound.name == v["compound"], Compound.deleted_at.is_(None))).scalar()
-            if compound_id is None:
-                raise ValidationError(f"找不到小区“{v['compound']}”", field="compound")
+            compound = places.compound(s, v["compound"], community)
+            if compound is None:
+                raise ValidationError(f"{community.name}没有名为“{v['compound']}”的小区", field="compound")
+            compound_id = compound.id
         numbers = v.get("phone") or []
         data = dict(v, phone=numbers[0] if numbers else None, phone2=numbers[1] if len(numbers) > 1 else None,
                     community_id=community.id, grid_id=grid.id if grid else None, compound_id=compound_id)
@@ -175,10 +146,10 @@ ACTIVITIES = ImportSpec(
 class ActivitiesHandler:
     spec = ACTIVITIES
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        return _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        return Places.load(s, store, sheet, options)
 
-    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str]:
+    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
         community = places.community(v["community"])
         grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
         organiser = baodao.find_unit(s, name=v["organiser"]) if v.get("organiser") else None

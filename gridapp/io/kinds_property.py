@@ -20,7 +20,7 @@ from gridapp.core.models import Compound, OrgUnit, PropertyFirm, ServiceContract
 from gridapp.core.services import compounds, firms, ratings
 from gridapp.core.store import Store
 from gridapp.io import cells
-from gridapp.io.kinds import GridResolver, _squash
+from gridapp.io.kinds import Places
 from gridapp.io.sheet import Sheet
 from gridapp.io.spec import Field, ImportSpec, code_parser, credit_code, date_parser, int_parser, phones
 
@@ -55,65 +55,6 @@ def float_parser(title: str):
 
 def split_names(text: str | None) -> list[str]:
     return [n for n in re.split(r"[、，,；;/\n]+", text or "") if n.strip()]
-
-
-@dataclass
-class _Places:
-    """Communities and grids of the site, and the compounds by name (one query for the sheet)."""
-
-    site_code: str
-    communities: dict[str, list[OrgUnit]]  # by name and by code (a district has several 湖枫社区)
-    grids: GridResolver
-    compounds: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # name → (id, community id)
-
-    @classmethod
-    def load(cls, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        if store.site is None:
-            raise ValidationError("数据库尚未建立站点，请先初始化")
-        code = store.site.code
-        comms = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.deleted_at.is_(None),
-                                                OrgUnit.code.like(code + "%"))).scalars()
-        communities: dict[str, list[OrgUnit]] = {}
-        for c in comms:
-            communities.setdefault(c.name, []).append(c)
-            communities[c.code] = [c]
-        places = cls(code, communities, GridResolver.load(s, code, sheet.title, options.get("org")))
-        grid = OrgUnit.__table__.alias("g")
-        for cid, name, community_id in s.execute(
-                select(Compound.id, Compound.name, grid.c.parent_id).outerjoin(grid, grid.c.id == Compound.grid_id)
-                .where(Compound.deleted_at.is_(None), Compound.scope_code.like(code + "%"))):
-            places.compounds.setdefault(_squash(name), []).append((cid, community_id))
-        return places
-
-    def community(self, text: object, *, current: str | None = None) -> OrgUnit | None:
-        """The community a cell names (by name or code); of several with that name, the record's ``current``
-        one, otherwise the code is needed."""
-        key = _squash(text)
-        if not key:
-            return None
-        found = self.communities.get(key, [])
-        if len(found) > 1:
-            found = [c for c in found if c.id == current]
-            if not found:
-                raise ValidationError(f"有多个名为“{key}”的社区，请改填社区编码（12位）", field="community")
-        if not found:
-            raise ValidationError(f"找不到社区“{key}”", field="community")
-        return found[0]
-
-    def compound(self, s: Session, name: str, community: OrgUnit | None = None) -> Compound | None:
-        """The compound of this name (in ``community`` when given); None when there is none."""
-        found = self.compounds.get(_squash(name), [])
-        if community is not None:
-            found = [f for f in found if f[1] == community.id]
-        if len(found) > 1:
-            raise ValidationError(f"有 {len(found)} 个名为“{name}”的小区，请写明所在社区", field="compound")
-        return s.get(Compound, found[0][0]) if found else None
-
-    def remember(self, compound: Compound, community: OrgUnit | None) -> None:
-        entry = (compound.id, community.id if community else None)
-        names = self.compounds.setdefault(_squash(compound.name), [])
-        if entry not in names:
-            names.append(entry)
 
 
 def _firm(s: Session, name: str | None, code: str | None) -> PropertyFirm:
@@ -180,10 +121,10 @@ FIRMS = ImportSpec(
 class FirmsHandler:
     spec = FIRMS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        return _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        return Places.load(s, store, sheet, options)
 
-    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str, Notes]:
+    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str, Notes]:
         numbers = v.get("contact_phone") or []
         instructor = v.get("instructor_phone") or []
         data = {k: v[k] for k in firms.FIRM_FIELDS if k in v and v[k] is not None}
@@ -244,11 +185,11 @@ _COMMITTEE_COLUMNS = {"committee_director": "director_name", "committee_members"
 class CompoundsHandler:
     spec = COMPOUNDS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        return _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        return Places.load(s, store, sheet, options)
 
-    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str, Notes]:
-        community = places.community(v.get("community"))
+    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str, Notes]:
+        community = places.community(v.get("community"), required=False)
         grid = places.grids.resolve(v["grid"], community.name if community else None)
         community = community or s.get(OrgUnit, grid.parent_id)
         data = {k: v.get(k) for k in compounds.COMPOUND_FIELDS if k in v} | {"grid_id": grid.id}
@@ -298,11 +239,11 @@ CONTRACTS = ImportSpec(
 class ContractsHandler:
     spec = CONTRACTS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _Places:
-        return _Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
+        return Places.load(s, store, sheet, options)
 
-    def apply(self, s: Session, places: _Places, v: dict[str, Any]) -> tuple[str, str]:
-        community = places.community(v.get("community"))
+    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
+        community = places.community(v.get("community"), required=False)
         compound = places.compound(s, v["compound"], community)
         if compound is None:
             where = f"{community.name}" if community else ""
