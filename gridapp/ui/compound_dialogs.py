@@ -102,10 +102,6 @@ class CompoundDialog(FormDialog):
                 "built_year": None if self.built.value() == self.built.minimum() else self.built.value(),
                 "party_org_covered": self.covered.isChecked(),
                 "party_org_name": self.party_name.text().strip() or None}
-        if not data["grid_id"]:
-            from gridapp.core.errors import ValidationError
-
-            raise ValidationError("请选择小区所在的网格", field="grid_id")
         committee = {"established": self.established.isChecked(),
                      "director_name": self.director.text().strip() or None,
                      "member_count": spin_value(self.members), "party_member_count": spin_value(self.party_members),
@@ -139,10 +135,6 @@ class ChangeFirmDialog(FormDialog):
         self.has_current = current is not None
 
     def apply(self) -> str:
-        if not self.firm.currentData():
-            from gridapp.core.errors import ValidationError
-
-            raise ValidationError("请选择物业企业", field="firm_id")
         return compounds.change_firm(self.store, self.compound_id, self.firm.currentData(),
                                      self.start.date().toPython(), self.reason.currentData())
 

@@ -112,10 +112,6 @@ class RatingDialog(FormDialog):
         self.total.setText(f"{total:g} 分  {ratings.stars_text(stars)}（{stars}星）")
 
     def apply(self) -> ratings.Rating:
-        if not self.firm.currentData():
-            from gridapp.core.errors import ValidationError
-
-            raise ValidationError("请选择物业企业", field="firm")
         return ratings.rate_firm(self.store, self.firm.currentData(), self.year.value(), self.scores(),
                                  rated_on=self.rated_on.date().toPython(), notes=self.notes.text(),
                                  template_id=self.template.id)

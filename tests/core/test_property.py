@@ -358,3 +358,14 @@ def test_a_districts_street_subtotals_agree_with_each_streets_own_view(tmp_path)
             assert (street.firms, street.compounds, street.with_firm, len(street.led)) == (
                 own.firms, own.compounds, own.with_firm, len(own.led))
         assert (cov.total.firms, cov.total.compounds, len(cov.total.led)) == (2, 3, 1)
+
+
+def test_what_a_form_leaves_unchosen_is_refused_by_the_service(gridded):
+    """The same rules hold for the form, the importer and the command line: they live in the services."""
+    with pytest.raises(ValidationError, match="请选择小区所在的网格"):
+        compounds.save_compound(gridded, {"name": "无网格小区", "grid_id": None})
+    cid = add_compound(gridded)
+    with pytest.raises(ValidationError, match="请选择物业企业"):
+        compounds.change_firm(gridded, cid, None, D(2024, 1, 1))
+    with pytest.raises(ValidationError, match="请选择物业企业"):
+        ratings.rate_firm(gridded, None, 2026, {})

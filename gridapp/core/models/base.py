@@ -54,6 +54,19 @@ class Synced:
 BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "changed_by_site"})
 
 
+def live(s, model, record_id: str | None, what: str, *, field: str | None = None):
+    """The record with this id that has not been deleted; otherwise a Chinese “not found” naming ``what``
+    (“请选择…” when no id was given at all, as from a form left unchosen)."""
+    from gridapp.core.errors import NotFoundError, ValidationError
+
+    if not record_id:
+        raise ValidationError(f"请选择{what}", field=field)
+    obj = s.get(model, record_id)
+    if obj is None or obj.deleted_at is not None:
+        raise NotFoundError(f"找不到该{what}（可能已被删除）", field=field)
+    return obj
+
+
 def find_by_credit_code_or_name(s, model, credit_code: str | None, name: str | None, *, what: str, field: str):
     """A unit or firm by its credit code, else by its name among live records (two of one name is a
     conflict the caller must settle with the code)."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Compound, OrgUnit, OwnersCommittee, PropertyFirm, ServiceContract
-from gridapp.core.models.base import set_fields
+from gridapp.core.models.base import live, set_fields
 from gridapp.core.store import Store
 
 COMPOUND_FIELDS = ("name", "address", "grid_id", "kind", "households", "building_count", "built_year",
@@ -35,6 +35,8 @@ def clean_compound(data: dict[str, Any], *, today: dt.date | None = None) -> dic
     out["name"] = (out.get("name") or "").strip()
     if not out["name"]:
         raise ValidationError("小区名称不能为空", field="name")
+    if "grid_id" in data and not out.get("grid_id"):
+        raise ValidationError("请选择小区所在的网格", field="grid_id")
     if out.get("kind") and out["kind"] not in codes.COMPOUND_KIND.codes():
         raise ValidationError(f"小区类型“{out['kind']}”无效", field="kind")
     for key, title in (("households", "户数"), ("building_count", "楼栋数")):
@@ -106,7 +108,7 @@ def save_compound(store: Store, data: dict[str, Any], compound_id: str | None = 
             s.add(compound)
             s.flush()
         else:
-            compound = _live(s, Compound, compound_id, "小区")
+            compound = live(s, Compound, compound_id, "小区")
             set_fields(compound, clean, skip_blank=False)
             if grid is not None:
                 compound.scope_code = grid.code
@@ -117,17 +119,10 @@ def save_compound(store: Store, data: dict[str, Any], compound_id: str | None = 
 
 def delete_compound(store: Store, compound_id: str) -> None:
     with store.session() as s:
-        compound = _live(s, Compound, compound_id, "小区")
+        compound = live(s, Compound, compound_id, "小区")
         if current_contract(s, compound.id) is not None:
             raise ConflictError(f"小区“{compound.name}”仍有物业服务合同，请先终止服务再删除")
         compound.deleted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _live(s: Session, model, record_id: str, what: str):
-    obj = s.get(model, record_id)
-    if obj is None or obj.deleted_at is not None:
-        raise NotFoundError(f"找不到该{what}（可能已被删除）")
-    return obj
 
 
 # -- service contracts ---------------------------------------------------------------------------------
@@ -199,8 +194,8 @@ def add_contract(s: Session, compound: Compound, firm: PropertyFirm, start: dt.d
 def change_firm(store: Store, compound_id: str, firm_id: str, start: dt.date, end_reason: str = "expired") -> str:
     """选聘: ``firm`` serves the compound from ``start``; the current contract ends that day with ``end_reason``."""
     with store.session() as s:
-        compound = _live(s, Compound, compound_id, "小区")
-        firm = _live(s, PropertyFirm, firm_id, "物业企业")
+        compound = live(s, Compound, compound_id, "小区")
+        firm = live(s, PropertyFirm, firm_id, "物业企业", field="firm_id")
         current = current_contract(s, compound.id)
         if current is not None:
             if current.firm_id == firm.id:
@@ -218,7 +213,7 @@ def change_firm(store: Store, compound_id: str, firm_id: str, start: dt.date, en
 def end_service(store: Store, compound_id: str, end: dt.date, reason: str) -> None:
     """The compound's firm stops serving it (the compound is left without a firm until one is chosen)."""
     with store.session() as s:
-        compound = _live(s, Compound, compound_id, "小区")
+        compound = live(s, Compound, compound_id, "小区")
         current = current_contract(s, compound.id)
         if current is None:
             raise ValidationError(f"小区“{compound.name}”目前没有物业服务合同")
@@ -282,7 +277,7 @@ def set_committee(s: Session, compound: Compound, data: dict[str, Any], *, skip_
 def save_committee(store: Store, compound_id: str, data: dict[str, Any]) -> None:
     """业主委员会 of a compound as the form shows it (not set up clears the rest)."""
     with store.session() as s:
-        set_committee(s, _live(s, Compound, compound_id, "小区"), data, skip_blank=False)
+        set_committee(s, live(s, Compound, compound_id, "小区"), data, skip_blank=False)
 
 
 @dataclass(frozen=True)
@@ -325,7 +320,7 @@ class CompoundDetails:
 
 def details(store: Store, compound_id: str) -> CompoundDetails:
     with store.read() as s:
-        c = _live(s, Compound, compound_id, "小区")
+        c = live(s, Compound, compound_id, "小区")
         grid = s.get(OrgUnit, c.grid_id) if c.grid_id else None
         community = s.get(OrgUnit, grid.parent_id) if grid and grid.parent_id else None
         committee = s.execute(select(OwnersCommittee).where(

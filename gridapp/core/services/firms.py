@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridapp.core import codes
-from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
+from gridapp.core.errors import ConflictError, ValidationError
 from gridapp.core.models import (
     Compound,
     CrossAppointment,
@@ -23,7 +23,7 @@ from gridapp.core.models import (
     PropertyFirm,
     ServiceContract,
 )
-from gridapp.core.models.base import find_by_credit_code_or_name, set_fields, utcnow
+from gridapp.core.models.base import find_by_credit_code_or_name, live, set_fields, utcnow
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -126,7 +126,7 @@ def save_firm(store: Store, data: dict[str, Any], firm_id: str | None = None) ->
                 raise ConflictError(f"统一社会信用代码 {clean['credit_code']} 已登记为“{other.name}”", field="credit_code")
         if firm_id is None:
             return upsert_firm(s, clean, scope_code=scope)[0].id
-        firm = _live(s, PropertyFirm, firm_id, "物业企业")
+        firm = live(s, PropertyFirm, firm_id, "物业企业")
         set_fields(firm, {k: clean.get(k) for k in FIRM_FIELDS}, skip_blank=False)
         return firm.id
 
@@ -134,7 +134,7 @@ def save_firm(store: Store, data: dict[str, Any], firm_id: str | None = None) ->
 def delete_firm(store: Store, firm_id: str) -> None:
     """Remove a firm that serves no compound now (its history stays with the compounds)."""
     with store.session() as s:
-        firm = _live(s, PropertyFirm, firm_id, "物业企业")
+        firm = live(s, PropertyFirm, firm_id, "物业企业")
         serving = s.execute(select(Compound.name).join(ServiceContract, ServiceContract.compound_id == Compound.id)
                             .where(ServiceContract.firm_id == firm.id, ServiceContract.end_date.is_(None),
                                    ServiceContract.deleted_at.is_(None))).scalars().all()
@@ -142,13 +142,6 @@ def delete_firm(store: Store, firm_id: str) -> None:
             raise ConflictError(f"“{firm.name}”仍在服务 {len(serving)} 个小区（{'、'.join(serving[:5])}），"
                                 "请先在小区中终止或更换物业")
         firm.deleted_at = utcnow()
-
-
-def _live(s: Session, model, record_id: str, what: str):
-    obj = s.get(model, record_id)
-    if obj is None or obj.deleted_at is not None:
-        raise NotFoundError(f"找不到该{what}（可能已被删除）")
-    return obj
 
 
 # -- quarterly complaints and satisfaction ----------------------------------------------------------------
@@ -180,7 +173,7 @@ def record_quarter(store: Store, firm_id: str, year: int, quarter: int, *, compl
     if satisfaction is not None and not 0 <= satisfaction <= 100:
         raise ValidationError(f"满意度须在 0–100 之间（现填 {satisfaction:g}）", field="satisfaction")
     with store.session() as s:
-        firm = _live(s, PropertyFirm, firm_id, "物业企业")
+        firm = live(s, PropertyFirm, firm_id, "物业企业")
         row = s.execute(select(FirmQuarterly).where(FirmQuarterly.firm_id == firm.id, FirmQuarterly.year == year,
                                                     FirmQuarterly.quarter == quarter,
                                                     FirmQuarterly.deleted_at.is_(None))).scalar_one_or_none()
@@ -240,13 +233,9 @@ def appoint(store: Store, data: dict[str, Any]) -> str:
             raise ValidationError("请选择社区", field="community_id")
         firm_id = committee_id = None
         if direction in ("community_to_firm", "firm_to_community"):
-            if not data.get("firm_id"):
-                raise ValidationError("请选择任职的物业企业", field="firm_id")
-            firm_id = _live(s, PropertyFirm, data["firm_id"], "物业企业").id
+            firm_id = live(s, PropertyFirm, data.get("firm_id"), "任职的物业企业", field="firm_id").id
         else:
-            if not data.get("compound_id"):
-                raise ValidationError("请选择业委会所在的小区", field="compound_id")
-            compound = _live(s, Compound, data["compound_id"], "小区")
+            compound = live(s, Compound, data.get("compound_id"), "业委会所在的小区", field="compound_id")
             committee = s.execute(select(OwnersCommittee).where(
                 OwnersCommittee.compound_id == compound.id, OwnersCommittee.established.is_(True),
                 OwnersCommittee.deleted_at.is_(None))).scalar_one_or_none()
@@ -274,7 +263,7 @@ def appoint(store: Store, data: dict[str, Any]) -> str:
 
 def end_appointment(store: Store, appointment_id: str, end: dt.date) -> None:
     with store.session() as s:
-        row = _live(s, CrossAppointment, appointment_id, "交叉任职记录")
+        row = live(s, CrossAppointment, appointment_id, "交叉任职记录")
         if row.end_date is not None:
             raise ValidationError(f"该任职已于 {row.end_date} 结束")
         if row.start_date and end < row.start_date:
@@ -302,7 +291,7 @@ class FirmDetails:
 
 def details(store: Store, firm_id: str) -> FirmDetails:
     with store.read() as s:
-        firm = _live(s, PropertyFirm, firm_id, "物业企业")
+        firm = live(s, PropertyFirm, firm_id, "物业企业")
         community = s.get(OrgUnit, firm.leading_community_id) if firm.leading_community_id else None
         contracts = s.execute(
             select(Compound.name, ServiceContract.start_date, ServiceContract.end_date, ServiceContract.end_reason)

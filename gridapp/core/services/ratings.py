@@ -29,7 +29,7 @@ from gridapp.core.models import (
     RatingTemplate,
     ServiceContract,
 )
-from gridapp.core.models.base import utcnow
+from gridapp.core.models.base import live, utcnow
 from gridapp.core.store import Store
 
 DEFAULT_NAME = "红色物业评星定级标准"
@@ -201,9 +201,7 @@ def save_template(store: Store, template_id: str | None, *, name: str, year: int
             raise ConflictError(f"{year} 年度已有评星标准，请直接修改它", field="year")
         if template_id is None:
             return _create(s, store, name, year, values, clean).id
-        t = s.get(RatingTemplate, template_id)
-        if t is None or t.deleted_at is not None:
-            raise NotFoundError("找不到该评星标准")
+        t = live(s, RatingTemplate, template_id, "评星标准")
         current = _template(s, t)
         if current.used:
             scoring = [(i.name, i.weight, i.max_score) for i in current.indicators]
@@ -235,9 +233,7 @@ def save_template(store: Store, template_id: str | None, *, name: str, year: int
 def copy_template(store: Store, template_id: str, year: int) -> str:
     """A new template for ``year`` with the same indicators, to be changed for that year."""
     with store.session() as s:
-        t = s.get(RatingTemplate, template_id)
-        if t is None or t.deleted_at is not None:
-            raise NotFoundError("找不到该评星标准")
+        t = live(s, RatingTemplate, template_id, "评星标准")
         if s.execute(select(RatingTemplate.id).where(RatingTemplate.year == year,
                                                      RatingTemplate.deleted_at.is_(None))).first():
             raise ConflictError(f"{year} 年度已有评星标准", field="year")
@@ -283,13 +279,8 @@ def rate_firm(store: Store, firm_id: str, year: int, scores: dict[str, float], *
         if template_id is None:
             template = _applicable(s, store, year, create=True)
         else:
-            row = s.get(RatingTemplate, template_id)
-            if row is None or row.deleted_at is not None:
-                raise NotFoundError("找不到该评星标准")
-            template = _template(s, row)
-        firm = s.get(PropertyFirm, firm_id)
-        if firm is None or firm.deleted_at is not None:
-            raise NotFoundError("找不到该物业企业")
+            template = _template(s, live(s, RatingTemplate, template_id, "评星标准"))
+        firm = live(s, PropertyFirm, firm_id, "物业企业", field="firm")
         return rate(s, firm, year, template, scores, rated_on=rated_on, notes=notes)
 
 
