@@ -135,9 +135,6 @@ def _log(args) -> int:
 
 
 def _local(when) -> str:
-    """A stored UTC time as the PC's local time, to the minute."""
-    import datetime as dt
+    from gridapp.core.clock import local
 
-    if when is None:
-        return "无"
-    return when.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    return local(when) or "无"

@@ -6,7 +6,15 @@ backwards still orders its own changes correctly.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+
+
+def local(when: dt.datetime | None, *, seconds: bool = False) -> str:
+    """A stored UTC time as this PC's local time, for people (“” when there is none)."""
+    if when is None:
+        return ""
+    return when.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
 
 
 def make(ms: int, counter: int, site: str) -> str:

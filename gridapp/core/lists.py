@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from gridapp.core import codes, labels
+from gridapp.core import clock, codes, labels
 from gridapp.core.validation import mask_id_number, to_halfwidth
 
 
@@ -41,7 +41,7 @@ class Column:
             return decoded if isinstance(decoded, str) else json.dumps(decoded, ensure_ascii=False)
         if self.kind == "utc":
             when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-            return when.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            return clock.local(when, seconds=True)
         if self.kind == "id_number":
             return str(value) if reveal else mask_id_number(str(value))
         if self.kind == "bool":

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import labels, list_specs
+from gridapp.core.clock import local as _local
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import DomainError
 from gridapp.core.services.site import fingerprint
@@ -35,12 +36,6 @@ from gridapp.ui import operations
 from gridapp.ui.errors import show_error
 from gridapp.ui.list_panel import ListPanel
 from gridapp.ui.pages.base import Page, add_button
-
-
-def _local(when) -> str:
-    import datetime as dt
-
-    return "" if when is None else when.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _table(headers: tuple[str, ...]) -> QTableWidget:
