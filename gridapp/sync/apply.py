@@ -194,7 +194,6 @@ class _Change:
     value: str | None
     at: str | None = None
     actor: str | None = None
-    local: bool = True
 
 
 class _Merger:
@@ -258,8 +257,7 @@ class _Merger:
     def _changes(self, table: str, rid: str, scope: str, rows: list[list]) -> None:
         incoming: list[_Change] = []
         for r in rows:
-            c = _Change(str(r[0]), int(r[1]), str(r[2]), r[3], r[4], str(r[5]), str(r[6]), r[7], r[8], r[9],
-                        local=False)
+            c = _Change(str(r[0]), int(r[1]), str(r[2]), r[3], r[4], str(r[5]), str(r[6]), r[7], r[8], r[9])
             if not (c.origin == self.sender or records.related(c.origin, self.sender)):
                 self._reject(table, rid, f"变更来源（{c.origin}）不在发送站点（{self.sender}）的上下级之内")
                 return

@@ -149,11 +149,3 @@ def peer(store: Store, code: str) -> Peer:
         if p.code == code:
             return p
     raise NotFoundError(f"站点 {code} 尚未信任：请先导入对方的身份文件并核对指纹")
-
-
-def untrust(store: Store, code: str) -> None:
-    with store.session() as s:
-        row = s.execute(select(Site).where(Site.code == code, Site.is_self.is_(False))).scalar_one_or_none()
-        if row is None:
-            raise NotFoundError(f"站点 {code} 不在信任列表中")
-        row.trusted_at = None
