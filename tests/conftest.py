@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen Qt with a 1920×1080 screen (the plugin's own default is 800×600, smaller than any office PC).
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).parent / 'data' / 'screen-1920x1080.json'}"
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

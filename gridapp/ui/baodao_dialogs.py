@@ -328,12 +328,11 @@ class FeedbackDialog(QDialog):
                                         issued_on=self.issued_on.date().toPython())
 
     def preview(self) -> None:
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
+        from gridapp.ui import print_actions
 
         letters = self.letters()
-        dialog = QPrintPreviewDialog(printing.make_printer(landscape=False), self)
-        dialog.paintRequested.connect(lambda p: printing.print_letters(letters, p))
-        dialog.exec()
+        print_actions.preview(self, f"{self.year.value()}年度反馈函", lambda p: printing.print_letters(letters, p),
+                              landscape=False, size=(900, 900))
 
     def save_pdf(self, path: Path | None = None) -> operations.Operation | None:
         if path is None:

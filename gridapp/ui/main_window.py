@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -42,8 +42,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.store = store
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(QSize(1000, 640))
-        self.resize(1280, 800)
+        self.setMinimumSize(QSize(960, 600))
+        self._placed = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -153,6 +153,55 @@ class MainWindow(QMainWindow):
         self._show_store()
         self.show_page(self.nav.currentRow() if self.nav.currentRow() >= 0 else 0)
 
+    # -- size and place --------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        if not self._placed:  # once: later shows keep what the user did
+            self._placed = True
+            self._place()
+        super().showEvent(event)
+
+    def _place(self) -> None:
+        """Where the user left the window, or a comfortable default; never beyond the screen's free area
+        (a 1366×768 laptop with a taskbar, a 150 % scaled 1920×1080)."""
+        if self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # sized by whoever made it (a test, a script)
+            self.fit_to_screen()
+            return
+        saved = window_settings().value("main/geometry")
+        if saved is None or not self.restoreGeometry(saved):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+            self.move(screen.center() - self.rect().center())
+        QTimer.singleShot(0, self.fit_to_screen)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window so that its frame (title bar included) lies on the free screen area."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen().availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        if frame == inner:  # the frame is not known before the window is shown: allow a title bar
+            extra_w, extra_h = 16, 40
+        width = min(inner.width(), screen.width() - extra_w)
+        height = min(inner.height(), screen.height() - extra_h)
+        if (width, height) != (inner.width(), inner.height()):
+            self.setMinimumSize(QSize(min(self.minimumWidth(), width), min(self.minimumHeight(), height)))
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), screen.left()), screen.right() + 1 - frame.width())
+        y = min(max(frame.y(), screen.top()), screen.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
     def closeEvent(self, event) -> None:
+        window_settings().setValue("main/geometry", self.saveGeometry())
         self.store.close()
         super().closeEvent(event)
+
+
+def window_settings() -> QSettings:
+    """Per-user window settings, in an ini file in the user data folder (not the registry)."""
+    from gridapp.core.paths import user_data_dir
+
+    return QSettings(str(user_data_dir() / "window.ini"), QSettings.Format.IniFormat)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
 
 from gridapp.core.store import Store
@@ -13,26 +15,58 @@ from gridapp.ui import operations, printing
 from gridapp.ui.icons import icon
 
 
-def preview_roster(parent: QWidget, store: Store, org_code: str) -> None:
+def preview(parent: QWidget, title: str, paint: Callable[[QPrinter], object], *, landscape: bool,
+            size: tuple[int, int] = (1100, 800)) -> int:
+    """Show a print preview that paints with ``paint(printer)``; the answer of its dialog.
+
+    The printer belongs to the dialog's Python side for as long as the dialog lives: Qt paints into
+    it on every page turn, so a printer without an owner crashes the program.
+    """
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
+    printer = printing.make_printer(landscape=landscape)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.printer_keepalive = printer
+    dialog.setWindowTitle(f"打印预览 — {title}")
+    dialog.paintRequested.connect(paint)
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    dialog.resize(min(size[0], screen.width() - 40), min(size[1], screen.height() - 60))
+    try:
+        return dialog.exec()
+    finally:
+        dialog.paintRequested.disconnect()
+        dialog.deleteLater()
+
+
+def preview_roster(parent: QWidget, store: Store, org_code: str) -> None:
     content = reports.roster(store, org_code)
-    dialog = QPrintPreviewDialog(printing.make_printer(landscape=True), parent)
-    dialog.setWindowTitle(f"打印预览 — {content.title}")
-    dialog.paintRequested.connect(lambda printer: printing.print_roster(content, printer))
-    dialog.resize(1100, 800)
-    dialog.exec()
+    if confirm_scope(parent, store, org_code, f"{content.count} 名网格员",
+                     printing.roster_pages(content)):
+        preview(parent, content.title, lambda printer: printing.print_roster(content, printer), landscape=True)
 
 
 def preview_boards(parent: QWidget, store: Store, org_code: str) -> None:
-    from PySide6.QtPrintSupport import QPrintPreviewDialog
-
     boards = reports.noticeboards(store, org_code)
-    dialog = QPrintPreviewDialog(printing.make_printer(landscape=False), parent)
-    dialog.setWindowTitle("打印预览 — 网格公示牌")
-    dialog.paintRequested.connect(lambda printer: printing.print_boards(boards, printer))
-    dialog.resize(900, 900)
-    dialog.exec()
+    if confirm_scope(parent, store, org_code, f"{len(boards)} 个网格的公示牌", len(boards)):
+        preview(parent, "网格公示牌", lambda printer: printing.print_boards(boards, printer), landscape=False,
+                size=(900, 900))
+
+
+def confirm_scope(parent: QWidget, store: Store, org_code: str, what: str, pages: int) -> bool:
+    """Before printing more than one grid, say what will be printed and ask (“将打印 … 共 N 页”)."""
+    from gridapp.core.services import orgs
+
+    unit = orgs.get(store, org_code)
+    if unit.level in ("grid", "microgrid"):
+        return True
+    box = QMessageBox(QMessageBox.Icon.Question, "确认打印范围",
+                      f"将打印 {unit.name} 全部 {what}，共 {pages} 页。", parent=parent)
+    go = box.addButton("继续", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(go)
+    box.setProperty("gridapp_default", True)
+    box.exec()
+    return box.clickedButton() is go
 
 
 def _ask_pdf(parent: QWidget, name: str) -> Path | None:
@@ -67,13 +101,7 @@ def boards_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None =
 
 def preview_table(parent: QWidget, content: reports.Roster) -> None:
     """Print preview of any titled table (rosters, firm lists, rating results), A4 landscape."""
-    from PySide6.QtPrintSupport import QPrintPreviewDialog
-
-    dialog = QPrintPreviewDialog(printing.make_printer(landscape=True), parent)
-    dialog.setWindowTitle(f"打印预览 — {content.title}")
-    dialog.paintRequested.connect(lambda printer: printing.print_roster(content, printer))
-    dialog.resize(1100, 800)
-    dialog.exec()
+    preview(parent, content.title, lambda printer: printing.print_roster(content, printer), landscape=True)
 
 
 def table_pdf(parent: QWidget, name: str, make, path: Path | None = None) -> operations.Operation | None:

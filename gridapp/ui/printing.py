@@ -33,6 +33,7 @@ from gridapp.ui import theme
 Progress = Callable[[int, int, str], None]
 REF_DPI = 96  # layout units: 96 per inch
 _MM = REF_DPI / 25.4
+_HEADER_H = _FOOTER_H = 8 * _MM  # running title above, page number below
 
 
 def _reference_device() -> QImage:
@@ -178,7 +179,7 @@ def _paint_paged(printer: QPrinter, docs: list[tuple[str, str]], progress: Progr
     """Paint documents (html, running title) one after another, each numbered “第 n 页 共 m 页” on its own,
     with the running title on its continuation pages; returns the total page count."""
     box = _page_box(printer)
-    header_h, footer_h = 8 * _MM, 8 * _MM
+    header_h, footer_h = _HEADER_H, _FOOTER_H
     body = QRectF(0, header_h, box.width(), box.height() - header_h - footer_h)
     laid_out = []
     for doc_html, title in docs:
@@ -225,6 +226,14 @@ def _paint_paged(printer: QPrinter, docs: list[tuple[str, str]], progress: Progr
 def print_roster(r: Roster, printer: QPrinter, progress: Progress | None = None,
                  cancel: threading.Event | None = None) -> int:
     return _paint_paged(printer, [(roster_html(r), f"{r.title}（续）")], progress, cancel)
+
+
+def roster_pages(r: Roster) -> int:
+    """How many A4 landscape pages ``print_roster`` will paint (laid out, not painted)."""
+    box = _page_box(make_printer(landscape=True))
+    doc = _document(roster_html(r), box.width())
+    doc.setPageSize(QSizeF(box.width(), box.height() - _HEADER_H - _FOOTER_H))
+    return doc.pageCount()
 
 
 def roster_pdf(r: Roster, path: Path | str, progress: Progress | None = None,

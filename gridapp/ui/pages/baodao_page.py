@@ -133,16 +133,12 @@ class BaodaoPage(Page):
         rid = self._pick(self.members, "在职党员")
         if rid is None:
             return
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
-
         from gridapp.io import reports
-        from gridapp.ui import printing
+        from gridapp.ui import print_actions, printing
 
         forms = reports.registration_forms(self.store, [rid])
-        dialog = QPrintPreviewDialog(printing.make_printer(landscape=False), self)
-        dialog.setWindowTitle("打印预览 — 在职党员到社区报到登记表")
-        dialog.paintRequested.connect(lambda p: printing.print_forms(forms, p))
-        dialog.exec()
+        print_actions.preview(self, "在职党员到社区报到登记表", lambda p: printing.print_forms(forms, p),
+                              landscape=False, size=(900, 900))
 
     def change_status(self) -> None:
         rid = self._pick(self.members, "在职党员")
