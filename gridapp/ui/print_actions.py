@@ -139,31 +139,63 @@ def table_button(parent: QWidget, name: str, make) -> QToolButton:
     return button
 
 
-def print_button(parent: QWidget, store: Store, org_code) -> QToolButton:
-    """A 打印 button whose menu prints for ``org_code()`` (the unit the page has selected)."""
+def _guarded(parent: QWidget, store: Store, org_code: Callable[[], str | None], fn) -> Callable[[], None]:
     from gridapp.ui.errors import show_error
 
-    def guarded(fn):
-        def run():
-            code = org_code()
-            if not code:
-                return
-            try:
-                fn(parent, store, code)
-            except Exception as exc:
-                show_error(parent, exc, "无法打印")
-        return run
+    def run():
+        code = org_code()
+        if not code:
+            return
+        try:
+            fn(parent, store, code)
+        except Exception as exc:
+            show_error(parent, exc, "无法打印")
+    return run
 
+
+def _menu_button(parent: QWidget, text: str, entries: list[tuple[str, Callable[[], None]] | None]) -> QToolButton:
     button = QToolButton(parent)
-    button.setText("打印")
+    button.setText(text)
     button.setIcon(icon("print"))
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)
-    menu.addAction("网格员花名册 — 打印预览…", guarded(preview_roster))
-    menu.addAction("网格员花名册 — 另存为 PDF…", guarded(roster_pdf))
-    menu.addSeparator()
-    menu.addAction("网格公示牌 — 打印预览…", guarded(preview_boards))
-    menu.addAction("网格公示牌 — 另存为 PDF…", guarded(boards_pdf))
+    for entry in entries:
+        if entry is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(*entry)
     button.setMenu(menu)
     return button
+
+
+def print_button(parent: QWidget, store: Store, org_code: Callable[[], str | None]) -> QToolButton:
+    """A 打印 button whose menu prints for ``org_code()`` (the unit the page has selected)."""
+    return _menu_button(parent, "打印", [
+        ("网格员花名册 — 打印预览…", _guarded(parent, store, org_code, preview_roster)),
+        ("网格员花名册 — 另存为 PDF…", _guarded(parent, store, org_code, roster_pdf)),
+        None,
+        ("网格公示牌 — 打印预览…", _guarded(parent, store, org_code, preview_boards)),
+        ("网格公示牌 — 另存为 PDF…", _guarded(parent, store, org_code, boards_pdf)),
+    ])
+
+
+def unit_print_buttons(parent: QWidget, store: Store,
+                       org_code: Callable[[], str | None]) -> tuple[QToolButton, QToolButton]:
+    """打印本网格花名册 and 打印本网格公示牌, for a unit's details panel (``set_unit_print_level`` renames them)."""
+    roster = _menu_button(parent, "打印本网格花名册", [
+        ("打印预览…", _guarded(parent, store, org_code, preview_roster)),
+        ("另存为 PDF…", _guarded(parent, store, org_code, roster_pdf)),
+    ])
+    boards = _menu_button(parent, "打印本网格公示牌", [
+        ("打印预览…", _guarded(parent, store, org_code, preview_boards)),
+        ("另存为 PDF…", _guarded(parent, store, org_code, boards_pdf)),
+    ])
+    return roster, boards
+
+
+def set_unit_print_level(buttons: tuple[QToolButton, QToolButton], level_name: str) -> None:
+    """“打印本社区花名册” when a community is selected, and so on."""
+    roster, boards = buttons
+    roster.setText(f"打印本{level_name}花名册")
+    boards.setText(f"打印本{level_name}公示牌")

@@ -94,6 +94,10 @@ class WorkerDialog(QDialog):
         self.notes = QLineEdit()
         self.grid = grid_combo(store)
         self.role = code_combo("worker_role", blank=False)
+        self._role_chosen = False  # the role follows 人员类别 until the user picks one
+        self.role.activated.connect(lambda _i: setattr(self, "_role_chosen", True))
+        self.worker_type.currentIndexChanged.connect(self._follow_type)
+        self._follow_type()
 
         form = QFormLayout()
         form.addRow("姓名 *", self.name)
@@ -259,6 +263,11 @@ class WorkerDialog(QDialog):
         self.accept()
 
 
+    def _follow_type(self) -> None:
+        if not self._role_chosen:
+            set_combo(self.role, workers.default_role(self.worker_type.currentData()))
+
+
 class TransferDialog(QDialog):
     """调动: to another grid with a role from a date; the old assignment ends that day.
 
@@ -272,8 +281,9 @@ class TransferDialog(QDialog):
         current = "、".join(f"{a.community_name}{a.grid_name}（{a.role_name}）" for a in self.worker.current) or "无"
         self.grid = grid_combo(store)
         self.role = code_combo("worker_role", blank=False)
-        if self.worker.current:
-            set_combo(self.role, self.worker.current[0].role)
+        # the role held now, except 网格长: the grid moved to has its own leader
+        held = self.worker.current[0].role if self.worker.current else None
+        set_combo(self.role, held if held not in (None, "leader") else workers.default_role(self.worker.worker_type))
         self.on = date_edit()
         form = QFormLayout(self)
         form.addRow("现任：", QLabel(current))

@@ -292,23 +292,32 @@ class Driver:
                 suffix = dialog.defaultSuffix() or self._filter_suffix(dialog)
                 target = target.with_suffix("." + suffix) if suffix else target
             self.report.files.append(str(target))
-            dialog.selectFile(str(target))
-            dialog.accept()
+            self._type_path(dialog, target)
         elif dialog.fileMode() == QFileDialog.FileMode.Directory:
             folder = self.out_dir / f"{len(self.report.files):03d}-folder"
             folder.mkdir(parents=True, exist_ok=True)
             self.report.files.append(str(folder))
-            dialog.selectFile(str(folder))
-            dialog.accept()
+            self._type_path(dialog, folder)
         elif self.file_answers:
-            dialog.selectFile(str(self.file_answers.pop(0)))
-            dialog.accept()
+            self._type_path(dialog, Path(self.file_answers.pop(0)))
         else:
             dialog.reject()
-        self.wait(5)
+        self.wait_until(lambda: not dialog.isVisible(), 3)
         if dialog.isVisible():
             self.fail("file dialog does not close")
             dialog.hide()
+
+    @staticmethod
+    def _type_path(dialog: QFileDialog, path: Path) -> None:
+        """Type the whole path into the dialog's file name box and press its OK, as a user may."""
+        from PySide6.QtWidgets import QLineEdit
+
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        if edit is not None:
+            edit.setText(str(path))
+        else:
+            dialog.selectFile(str(path))
+        dialog.accept()
 
     @staticmethod
     def _filter_suffix(dialog: QFileDialog) -> str:
@@ -333,11 +342,11 @@ class Driver:
         self._close(dialog)
 
     # -- finding what a user can press ---------------------------------------------------------------
-    def actionables(self, root: QWidget) -> list[tuple[str, Callable[[], object]]]:
-        """Every visible, enabled button, menu entry and check box under ``root``."""
+    def actionables(self, root: QWidget, exclude: QWidget | None = None) -> list[tuple[str, Callable[[], object]]]:
+        """Every visible, enabled button, menu entry and check box under ``root`` (not under ``exclude``)."""
         found: list[tuple[str, Callable[[], object]]] = []
         for w in root.findChildren(QAbstractButton):
-            if not self._usable(w, root):
+            if not self._usable(w, root) or (exclude is not None and exclude.isAncestorOf(w)):
                 continue
             text = _text(w)
             if not text or any(s in text for s in SKIP_TEXTS):
@@ -413,6 +422,44 @@ class Driver:
     def _in_button_box(fn, dialog: QDialog) -> bool:
         owner = getattr(fn, "__self__", None)
         return isinstance(owner, QWidget) and isinstance(owner.parentWidget(), QDialogButtonBox)
+
+    # -- scripted answers ------------------------------------------------------------------------------
+    def when_dialog(self, title: str, handler: Callable[[QDialog], object]) -> None:
+        """Answer the next dialog whose title starts with ``title`` with ``handler(dialog)`` (a user's steps);
+        the dialog is closed afterwards if the steps left it open."""
+        def hook(dialog: QDialog) -> bool:
+            if not dialog.windowTitle().startswith(title):
+                return False
+            self.dialog_hooks.remove(hook)
+            self.report.dialogs.append(f"{' › '.join(self.path)} → {dialog.windowTitle()}")
+            handler(dialog)
+            if dialog.isVisible():
+                self._close(dialog)
+            return True
+
+        self.dialog_hooks.append(hook)
+
+    def click(self, button: QAbstractButton) -> None:
+        """Press a button as a user does, as one action (what it opens is answered)."""
+        if not button.isVisible() or not button.isEnabled():
+            self.fail(f"button “{_text(button)}” is not there to press (hidden or disabled)")
+            return
+        self.trigger(_text(button), button.click)
+
+    def choose(self, menu_button: QToolButton, entry: str) -> None:
+        """Pick ``entry`` from a drop-down button's menu."""
+        for name, fn in self.menu_entries(menu_button.menu(), _text(menu_button)):
+            if name.endswith(entry):
+                self.trigger(name, fn)
+                return
+        self.fail(f"menu of “{_text(menu_button)}” has no entry “{entry}”")
+
+    def button(self, root: QWidget, text: str) -> QAbstractButton:
+        """The visible button under ``root`` whose text is (or starts with) ``text``."""
+        for b in root.findChildren(QAbstractButton):
+            if b.isVisible() and _text(b).startswith(text):
+                return b
+        raise AssertionError(f"no button “{text}” in {root.windowTitle() or type(root).__name__}")
 
     # -- lists -----------------------------------------------------------------------------------------
     def select_first_row(self, root: QWidget) -> None:

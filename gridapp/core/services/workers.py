@@ -21,6 +21,14 @@ GRID_LEVELS = ("grid", "microgrid")
 WORKER_FIELDS = ("worker_type", "hired_on", "notes", "employer")
 
 
+def default_role(worker_type: str | None) -> str:
+    """The grid role a worker of this kind takes unless chosen otherwise: 专职网格员 or 兼职网格员.
+
+    Never 网格长: a grid has one, so a default of 网格长 fails wherever the grid already has its leader.
+    """
+    return "parttime" if worker_type == "parttime" else "fulltime"
+
+
 @dataclass(frozen=True)
 class AssignmentInfo:
     id: str

@@ -12,7 +12,8 @@ def add_button(bar: QBoxLayout, icon_name: str, text: str, slot) -> QPushButton:
     from gridapp.ui.icons import icon
 
     b = QPushButton(icon(icon_name), text)
-    b.clicked.connect(slot)
+    # clicked(bool) would fill a slot's first optional parameter (a path, say) with False
+    b.clicked.connect(lambda _checked=False: slot())
     bar.addWidget(b)
     return b
 

@@ -87,6 +87,13 @@ class GridsPage(Page):
         dlay.addWidget(QLabel("在岗网格员："))
         self.members = QListWidget()
         dlay.addWidget(self.members, 2)
+        self.unit_print = print_actions.unit_print_buttons(
+            self, store, lambda: self.current.code if self.current and not self.current.is_retired else None)
+        prow = QHBoxLayout()
+        for b in self.unit_print:
+            prow.addWidget(b)
+        prow.addStretch(1)
+        dlay.addLayout(prow)
         dlay.addWidget(QLabel("网格内小区："))
         self.compounds = QListWidget()
         dlay.addWidget(self.compounds, 1)
@@ -158,6 +165,10 @@ class GridsPage(Page):
             self.warnings.setText("；".join(notes))
         is_grid = bool(unit and unit.level == "grid" and not unit.is_retired)
         live = bool(unit and not unit.is_retired)
+        for b in self.unit_print:
+            b.setEnabled(live)
+        if unit:
+            print_actions.set_unit_print_level(self.unit_print, unit.level_name)
         self.actions["add"].setEnabled(live and unit.level != "microgrid")
         self.actions["edit"].setEnabled(live)
         self.actions["move"].setEnabled(live and unit.level not in ("district",) and unit.code != self._site_code())
