@@ -61,8 +61,9 @@ def _units(level: str) -> Target:
     return Target("org_units", (("level", level),))
 
 
-# Participations of a deleted activity are not shown anywhere, so they are not counted either.
-_LIVE_ACTIVITY = Participation.activity_id.in_(select(Activity.id).where(Activity.deleted_at.is_(None)))
+# Participations of a deleted activity are not shown anywhere, so they are not counted either. NOT IN
+# the (few, usually no) deleted activities costs a third of IN the live ones at district scale.
+_LIVE_ACTIVITY = Participation.activity_id.not_in(select(Activity.id).where(Activity.deleted_at.is_not(None)))
 
 # What the overview and ``check`` count, with the words a street officer uses.
 COUNTED = (
