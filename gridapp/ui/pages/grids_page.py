@@ -110,6 +110,7 @@ class GridsPage(Page):
         split.setStretchFactor(1, 2)
         self.outer.addWidget(split, 1)
         self._units: dict[str, orgs.OrgUnitInfo] = {}
+        self._items: dict[str, QStandardItem] = {}  # the tree's name item per unit id
         self.current: orgs.OrgUnitInfo | None = None
         self.refresh()
 
