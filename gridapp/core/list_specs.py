@@ -1,4 +1,4 @@
-"""The product's lists, described once: 网格员, 在职党员, 报到单位, 变更日志 (红色物业 in list_specs_property)."""
+"""The product's lists, described once: 网格员, 在职党员, 报到单位, 组织单位, 人员, 变更日志 (红色物业 in list_specs_property)."""
 
 from __future__ import annotations
 
@@ -283,5 +283,88 @@ PROJECTS = ListSpec(
     default_sort="j.start_date DESC, j.rowid",
 )
 
+# Workers in post in org unit ``u``: a current assignment of an active worker. The same rule as the
+# 首页概览 warnings and the 网格管理 tree marks (services/overview.py), checked against them in tests.
+_IN_POST = ("(SELECT {expr} FROM grid_assignment a JOIN grid_worker w ON w.id = a.worker_id {join}"
+            "WHERE a.org_unit_id = u.id AND a.end_date IS NULL AND a.deleted_at IS NULL "
+            "AND w.status = 'active' AND w.deleted_at IS NULL {cond})")
+_FULLTIME_COUNT = _IN_POST.format(expr="count(*)", join="", cond="AND w.worker_type = 'fulltime'")
+_LEADER_COUNT = _IN_POST.format(expr="count(*)", join="", cond="AND a.role = 'leader'")
+_HOUSEHOLDS_LIMIT = ("coalesce((SELECT CAST(value AS INTEGER) FROM setting "
+                     "WHERE key = 'grid.households_per_fulltime_limit'), 500)")
+
+
+def _grid_flag(cond: str) -> str:
+    """A yes/no filter that only grids answer: 否 lists the grids without the problem, not every unit."""
+    return f"u.level = 'grid' AND ({cond}) = :v"
+
+
+ORG_UNITS = ListSpec(
+    key="org_units",
+    title="组织单位",
+    rowid="u.rowid",
+    from_sql="org_unit u LEFT JOIN org_unit pu ON pu.id = u.parent_id",
+    where="u.deleted_at IS NULL AND u.retired_on IS NULL",
+    columns=(
+        Column("name", "名称", "u.name", width=110),
+        Column("level", "层级", "u.level", "code:org_level", 50),
+        Column("parent", "上级单位", "pu.name", width=100),
+        Column("leader", "网格长", _IN_POST.format(expr="p.name", join="JOIN person p ON p.id = w.person_id ",
+                                                  cond="AND a.role = 'leader' ORDER BY a.start_date DESC LIMIT 1"),
+               width=70),
+        Column("fulltime", "专职网格员数", f"CASE WHEN u.level = 'grid' THEN {_FULLTIME_COUNT} END", "int", 90),
+        Column("households", "户数", "u.households", "int", 60),
+        Column("population", "人口", "u.population", "int", 60),
+        Column("code", "编码", "u.code", width=130),
+        Column("grid_type", "网格类型", "u.grid_type", "code:grid_type", 90),
+        Column("party_org_name", "党组织", "u.party_org_name", width=160),
+    ),
+    search_name=("u.name",),
+    search_digits=("u.code",),
+    filters=(
+        Filter("level", "层级", "u.level = :v", "code:org_level"),
+        Filter("community", "社区", "u.parent_id = :v", "org:community"),
+        Filter("lacks_fulltime", "缺专职网格员", _grid_flag(f"{_FULLTIME_COUNT} = 0"), "bool"),
+        Filter("lacks_leader", "缺网格长", _grid_flag(f"{_LEADER_COUNT} = 0"), "bool"),
+        Filter("overloaded", "专职服务户数超标",
+               _grid_flag(f"{_FULLTIME_COUNT} > 0 AND coalesce(u.households, 0) > {_HOUSEHOLDS_LIMIT} * {_FULLTIME_COUNT}"),
+               "bool"),
+        Filter("org", "单位编码", "u.code LIKE :v || '%'"),
+    ),
+    default_sort="u.code",
+)
+
+_ROLES = (
+    ("worker", "网格员", "EXISTS (SELECT 1 FROM grid_worker w WHERE w.person_id = p.id AND w.deleted_at IS NULL)"),
+    ("member", "在职党员", "EXISTS (SELECT 1 FROM member_registration m WHERE m.person_id = p.id "
+               "AND m.deleted_at IS NULL)"),
+    ("appointee", "交叉任职", "EXISTS (SELECT 1 FROM cross_appointment x WHERE x.person_id = p.id "
+                  "AND x.deleted_at IS NULL)"),
+)
+
+PERSONS = ListSpec(
+    key="persons",
+    title="人员",
+    rowid="p.rowid",
+    from_sql="person p",
+    where="p.deleted_at IS NULL",
+    columns=(
+        Column("name", "姓名", "p.name", width=80),
+        Column("gender", "性别", "p.gender", "code:gender", 40),
+        Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
+        Column("political_status", "政治面貌", "p.political_status", "code:political", 90),
+        Column("phone", "联系电话", "p.phone", width=110),
+        Column("roles", "身份", "ltrim(" + " || ".join(f"CASE WHEN {cond} THEN '、{title}' ELSE '' END"
+                                                    for _k, title, cond in _ROLES) + ", '、')", width=160),
+        Column("address", "住址", "p.address", width=200),
+    ),
+    search_name=("p.name",),
+    search_initials=("p.name_initials",),
+    search_digits=("p.phone", "p.phone2"),
+    search_id_tail=("p.id_number",),
+    filters=tuple(Filter(key, title, f"({cond}) = :v", "bool") for key, title, cond in _ROLES),
+    default_sort="p.name_initials, p.rowid",
+)
+
 ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, NEEDS, RESOURCES, PROJECTS,
-                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, JOURNAL)}
+                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, JOURNAL, ORG_UNITS, PERSONS)}

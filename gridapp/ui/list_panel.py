@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -177,3 +179,15 @@ class ListPanel(QWidget):
             self, "正在导出", lambda p, c: export_list(self.store, self.spec, query, path, title=title,
                                                      mask_ids=mask_ids, progress=p, cancel=c),
             lambda n: QMessageBox.information(self, "导出完成", f"已导出 {n:,} 条记录到：\n{path}"))
+
+    def show_only(self, filters: Iterable[tuple[str, Any]]) -> None:
+        """Clear the search and every filter, then choose these: the list shows exactly those records."""
+        wanted = dict(filters)
+        unknown = set(wanted) - set(self.filter_boxes)
+        if unknown:
+            raise KeyError(f"{self.spec.key} has no drop-down filter {sorted(unknown)}")
+        self.search.clear()
+        self._debounce.stop()
+        self.model.set_search("")
+        for key in self.filter_boxes:
+            self.set_filter(key, wanted.get(key))

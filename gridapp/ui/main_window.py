@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from gridapp import APP_TITLE, __version__
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import DomainError
+from gridapp.core.services.overview import Target
 from gridapp.core.store import Store
+from gridapp.ui import navigation
 from gridapp.ui.errors import show_error
 from gridapp.ui.icons import app_icon, icon
 from gridapp.ui.pages.baodao_page import BaodaoPage
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
             except DomainError as exc:
                 show_error(self, exc)
                 raise
+            page.navigate.connect(self.go)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(old)
@@ -92,6 +95,10 @@ class MainWindow(QMainWindow):
 
     def page(self, cls: type[Page]) -> Page:
         return self.show_page(PAGES.index(cls))
+
+    def go(self, where: Target | type[Page]) -> QWidget:
+        """Show a page (a Page subclass) or the list of the records behind a figure (an overview.Target)."""
+        return navigation.go(self, where)
 
     def refresh_all(self) -> None:
         for page in self._pages.values():

@@ -30,7 +30,7 @@ def test_overview_counts_and_warnings(window):
     page = window.show_page(0)
     assert page.value_labels["grids"].text() == "12"
     assert page.value_labels["members"].text() != "0"
-    assert page.warnings.text()
+    assert page.notice_buttons and all(b.isVisible() for b in page.notice_buttons.values())
 
 
 def test_worker_search_by_initials_and_filters(window, qtbot):

@@ -292,18 +292,23 @@ def members_of(s: Session, grid_id: str) -> list[GridMember]:
     return sorted(members, key=lambda m: (ROLE_ORDER.get(m.role, 9), m.name))
 
 
+def staffing_warnings(households: int | None, fulltime: int, has_leader: bool, limit: int) -> list[str]:
+    """Why a live grid is short of staff: no full-time worker, no leader, too many households each."""
+    out = []
+    if not fulltime:
+        out.append("没有在岗的专职网格员")
+    if not has_leader:
+        out.append("没有网格长")
+    if fulltime and households and households > limit * fulltime:
+        out.append(f"每名专职网格员服务 {households // fulltime} 户，超过 {limit} 户的配备标准")
+    return out
+
+
 def warnings_for(unit: OrgUnit, members: list[GridMember], limit: int) -> list[str]:
     if unit.level != "grid" or unit.retired_on is not None:
         return []
-    out = []
-    fulltime = [m for m in members if m.worker_type == "fulltime"]
-    if not fulltime:
-        out.append("没有在岗的专职网格员")
-    if not any(m.role == "leader" for m in members):
-        out.append("没有网格长")
-    if fulltime and unit.households and unit.households > limit * len(fulltime):
-        out.append(f"每名专职网格员服务 {unit.households // len(fulltime)} 户，超过 {limit} 户的配备标准")
-    return out
+    fulltime = sum(m.worker_type == "fulltime" for m in members)
+    return staffing_warnings(unit.households, fulltime, any(m.role == "leader" for m in members), limit)
 
 
 def details(store: Store, unit_id: str) -> GridDetails:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from gridapp.core.store import Store
@@ -21,6 +22,9 @@ def add_button(bar: QBoxLayout, icon_name: str, text: str, slot) -> QPushButton:
 class Page(QWidget):
     title = ""
     icon_name = ""
+    # Asks the main window to show another page (a Page subclass) or the records behind a figure
+    # (an overview.Target); pages do not know the window they are in.
+    navigate = Signal(object)
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)

@@ -1,9 +1,9 @@
-"""网格管理: the org tree, the selected unit's page (facts, compounds, workers, warnings) and its actions."""
+"""网格管理: the org tree (or a filtered list of units), the selected unit's page and its actions."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -13,18 +13,22 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
 )
 
+from gridapp.core import list_specs
 from gridapp.core.codes import GRID_TYPE, ORG_LEVEL
-from gridapp.core.services import grids, orgs
+from gridapp.core.services import grids, orgs, overview
 from gridapp.ui import grid_dialogs, print_actions
 from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
+from gridapp.ui.list_panel import ListPanel
 from gridapp.ui.pages.base import Page
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+GAP_COLOR = "#bf360c"  # the overview's warning colour: a grid short of staff
 
 
 class GridsPage(Page):
@@ -98,13 +102,22 @@ class GridsPage(Page):
         self.compounds = QListWidget()
         dlay.addWidget(self.compounds, 1)
 
+        # The same units as a list that filters (the overview's warnings open it); its selection is the tree's.
+        self.units_list = ListPanel(store, list_specs.ORG_UNITS, search_hint="搜索：单位名称或编码")
+        self.units_list.table.selectionModel().currentRowChanged.connect(self._on_list_row)
+        self.units_list.activated.connect(lambda _rid: self.edit())
+        self.views = QTabWidget()
+        self.views.addTab(self.tree, "组织架构")
+        self.views.addTab(self.units_list, "单位列表")
+
         split = QSplitter()
-        split.addWidget(self.tree)
+        split.addWidget(self.views)
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         self.outer.addWidget(split, 1)
         self._units: dict[str, orgs.OrgUnitInfo] = {}
+        self._items: dict[str, QStandardItem] = {}  # the tree's name item per unit id
         self.current: orgs.OrgUnitInfo | None = None
         self.refresh()
 
@@ -114,6 +127,7 @@ class GridsPage(Page):
         self.model.removeRows(0, self.model.rowCount())
         units = orgs.tree(self.store, include_retired=self.show_retired.isChecked())
         self._units = {u.id: u for u in units}
+        gaps = overview.grid_gaps(self.store)
         items: dict[str, QStandardItem] = {}
         for u in units:
             name = QStandardItem(icon(u.level), u.name + ("（已撤销）" if u.is_retired else ""))
@@ -123,15 +137,43 @@ class GridsPage(Page):
             row = [name, QStandardItem(u.code), QStandardItem("" if u.households is None else str(u.households))]
             for it in row:
                 it.setEditable(False)
+            if u.id in gaps:
+                name.setIcon(icon("warning", GAP_COLOR))
+                for it in row:
+                    it.setForeground(QColor(GAP_COLOR))
+                    it.setToolTip("本网格" + "；".join(gaps[u.id]))
             parent = items.get(u.parent_id or "")
             (parent or self.model.invisibleRootItem()).appendRow(row)
             items[u.id] = name
+        self._mark_ancestors(gaps, items)
+        self._items = items
+        self.units_list.refresh()
         self.tree.expandToDepth(0)
         self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(1, self.tree.fontMetrics().horizontalAdvance("0" * 15) + 24)  # a grid code
         target = items.get(select_id or "") or self.model.item(0, 0)
         if target is not None:
             self.tree.setCurrentIndex(target.index())
             self.tree.scrollTo(target.index())
+
+    def _mark_ancestors(self, gaps: dict[str, tuple[str, ...]], items: dict[str, QStandardItem]) -> None:
+        """A collapsed community or street still shows that grids below it are short of staff."""
+        below: dict[str, int] = {}
+        for grid_id in gaps:
+            unit = self._units.get(grid_id)
+            while unit is not None and unit.parent_id in self._units:
+                below[unit.parent_id] = below.get(unit.parent_id, 0) + 1
+                unit = self._units[unit.parent_id]
+        for unit_id, n in below.items():
+            if unit_id in items:
+                items[unit_id].setForeground(QColor(GAP_COLOR))
+                items[unit_id].setToolTip(f"下属 {n} 个网格人员配备不足")
+
+    def _on_list_row(self, current, _previous=None) -> None:
+        """A unit chosen in the list is the selected unit: the details and the actions follow it."""
+        item = self._items.get(self.units_list.model.record_id(current.row()) or "") if current.isValid() else None
+        if item is not None:
+            self.tree.setCurrentIndex(item.index())
 
     def select_code(self, code: str) -> None:
         unit = next((u for u in self._units.values() if u.code == code), None)
