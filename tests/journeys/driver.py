@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -53,6 +54,11 @@ SKIP_TEXTS = ("退出",)
 
 def say(line: str) -> None:
     print(line, flush=True)
+
+
+def _showing(w: QWidget) -> bool:
+    """Still on screen (a dialog that deletes itself on close is gone, not showing)."""
+    return shiboken6.isValid(w) and w.isVisible()
 
 
 def _text(w: QObject) -> str:
@@ -211,7 +217,7 @@ class Driver:
 
     def _close_new_windows(self, before: set[int]) -> None:
         for w in QApplication.topLevelWidgets():
-            if id(w) not in before and w.isVisible() and isinstance(w, QDialog) and w not in self._handled:
+            if id(w) not in before and _showing(w) and isinstance(w, QDialog) and w not in self._handled:
                 if isinstance(w, QProgressDialog):
                     continue
                 self._answer(w)
@@ -245,7 +251,7 @@ class Driver:
             self.report.dialogs.append(f"{' › '.join(self.path)} → {title or type(w).__name__}")
             if len(self._handled) <= self.explore_depth:
                 self.explore_dialog(w)
-            if w.isVisible():
+            if _showing(w):
                 self._close(w)
         else:
             self._close(w)
@@ -256,7 +262,7 @@ class Driver:
         else:
             w.close()
         self.wait(10)
-        if w.isVisible():
+        if _showing(w):
             self.fail(f"dialog “{w.windowTitle()}” does not close")
             w.hide()
 
@@ -275,7 +281,7 @@ class Driver:
         else:
             box.done(0)
         self.wait(5)
-        if box.isVisible():
+        if _showing(box):
             self.fail(f"message box “{box.windowTitle()}” does not close")
             box.hide()
 
@@ -302,8 +308,8 @@ class Driver:
             self._type_path(dialog, Path(self.file_answers.pop(0)))
         else:
             dialog.reject()
-        self.wait_until(lambda: not dialog.isVisible(), 3)
-        if dialog.isVisible():
+        self.wait_until(lambda: not _showing(dialog), 3)
+        if _showing(dialog):
             self.fail("file dialog does not close")
             dialog.hide()
 
@@ -394,16 +400,16 @@ class Driver:
         tabs = self.visible_tabs(dialog)
         for tabw in tabs:
             for i in range(tabw.count()):
-                if dialog.isVisible():
+                if _showing(dialog):
                     tabw.setCurrentIndex(i)
                     self.wait(5)
         for name, fn in self.actionables(dialog):
-            if not dialog.isVisible():
+            if not _showing(dialog):
                 return
             if self._in_button_box(fn, dialog):
                 continue
             self.trigger(name, fn)
-        if dialog.isVisible():
+        if _showing(dialog):
             ok = self._ok_button(dialog)
             if ok is not None and ok.isEnabled():
                 self.trigger(_text(ok), ok.click)
@@ -433,7 +439,7 @@ class Driver:
             self.dialog_hooks.remove(hook)
             self.report.dialogs.append(f"{' › '.join(self.path)} → {dialog.windowTitle()}")
             handler(dialog)
-            if dialog.isVisible():
+            if _showing(dialog):
                 self._close(dialog)
             return True
 
