@@ -17,7 +17,13 @@ WORDS: dict[str, dict[str, str]] = {
         "Restore Defaults": "恢复默认",
     },
     "QFileDialog": {
-        "Look in:": "查找范围：", "File &name:": "文件名(&N)：", "Files of type:": "文件类型：", "&Open": "打开(&O)",
+        "Look in:": "查找范围：", "&Look in:": "查找范围(&L)：", "Files of &type:": "文件类型(&T)：",
+        "Directories": "文件夹", "Directory": "文件夹", "&New Folder": "新建文件夹(&N)", "Show ": "显示 ",
+        "Are you sure you want to delete '%1'?": "确定删除“%1”？", "Delete": "删除",
+        "%1 already exists.\nDo you want to replace it?": "%1 已存在。\n要替换它吗？",
+        "%1\nFile not found.\nPlease verify the correct file name was given.": "%1\n找不到文件。\n请检查文件名是否正确。",
+        "%1\nDirectory not found.\nPlease verify the correct directory name was given.":
+            "%1\n找不到文件夹。\n请检查文件夹名是否正确。", "File &name:": "文件名(&N)：", "Files of type:": "文件类型：", "&Open": "打开(&O)",
         "&Save": "保存(&S)", "&Choose": "选择(&C)", "Directory:": "文件夹：", "All Files (*)": "所有文件 (*)",
         "Back": "后退", "Forward": "前进", "Parent Directory": "上级文件夹", "Create New Folder": "新建文件夹",
         "List View": "列表", "Detail View": "详细信息", "New Folder": "新建文件夹", "&Delete": "删除(&D)",
@@ -60,8 +66,12 @@ _installed: ChineseQt | None = None
 
 
 def install(app) -> None:
-    """Install once per process (the translator must outlive every window)."""
+    """Install once per process (the translator must outlive every window). Dates, month and day names
+    (a date field's calendar) and numbers follow Chinese conventions too, whatever the PC's locale."""
+    from PySide6.QtCore import QLocale
+
     global _installed
+    QLocale.setDefault(QLocale("zh_CN"))
     if _installed is None:
         _installed = ChineseQt()
         app.installTranslator(_installed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import faulthandler
 import logging
+import re
 import sys
 import threading
 import time
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QProgressDialog,
@@ -67,6 +69,42 @@ def _text(w: QObject) -> str:
     else:
         t = w.objectName()
     return " ".join(t.replace("&", "").split())
+
+
+# Latin words a Chinese user may see: file formats, the product's own name and file kinds.
+LATIN_OK = {"PDF", "Excel", "xlsx", "xls", "pdf", "gridapp", "sqlite", "json", "gridsync", "Qt", "USB", "ID", "Tab",
+            "Ctrl", "Shift", "Alt", "Enter", "Esc", "Del", "Home", "End", "PgUp", "PgDown", "Space"}
+_LATIN = re.compile(r"[A-Za-z]{3,}")
+
+
+def untranslated(root: QWidget) -> list[str]:
+    """Texts of the program's own chrome (titles, labels, buttons, tabs, choices) with English words in them."""
+    from PySide6.QtWidgets import QGroupBox, QLabel
+
+    texts: list[str] = [root.windowTitle()]
+    for w in root.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel) and w.textFormat() != Qt.TextFormat.RichText and "<" not in w.text():
+            texts.append(w.text())
+        elif isinstance(w, QAbstractButton):
+            texts += [w.text(), w.toolTip()]
+        elif isinstance(w, QGroupBox):
+            texts.append(w.title())
+        elif isinstance(w, QTabBar):
+            texts += [w.tabText(i) for i in range(w.count())]
+        elif isinstance(w, QComboBox) and not w.isEditable():
+            texts += [w.itemText(i) for i in range(min(w.count(), 50))]
+        elif isinstance(w, QLineEdit):
+            texts.append(w.placeholderText())
+    bad = []
+    for t in texts:
+        if not t or "/" in t or "\\" in t or "@" in t:
+            continue  # a path, an address: the user's own words
+        words = [x for x in _LATIN.findall(re.sub(r"\(\*\.[^)]*\)|\*\.\w+", "", t)) if x not in LATIN_OK]
+        if words:
+            bad.append(t)
+    return sorted(set(bad))
 
 
 class _ErrorLog(logging.Handler):
@@ -102,6 +140,7 @@ class Driver:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.report = Report()
         self.explore_depth = explore_depth
+        self.cancel_after = 8.0  # seconds of progress before the harness presses 取消
         self.path: list[str] = []  # the action being run, as a breadcrumb
         self._handled: list[QWidget] = []  # modal widgets being answered, outermost first
         self.file_answers: list[Path] = []  # paths for the next open-file dialogs (scripted journeys)
@@ -231,10 +270,19 @@ class Driver:
         finally:
             self._handled.remove(w)
 
+    def check_language(self, w: QWidget) -> None:
+        english = untranslated(w)
+        if english:
+            self.fail(f"English in “{w.windowTitle() or type(w).__name__}”: {english}")
+
     def _answer_one(self, w: QWidget) -> None:
         title = w.windowTitle()
+        if not isinstance(w, QProgressDialog):
+            self.wait(5)
+            self.check_language(w)
         if isinstance(w, QProgressDialog):
-            return  # its operation ends it; settle() waits for that
+            self._answer_progress(w)
+            return
         for hook in list(self.dialog_hooks):
             if isinstance(w, QDialog) and hook(w):
                 return
@@ -255,6 +303,20 @@ class Driver:
                 self._close(w)
         else:
             self._close(w)
+
+    def _answer_progress(self, dialog: QProgressDialog) -> None:
+        """Long work shows its progress; what runs longer than ``cancel_after`` is cancelled, as a user
+        tired of waiting does: the cancel path is a user's path too."""
+        started = time.monotonic()
+        while _showing(dialog) and time.monotonic() - started < self.cancel_after:
+            self.wait(50)
+        if _showing(dialog):
+            say(f"CANCEL {dialog.windowTitle()} after {self.cancel_after:.0f} s")
+            self.report.dialogs.append(f"{' › '.join(self.path)} → {dialog.windowTitle()}（取消）")
+            button = next((b for b in dialog.findChildren(QPushButton) if b.isVisible()), None)
+            if button is not None:
+                button.click()
+            self.wait_until(lambda: not _showing(dialog), ACTION_LIMIT_S / 2, "a cancelled operation to stop")
 
     def _close(self, w: QWidget) -> None:
         if isinstance(w, QDialog):

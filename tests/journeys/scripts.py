@@ -33,9 +33,11 @@ def open_window(driver: Driver, db: Path, size: tuple[int, int]):
     return window
 
 
-def explore(driver: Driver, *, db: Path, size: tuple[int, int], shots: str = "1", **_options) -> None:
+def explore(driver: Driver, *, db: Path, size: tuple[int, int], shots: str = "1", cancel_after: str = "8",
+            **_options) -> None:
     from gridapp.ui.main_window import PAGES
 
+    driver.cancel_after = float(cancel_after)
     window = open_window(driver, db, size)
     for index, cls in enumerate(PAGES):
         driver.trigger(f"页面 {cls.title}", lambda i=index: window.nav.setCurrentRow(i))
@@ -78,6 +80,7 @@ def _explore_area(driver: Driver, window, page: QWidget, index: int, tabw, t: in
 
     area = back()
     _select_something(driver, area)
+    driver.check_language(area)
     if shots:
         driver.screenshot(window, f"page-{name}")
     # filters: each drop-down set to its first real choice, then back to 全部
