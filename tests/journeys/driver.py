@@ -107,6 +107,23 @@ def untranslated(root: QWidget) -> list[str]:
     return sorted(set(bad))
 
 
+def cut_off(root: QWidget) -> list[str]:
+    """Buttons narrower than their text and drop-downs too narrow for the choice they show."""
+    out = []
+    for w in root.findChildren(QWidget):
+        if not w.isVisible() or isinstance(w.parentWidget(), QLineEdit | QComboBox):
+            continue
+        if isinstance(w, QAbstractButton) and w.text() and not isinstance(w.parentWidget(), QTabBar):
+            hint = w.minimumSizeHint()
+            if w.width() < hint.width() - 1:
+                out.append(f"button “{_text(w)}” {w.width()} px < {hint.width()} px")
+        elif isinstance(w, QComboBox) and w.currentText() and not w.isEditable():
+            need = w.fontMetrics().horizontalAdvance(w.currentText()) + 28
+            if w.width() < need:
+                out.append(f"drop-down “{w.currentText()}” {w.width()} px < {need} px")
+    return out
+
+
 class _ErrorLog(logging.Handler):
     """The program logs every unexpected error it shows the user; each one fails the run."""
 
@@ -271,9 +288,13 @@ class Driver:
             self._handled.remove(w)
 
     def check_language(self, w: QWidget) -> None:
+        """What a user reads is Chinese and not cut off."""
         english = untranslated(w)
         if english:
             self.fail(f"English in “{w.windowTitle() or type(w).__name__}”: {english}")
+        narrow = cut_off(w)
+        if narrow:
+            self.fail(f"cut off in “{w.windowTitle() or type(w).__name__}”: {narrow}")
 
     def _answer_one(self, w: QWidget) -> None:
         title = w.windowTitle()
