@@ -1,5 +1,6 @@
 """Same-named communities told apart: labels by the shortest unambiguous path, in choices and lists."""
 
+from gridapp.core import list_specs, lists
 from gridapp.core.org_labels import Unit, shortest_labels
 from gridapp.core.services import grids, orgs
 
@@ -64,3 +65,31 @@ def test_picks_are_found_by_name_initials_and_code(district_store):
         assert fuan.key.matches(typed), typed
     assert [p.label for p in picks.values() if p.key.matches("fa")] == ["福安社区（永宁山街道）", "福安社区（海泉路街道）"]
     assert not fuan.key.matches("海泉") and not fuan.key.matches("yx")
+
+
+def test_list_columns_show_labels_and_follow_a_rename(district_store):
+    spec = list_specs.GRIDS
+    col = spec.index_of("community")
+
+    def shown() -> list[str]:
+        with district_store.engine.connect() as conn:
+            ids = lists.query_rowids(conn, spec, lists.Query())
+            rows = lists.fetch_rows(conn, spec, ids)
+        return [rows[i][col] for i in ids]
+
+    assert shown() == ["福安社区（永宁山街道）", "云溪社区", "福安社区（海泉路街道）", "福安社区（海泉路街道）"]
+    other = _by_label(district_store, "community")["福安社区（海泉路街道）"]
+    grids.update(district_store, other, name="福海社区")
+    # The committed rename reaches labels in Python and in SQL alike: neither 福安社区 needs its street now.
+    assert shown() == ["福安社区", "云溪社区", "福海社区", "福海社区"]
+    assert set(_by_label(district_store, "community")) == {"福安社区", "云溪社区", "福海社区"}
+    assert orgs.label(district_store, other) == "福海社区"
+
+
+def test_sorting_by_a_community_column_sorts_by_label(district_store):
+    spec = list_specs.GRIDS
+    with district_store.engine.connect() as conn:
+        ids = lists.query_rowids(conn, spec, lists.Query(sort="community", descending=True))
+        rows = lists.fetch_rows(conn, spec, ids)
+    shown = [rows[i][spec.index_of("community")] for i in ids]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 3
