@@ -39,7 +39,7 @@ WORKERS = ListSpec(
         Column("education", "文化程度", "p.education", "code:education", 80),
         Column("phone", "联系电话", "p.phone", width=110),
         Column("worker_type", "人员类别", "w.worker_type", "code:worker_type", 60),
-        Column("community", "所属社区", _current_assignment("org_label(g.parent_id)"), width=100),
+        Column("community", "所属社区", _current_assignment("org_label(g.parent_id)"), "org", 100),
         Column("grid", "所属网格", _current_assignment("g.name"), width=90),
         Column("grid_code", "网格编码", _current_assignment("g.code"), width=130),
         Column("role", "网格职务", _current_assignment("a.role"), "code:worker_role", 90),
@@ -81,7 +81,7 @@ MEMBERS = ListSpec(
         Column("unit", "工作单位", "u.name", width=180),
         Column("position", "职务", "m.position", width=80),
         Column("is_leading_cadre", "处级以上", "m.is_leading_cadre", "bool", 60),
-        Column("community", "报到社区", "org_label(c.id)", width=100),
+        Column("community", "报到社区", "org_label(c.id)", "org", 100),
         Column("grid", "所在网格", "g.name", width=90),
         Column("registered_on", "报到日期", "m.registered_on", "date", 90),
         Column("service_post", "服务岗位", "m.service_post", "code:service_post", 80),
@@ -154,7 +154,7 @@ GRIDS = ListSpec(
     from_sql="org_unit g JOIN org_unit c ON c.id = g.parent_id",
     where="g.level = 'grid' AND g.deleted_at IS NULL AND g.retired_on IS NULL",
     columns=(
-        Column("community", "社区", "org_label(c.id)", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("name", "网格名称", "g.name", width=90),
         Column("code", "网格编码", "g.code", width=130),
         Column("grid_type", "网格类型", "g.grid_type", "code:grid_type", 100),
@@ -188,7 +188,7 @@ ACTIVITIES = ListSpec(
         Column("date", "活动日期", "a.date", "date", 90),
         Column("activity_type", "活动类型", "a.activity_type", "code:activity_type", 80),
         Column("place", "活动地点", "a.place", width=160),
-        Column("community", "社区", "org_label(c.id)", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("grid", "网格", "g.name", width=90),
         Column("organiser", "组织单位", "u.name", width=160),
         Column("people", "参加人数", "(SELECT count(*) FROM participation p WHERE p.activity_id = a.id "
@@ -211,7 +211,7 @@ PARTICIPATIONS = ListSpec(
     columns=(
         Column("activity", "活动名称", "a.title", width=180),
         Column("date", "活动日期", "a.date", "date", 90),
-        Column("community", "社区", "org_label(c.id)", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("name", "姓名", "p.name", width=80),
         Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
         Column("hours", "服务时长", "x.hours", "float", 70),
@@ -235,7 +235,7 @@ NEEDS = ListSpec(
     where="n.deleted_at IS NULL",
     columns=(
         Column("title", "需求", "n.title", width=200),
-        Column("community", "社区", "org_label(c.id)", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("raised_on", "提出日期", "n.raised_on", "date", 90),
         Column("status", "状态", "n.status", "code:need_status", 70),
         Column("claimed_by", "认领方", "coalesce(u.name, p.name)", width=180),
@@ -274,7 +274,7 @@ PROJECTS = ListSpec(
     where="j.deleted_at IS NULL",
     columns=(
         Column("title", "项目", "j.title", width=200),
-        Column("community", "社区", "org_label(c.id)", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("unit", "实施单位", "u.name", width=180),
         Column("start_date", "开始日期", "j.start_date", "date", 90),
         Column("end_date", "结束日期", "j.end_date", "date", 90),
