@@ -93,3 +93,20 @@ def test_sorting_by_a_community_column_sorts_by_label(district_store):
         rows = lists.fetch_rows(conn, spec, ids)
     shown = [rows[i][spec.index_of("community")] for i in ids]
     assert shown == sorted(shown, reverse=True) and len(set(shown)) == 3
+
+
+def test_services_name_communities_by_label(district_store):
+    import datetime as dt
+
+    from gridapp.core.services import baodao, compounds, needs
+
+    grid_ids = {label: gid for gid, label in orgs.choices(district_store, "grid")}
+    communities = _by_label(district_store, "community")
+    for grid in ("永宁山街道福安社区第一网格", "海泉路街道福安社区第二网格"):
+        compounds.save_compound(district_store, {"name": "阳光花园", "grid_id": grid_ids[grid]})
+    assert sorted(label for _i, label in compounds.choices(district_store)) == [
+        "福安社区（永宁山街道）·阳光花园", "福安社区（海泉路街道）·阳光花园"]
+    assert sorted(label for _i, label in baodao.compound_choices(district_store)) == [
+        "永宁山街道福安社区第一网格　阳光花园", "海泉路街道福安社区第二网格　阳光花园"]
+    needs.raise_need(district_store, communities["福安社区（海泉路街道）"], "楼道照明", None, dt.date(2026, 3, 1))
+    assert [label for _n, _c, label in baodao.open_needs(district_store)] == ["福安社区（海泉路街道）：楼道照明"]
