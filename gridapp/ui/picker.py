@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shiboken6
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+from PySide6.QtWidgets import QComboBox, QCompleter
 
 from gridapp.core.pinyin import SearchKey, search_key
 from gridapp.core.services import orgs
@@ -27,19 +28,10 @@ from gridapp.core.store import Store
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 20  # an entry's SearchKey
 
 
-class _SelectOnFocus(QObject):
-    """Select the whole text when the box gets focus, so what is typed replaces the chosen label."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
-            QTimer.singleShot(0, watched.selectAll)  # after the click has placed the cursor
-        return False
-
-
 class _Matches(QSortFilterProxyModel):
     """The entries of a combo box that match what was typed."""
 
-    def __init__(self, parent: QComboBox):
+    def __init__(self, parent: QObject):
         super().__init__(parent)
         self.term = ""
 
@@ -55,51 +47,67 @@ class _Matches(QSortFilterProxyModel):
         return isinstance(key, SearchKey) and key.matches(self.term)
 
 
+class _Picker(QObject):
+    """What makes a combo box a picker; a child of the box, so its slots go when the box does."""
+
+    def __init__(self, box: QComboBox):
+        super().__init__(box)
+        self.box, self.edit = box, box.lineEdit()
+        self.matches = _Matches(self)
+        self.matches.setSourceModel(box.model())
+        self.completer = QCompleter(self.matches, box)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(20)
+        box.setCompleter(self.completer)  # the box maps a chosen match back to its own row
+        self.keyed(0, box.count() - 1)
+        box.model().rowsInserted.connect(lambda _parent, first, last: self.keyed(first, last))
+        self.edit.textEdited.connect(self.typed)
+        self.edit.editingFinished.connect(self.finished)
+        self.edit.installEventFilter(self)
+
+    def keyed(self, first: int, last: int) -> None:
+        """Entries without a key of their own are found by their text."""
+        for row in range(first, last + 1):
+            if self.box.itemData(row, SEARCH_ROLE) is None:
+                self.box.setItemData(row, search_key(self.box.itemText(row)), SEARCH_ROLE)
+
+    def typed(self, text: str) -> None:
+        self.matches.set_term(text)
+        popup = self.completer.popup()
+        # As wide as the longest match: a label is told apart by its end (…（永宁山街道）).
+        width = popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8
+        popup.setMinimumWidth(min(width, 720))
+
+    def finished(self) -> None:
+        """Enter takes the first match; leaving with text that names no entry puts the chosen one back."""
+        if not (shiboken6.isValid(self.box) and shiboken6.isValid(self.edit)):
+            return  # focus lost while the dialog is torn down
+        box, text = self.box, self.edit.text()
+        if text == box.itemText(box.currentIndex()):
+            return
+        exact = box.findText(text)
+        if exact >= 0:
+            box.setCurrentIndex(exact)
+        elif self.edit.hasFocus() and self.matches.rowCount():
+            box.setCurrentIndex(self.matches.mapToSource(self.matches.index(0, 0)).row())
+        else:
+            self.edit.setText(box.itemText(box.currentIndex()))
+        self.completer.popup().hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.FocusIn:
+            # Select all once the click has placed the cursor, so what is typed replaces the label.
+            QTimer.singleShot(0, self.edit, self.edit.selectAll)
+        return False
+
+
 def searchable(box: QComboBox) -> QComboBox:
     """Let people type to find an entry; entries added later are found too (by their text, unless
     they carry a SearchKey in ``SEARCH_ROLE``, as org units do with their codes)."""
     box.setEditable(True)
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     box.setMaxVisibleItems(20)
-
-    def keyed(first: int, last: int) -> None:
-        for row in range(first, last + 1):
-            if box.itemData(row, SEARCH_ROLE) is None:
-                box.setItemData(row, search_key(box.itemText(row)), SEARCH_ROLE)
-
-    keyed(0, box.count() - 1)
-    box.model().rowsInserted.connect(lambda _parent, first, last: keyed(first, last))
-    matches = _Matches(box)
-    matches.setSourceModel(box.model())
-    completer = QCompleter(matches, box)
-    completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-    completer.setMaxVisibleItems(20)
-    box.setCompleter(completer)  # the box maps a chosen match back to its own row
-    edit = box.lineEdit()
-
-    def typed(text: str) -> None:
-        matches.set_term(text)
-        popup = completer.popup()
-        # As wide as the longest match: a label is told apart by its end (…（永宁山街道）).
-        popup.setMinimumWidth(min(popup.sizeHintForColumn(0) + popup.verticalScrollBar().sizeHint().width() + 8,
-                                  720))
-
-    def finished() -> None:
-        text = edit.text()
-        if text == box.itemText(box.currentIndex()):
-            return
-        exact = box.findText(text)
-        if exact >= 0:
-            box.setCurrentIndex(exact)
-        elif edit.hasFocus() and matches.rowCount():  # Enter: the first match
-            box.setCurrentIndex(matches.mapToSource(matches.index(0, 0)).row())
-        else:
-            edit.setText(box.itemText(box.currentIndex()))
-        completer.popup().hide()
-
-    edit.textEdited.connect(typed)
-    edit.editingFinished.connect(finished)
-    edit.installEventFilter(_SelectOnFocus(edit))
+    _Picker(box)
     return box
 
 
