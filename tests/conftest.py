@@ -58,3 +58,23 @@ def gridded(street_store):
     report = run_import(street_store, handler("grids"), SAMPLES / "网格划分-示例.xlsx", commit=True)
     assert report.counts()["new"] == 12
     return street_store
+
+
+@pytest.fixture
+def district_store(tmp_path):
+    """A small district (市北区, 370203): 永宁山街道 with 福安社区 and 云溪社区, 海泉路街道 with another
+    福安社区; one 第一网格 in each community, a 第二网格 in 海泉路街道's 福安社区."""
+    from gridapp.core.services import grids
+    from gridapp.core.services.site import init_site
+    from gridapp.core.store import Store
+
+    store = Store(tmp_path / "district.sqlite", create=True, actor="tester")
+    site = init_site(store, level="district", code="370203", name="市北区")
+    streets = [grids.add_child(store, site.org_unit_id, name) for name in ("永宁山街道", "海泉路街道")]
+    places = [(streets[0], "福安社区", 1), (streets[0], "云溪社区", 1), (streets[1], "福安社区", 2)]
+    for street, community, count in places:
+        unit = grids.add_child(store, street.id, community)
+        for name in ("第一网格", "第二网格")[:count]:
+            grids.add_child(store, unit.id, name, households=300)
+    yield store
+    store.close()

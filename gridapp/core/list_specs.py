@@ -1,4 +1,7 @@
-"""The product's lists, described once: 网格员, 在职党员, 报到单位, 组织单位, 人员, 变更日志 (红色物业 in list_specs_property)."""
+"""The product's lists, described once: 网格员, 在职党员, 报到单位, 组织单位, 人员, 变更日志 (红色物业 in list_specs_property).
+
+Community columns show ``org_label()``: the name, and the street where several communities share it.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ WORKERS = ListSpec(
         Column("education", "文化程度", "p.education", "code:education", 80),
         Column("phone", "联系电话", "p.phone", width=110),
         Column("worker_type", "人员类别", "w.worker_type", "code:worker_type", 60),
-        Column("community", "所属社区", _current_assignment("c.name", "JOIN org_unit c ON c.id = g.parent_id"), width=100),
+        Column("community", "所属社区", _current_assignment("org_label(g.parent_id)"), "org", 100),
         Column("grid", "所属网格", _current_assignment("g.name"), width=90),
         Column("grid_code", "网格编码", _current_assignment("g.code"), width=130),
         Column("role", "网格职务", _current_assignment("a.role"), "code:worker_role", 90),
@@ -78,7 +81,7 @@ MEMBERS = ListSpec(
         Column("unit", "工作单位", "u.name", width=180),
         Column("position", "职务", "m.position", width=80),
         Column("is_leading_cadre", "处级以上", "m.is_leading_cadre", "bool", 60),
-        Column("community", "报到社区", "c.name", width=100),
+        Column("community", "报到社区", "org_label(c.id)", "org", 100),
         Column("grid", "所在网格", "g.name", width=90),
         Column("registered_on", "报到日期", "m.registered_on", "date", 90),
         Column("service_post", "服务岗位", "m.service_post", "code:service_post", 80),
@@ -151,7 +154,7 @@ GRIDS = ListSpec(
     from_sql="org_unit g JOIN org_unit c ON c.id = g.parent_id",
     where="g.level = 'grid' AND g.deleted_at IS NULL AND g.retired_on IS NULL",
     columns=(
-        Column("community", "社区", "c.name", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("name", "网格名称", "g.name", width=90),
         Column("code", "网格编码", "g.code", width=130),
         Column("grid_type", "网格类型", "g.grid_type", "code:grid_type", 100),
@@ -185,7 +188,7 @@ ACTIVITIES = ListSpec(
         Column("date", "活动日期", "a.date", "date", 90),
         Column("activity_type", "活动类型", "a.activity_type", "code:activity_type", 80),
         Column("place", "活动地点", "a.place", width=160),
-        Column("community", "社区", "c.name", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("grid", "网格", "g.name", width=90),
         Column("organiser", "组织单位", "u.name", width=160),
         Column("people", "参加人数", "(SELECT count(*) FROM participation p WHERE p.activity_id = a.id "
@@ -208,7 +211,7 @@ PARTICIPATIONS = ListSpec(
     columns=(
         Column("activity", "活动名称", "a.title", width=180),
         Column("date", "活动日期", "a.date", "date", 90),
-        Column("community", "社区", "c.name", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("name", "姓名", "p.name", width=80),
         Column("id_number", "身份证号码", "p.id_number", "id_number", 150),
         Column("hours", "服务时长", "x.hours", "float", 70),
@@ -232,7 +235,7 @@ NEEDS = ListSpec(
     where="n.deleted_at IS NULL",
     columns=(
         Column("title", "需求", "n.title", width=200),
-        Column("community", "社区", "c.name", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("raised_on", "提出日期", "n.raised_on", "date", 90),
         Column("status", "状态", "n.status", "code:need_status", 70),
         Column("claimed_by", "认领方", "coalesce(u.name, p.name)", width=180),
@@ -271,7 +274,7 @@ PROJECTS = ListSpec(
     where="j.deleted_at IS NULL",
     columns=(
         Column("title", "项目", "j.title", width=200),
-        Column("community", "社区", "c.name", width=100),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
         Column("unit", "实施单位", "u.name", width=180),
         Column("start_date", "开始日期", "j.start_date", "date", 90),
         Column("end_date", "结束日期", "j.end_date", "date", 90),
@@ -308,7 +311,7 @@ ORG_UNITS = ListSpec(
     columns=(
         Column("name", "名称", "u.name", width=110),
         Column("level", "层级", "u.level", "code:org_level", 50),
-        Column("parent", "上级单位", "pu.name", width=100),
+        Column("parent", "上级单位", "org_label(pu.id)", "org", 100),
         Column("leader", "网格长", _IN_POST.format(expr="p.name", join="JOIN person p ON p.id = w.person_id ",
                                                   cond="AND a.role = 'leader' ORDER BY a.start_date DESC LIMIT 1"),
                width=70),

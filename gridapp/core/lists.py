@@ -25,7 +25,7 @@ class Column:
     key: str
     title: str
     sql: str  # an expression over the spec's FROM clause
-    kind: str = "text"  # text | int | float | date | utc | bool | id_number | json | code:<table> | map:<name>
+    kind: str = "text"  # text | int | float | date | utc | bool | id_number | json | code:<table> | map:<name> | org
     width: int = 100  # characters * 8, a hint for screens and sheets
 
     def display(self, value: Any, *, reveal: bool = False) -> str:

@@ -1,8 +1,11 @@
-"""Pinyin initials of names, for search as you type (``zs`` finds 张三)."""
+"""Pinyin initials of names, for search as you type (``zs`` finds 张三; ``fa`` finds 福安社区 in a picker)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+
+from gridapp.core.validation import to_halfwidth
 
 # Surnames read differently from the character's common reading.
 _SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
@@ -28,3 +31,49 @@ def initials(name: str | None) -> str:
         return ""
     first = _SURNAME_INITIALS.get(name[0]) or _initial(name[0])
     return first + "".join(_initial(c) for c in name[1:])
+
+
+@lru_cache(maxsize=8192)
+def _letters(ch: str) -> frozenset[str]:
+    """Every pinyin initial a character may be read with (长 → c, z), so a picker finds it either way."""
+    if ch.isascii():
+        return frozenset(ch.lower()) if ch.isalnum() else frozenset()
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")
+    return frozenset(r[:1].lower() for r in readings[0] if r) if readings else frozenset()
+
+
+def _normal(text: str) -> str:
+    return "".join(to_halfwidth(text).split()).lower()
+
+
+@dataclass(frozen=True)
+class SearchKey:
+    """What typing in a picker matches: the label (and codes), and the label's pinyin initials."""
+
+    text: str
+    letters: tuple[frozenset[str], ...]
+
+    def matches(self, term: str) -> bool:
+        """Every word of ``term`` is in the text, or (letters only) runs along the initials: ``fa``, ``ynsjd``."""
+        return all(self._has(word) for word in _normal_words(term))
+
+    def _has(self, word: str) -> bool:
+        if word in self.text:
+            return True
+        if not word.isascii() or not word.isalpha():
+            return False
+        n = len(word)
+        return any(all(word[i] in self.letters[start + i] for i in range(n))
+                   for start in range(len(self.letters) - n + 1))
+
+
+def _normal_words(term: str) -> list[str]:
+    return [w.lower() for w in to_halfwidth(term or "").split()]
+
+
+def search_key(label: str, *codes: str | None) -> SearchKey:
+    """The key a picker entry is found by: its label, any codes, the initials of the label's characters."""
+    text = "\n".join(_normal(t) for t in (label, *codes) if t)
+    return SearchKey(text, tuple(s for s in (_letters(ch) for ch in label or "") if s))

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gridapp.core import journal, schema
+from gridapp.core import journal, org_labels, schema
 from gridapp.core.errors import StoreError
 from gridapp.core.lock import DatabaseLock
 from gridapp.core.models import Setting, Site
@@ -92,6 +92,10 @@ class Store:
             self._lock.acquire()
         try:
             self.engine = make_engine(self.path)
+            # Bumped by each committed unit of work: what caches of the data (org labels) go by.
+            self.generation = 0
+            self.org_labels = org_labels.LabelCache(lambda: self.generation)
+            event.listen(self.engine, "connect", self.org_labels.install)
             self.upgraded_from: str | None = None
             self.backup_path: Path | None = None
             self._migrate(upgrade)
@@ -168,6 +172,8 @@ class Store:
             yield s
             if not commit:
                 s.rollback()
+        if commit:
+            self.generation += 1
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -14,7 +14,7 @@ from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
 from gridapp.core.models import Compound, OrgUnit
 from gridapp.core.models.base import set_fields
-from gridapp.core.services import workers
+from gridapp.core.services import orgs, workers
 from gridapp.core.services.orgs import add_unit, find_by_code
 from gridapp.core.store import Store
 from gridapp.core.validation import to_halfwidth
@@ -38,58 +38,91 @@ def _squash(text: object) -> str:
 
 @dataclass
 class GridResolver:
-    """Finds the grid a sheet means by “第一网格”, “云溪社区第二网格” or a grid code."""
+    """Finds the grid a sheet means by “第一网格”, “云溪社区第二网格”, a label the program shows
+    (“福安社区（永宁山街道）” in the community column, “永宁山街道福安社区第一网格”) or a grid code."""
 
     by_code: dict[str, OrgUnit] = field(default_factory=dict)
-    by_pair: dict[tuple[str, str], OrgUnit] = field(default_factory=dict)
+    by_label: dict[str, OrgUnit] = field(default_factory=dict)
+    by_community: dict[tuple[str, str], OrgUnit] = field(default_factory=dict)  # (community id, grid name)
+    community_ids: dict[str, set[str]] = field(default_factory=dict)  # community name, label or code → ids
+    community_labels: dict[str, str] = field(default_factory=dict)  # id → label
     by_name: dict[str, list[OrgUnit]] = field(default_factory=dict)
-    communities: list[str] = field(default_factory=list)
-    context: str | None = None  # the community the sheet is about (from its title or --org)
+    communities: list[str] = field(default_factory=list)  # names and labels, longest first
+    context: str | None = None  # the community the sheet is about (from its title or --org), by id
 
     @classmethod
-    def load(cls, s: Session, scope: str, context_text: str = "", org: str | None = None) -> GridResolver:
+    def load(cls, s: Session, scope: str, context_text: str = "", org: str | None = None,
+             labels: dict[str, str] | None = None) -> GridResolver:
+        labels = labels or {}
         r = cls()
         community = OrgUnit.__table__.alias("c")
         rows = s.execute(
-            select(OrgUnit, community.c.name, community.c.code)
+            select(OrgUnit, community.c.id, community.c.name, community.c.code)
             .join(community, community.c.id == OrgUnit.parent_id)
             .where(OrgUnit.level.in_(("grid", "microgrid")), OrgUnit.retired_on.is_(None),
                    OrgUnit.deleted_at.is_(None), OrgUnit.code.like(scope + "%"))
         ).all()
-        names = set()
-        for grid, cname, ccode in rows:
+        for grid, cid, cname, ccode in rows:
             r.by_code[grid.code] = grid
-            r.by_pair[(cname, grid.name)] = grid
+            r.by_label[_squash(labels.get(grid.id, ""))] = grid
+            r.by_community[(cid, grid.name)] = grid
             r.by_name.setdefault(grid.name, []).append(grid)
-            names.add(cname)
+            r.community_labels[cid] = labels.get(cid, cname)
+            for key in (cname, _squash(r.community_labels[cid]), ccode):
+                r.community_ids.setdefault(key, set()).add(cid)
             if org and ccode == org:
-                r.context = cname
-        r.communities = sorted(names, key=len, reverse=True)
+                r.context = cid
+        r.by_label.pop("", None)
+        r.communities = sorted((k for k in r.community_ids if not k.isdigit()), key=len, reverse=True)
         if r.context is None and org:
             unit = find_by_code(s, org)
             if unit is not None and unit.level == "grid":
-                r.context = next((c for (c, g), u in r.by_pair.items() if u.id == unit.id), None)
+                r.context = unit.parent_id
         if r.context is None:
             title = _squash(context_text)
-            found = [c for c in r.communities if c in title]
-            if len(found) == 1:
-                r.context = found[0]
+            found = [r.community_ids[c] for c in r.communities if c in title]
+            # 福安社区（永宁山街道） in a title also holds 福安社区: the label settles which one is meant.
+            meant = set.intersection(*found) if found else set()
+            if len(meant) == 1:
+                r.context = meant.pop()
         return r
 
-    def resolve(self, grid_text: object, community_text: object = None) -> OrgUnit:
+    def community_id(self, text: str) -> str:
+        """The community a name, label or code means; of several of one name, the sheet's own."""
+        ids = set(self.community_ids.get(text, ()))
+        if self.context in ids:
+            return self.context
+        if len(ids) > 1:
+            named = sorted(self.community_labels[i] for i in ids)
+            raise ValidationError(f"有 {len(ids)} 个{text}（{'、'.join(named)}），请写明街道，如“{named[0]}”，"
+                                  "或填写网格编码", field="community")
+        if not ids:
+            raise ValidationError(f"找不到社区“{text}”", field="community")
+        return ids.pop()
+
+    def resolve(self, grid_text: object, community_text: object = None, *,
+                community_id: str | None = None) -> OrgUnit:
+        """The grid of a row; its community given by id, by text (name, label or code) or by the sheet."""
         text = _squash(grid_text)
         if text in self.by_code:
             return self.by_code[text]
+        if text in self.by_label:
+            return self.by_label[text]
         community = _squash(community_text) or None
-        if community is None:
+        if community is None and community_id is None:
             community = next((c for c in self.communities if text.startswith(c) and len(text) > len(c)), None)
-        if community is not None and text.startswith(community):
-            text = text[len(community):]
-        community = community or self.context
-        if community:
-            grid = self.by_pair.get((community, text))
+        if community_id is None and community is not None:
+            community_id = self.community_id(community)
+        community_id = community_id or self.context
+        if community_id:
+            # “云溪社区第二网格” in the grid column: the community said again.
+            said = next((c for c in self.communities if text.startswith(c) and len(text) > len(c)
+                         and community_id in self.community_ids[c]), "")
+            text = text[len(said):]
+            grid = self.by_community.get((community_id, text))
             if grid is None:
-                raise ValidationError(f"{community}没有名为“{text}”的网格（请先建立该网格，或核对名称）", field="grid")
+                raise ValidationError(f"{self.community_labels.get(community_id, '该社区')}没有名为“{text}”的网格"
+                                      "（请先建立该网格，或核对名称）", field="grid")
             return grid
         found = self.by_name.get(text, [])
         if len(found) == 1:
@@ -116,11 +149,13 @@ class Places:
         code = store.site.code
         comms = s.execute(select(OrgUnit).where(OrgUnit.level == "community", OrgUnit.deleted_at.is_(None),
                                                 OrgUnit.retired_on.is_(None), OrgUnit.code.like(code + "%"))).scalars()
+        labels = orgs.labels(store)
         communities: dict[str, list[OrgUnit]] = {}
         for c in comms:
             communities.setdefault(c.name, []).append(c)
             communities[c.code] = [c]
-        places = cls(code, communities, GridResolver.load(s, code, sheet.title, options.get("org")))
+            communities[_squash(labels.get(c.id, c.code))] = [c]  # 福安社区（永宁山街道）, as lists show it
+        places = cls(code, communities, GridResolver.load(s, code, sheet.title, options.get("org"), labels))
         grid = OrgUnit.__table__.alias("g")
         for cid, name, community_id in s.execute(
                 select(Compound.id, Compound.name, grid.c.parent_id).outerjoin(grid, grid.c.id == Compound.grid_id)
@@ -140,7 +175,9 @@ class Places:
         if len(found) > 1:
             found = [c for c in found if c.id == current]
             if not found:
-                raise ValidationError(f"有多个名为“{key}”的社区，请改填社区编码（12位）", field="community")
+                named = "、".join(self.grids.community_labels.get(c.id, c.code) for c in self.communities[key])
+                raise ValidationError(f"有多个名为“{key}”的社区（{named}），请写明街道或改填社区编码（12位）",
+                                      field="community")
         if not found:
             raise ValidationError(f"找不到社区“{key}”", field="community")
         return found[0]
@@ -296,7 +333,7 @@ class WorkersHandler:
     def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _WorkersState:
         if store.site is None:
             raise ValidationError("数据库尚未建立站点，请先初始化")
-        return _WorkersState(GridResolver.load(s, store.site.code, sheet.title, options.get("org")),
+        return _WorkersState(GridResolver.load(s, store.site.code, sheet.title, options.get("org"), orgs.labels(store)),
                              options.get("today") or dt.date.today())
 
     def apply(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> tuple[str, str]:

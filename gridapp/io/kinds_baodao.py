@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
@@ -106,7 +106,7 @@ class MembersHandler:
 
     def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
         community = places.community(v["community"])
-        grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
+        grid = places.grids.resolve(v["grid"], community_id=community.id) if v.get("grid") else None
         unit = baodao.find_unit(s, credit_code=v.get("unit_code"), name=v["unit"])
         if unit is None:
             raise NotFoundError(f"找不到报到单位“{v['unit']}”，请先导入或登记该单位", field="unit")
@@ -151,7 +151,7 @@ class ActivitiesHandler:
 
     def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
         community = places.community(v["community"])
-        grid = places.grids.resolve(v["grid"], community.name) if v.get("grid") else None
+        grid = places.grids.resolve(v["grid"], community_id=community.id) if v.get("grid") else None
         organiser = baodao.find_unit(s, name=v["organiser"]) if v.get("organiser") else None
         if v.get("organiser") and organiser is None:
             raise NotFoundError(f"找不到组织单位“{v['organiser']}”", field="organiser")
@@ -207,7 +207,9 @@ class ParticipationsHandler:
         q = select(Activity).where(Activity.title == v["activity"], Activity.date == v["date"],
                                    Activity.deleted_at.is_(None))
         if v.get("community"):
-            q = q.join(OrgUnit, OrgUnit.id == Activity.community_id).where(OrgUnit.name == v["community"])
+            named = v["community"]  # a name, or the label lists show (福安社区（永宁山街道）)
+            q = q.join(OrgUnit, OrgUnit.id == Activity.community_id).where(
+                or_(OrgUnit.name == named, func.org_label(OrgUnit.id) == named))
         found = s.execute(q).scalars().all()
         if not found:
             raise NotFoundError(f"找不到 {v['date']} 的活动“{v['activity']}”，请先登记或导入活动", field="activity")

@@ -190,7 +190,7 @@ class CompoundsHandler:
 
     def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str, Notes]:
         community = places.community(v.get("community"), required=False)
-        grid = places.grids.resolve(v["grid"], community.name if community else None)
+        grid = places.grids.resolve(v["grid"], community_id=community.id if community else None)
         community = community or s.get(OrgUnit, grid.parent_id)
         data = {k: v.get(k) for k in compounds.COMPOUND_FIELDS if k in v} | {"grid_id": grid.id}
         compound, created, changed = compounds.upsert_compound(s, data, community_id=community.id,

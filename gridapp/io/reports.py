@@ -235,6 +235,7 @@ def registration_forms(store: Store, member_ids: list[str]) -> list[Registration
     from gridapp.core.validation import mask_id_number
 
     forms = []
+    names = orgs.labels(store)
     with store.read() as s:
         for mid in member_ids:
             reg = s.get(MemberRegistration, mid)
@@ -246,7 +247,7 @@ def registration_forms(store: Store, member_ids: list[str]) -> list[Registration
             grid = s.get(OrgUnit, reg.grid_id) if reg.grid_id else None
             compound = s.get(Compound, reg.compound_id) if reg.compound_id else None
             birth = f"{p.birth_date:%Y.%m}" if p.birth_date else ""
-            forms.append(RegistrationForm(community.name, (
+            forms.append(RegistrationForm(names[community.id], (
                 ("姓名", p.name, "性别", codes.GENDER.name(p.gender)),
                 ("出生年月", birth, "民族", codes.ETHNICITY.name(p.ethnicity)),
                 ("政治面貌", codes.POLITICAL.name(p.political_status), "文化程度", codes.EDUCATION.name(p.education)),
@@ -254,7 +255,7 @@ def registration_forms(store: Store, member_ids: list[str]) -> list[Registration
                 ("工作单位", unit.name if unit else "", "职务", (reg.position or "") + ("（处级以上）" if reg.is_leading_cadre else "")),
                 ("单位党组织", unit.party_org_name or "" if unit else "", "报到日期",
                  reg.registered_on.isoformat() if reg.registered_on else ""),
-                ("居住社区", community.name, "所在网格", grid.name if grid else ""),
+                ("居住社区", names[community.id], "所在网格", grid.name if grid else ""),
                 ("居住小区", compound.name if compound else "", "报到状态", codes.MEMBER_STATUS.name(reg.status)),
             ), codes.SERVICE_POST.name(reg.service_post), reg.registered_on))
     return forms

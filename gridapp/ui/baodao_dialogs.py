@@ -28,14 +28,15 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import list_specs, lists
 from gridapp.core.errors import DomainError, ValidationError
-from gridapp.core.services import baodao, needs, orgs
+from gridapp.core.services import baodao, needs
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_id_number
 from gridapp.io import reports
 from gridapp.io.xlsx_out import write_letters
 from gridapp.ui import operations, printing
 from gridapp.ui.errors import show_error
-from gridapp.ui.form_dialog import FormDialog, searchable
+from gridapp.ui.form_dialog import FormDialog
+from gridapp.ui.picker import org_picker, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo
 
 
@@ -130,10 +131,7 @@ class UnitFormDialog(FormDialog):
         self.secretary, self.contact, self.phone = QLineEdit(), QLineEdit(), QLineEdit()
         self.unit_type, self.party_type = code_combo("unit_type"), code_combo("party_org_type")
         self.reported = QSpinBox(maximum=100000)
-        self.community = QComboBox()
-        self.community.addItem("（暂不结对）", None)
-        for cid, label in orgs.choices(store, "community"):
-            self.community.addItem(label, cid)
+        self.community = org_picker(store, "community", blank="（暂不结对）")
         self.agreement = date_edit()
         form = QFormLayout(self)
         for label, widget in (("单位名称 *", self.name), ("统一社会信用代码", self.code), ("单位类型", self.unit_type),
@@ -170,9 +168,7 @@ class ActivityDialog(FormDialog):
         self.title, self.place = QLineEdit(), QLineEdit()
         self.date = date_edit()
         self.type = code_combo("activity_type", blank=False)
-        self.community = QComboBox()
-        for cid, label in orgs.choices(store, "community"):
-            self.community.addItem(label, cid)
+        self.community = org_picker(store, "community")
         self.organiser = unit_combo(store, blank="社区组织")
         self.grid = grid_combo(store)
         self.grid.setItemText(0, "（不限网格）")
@@ -365,9 +361,7 @@ class NeedDialog(FormDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("提出需求")
-        self.community = QComboBox()
-        for cid, label in orgs.choices(store, "community"):
-            self.community.addItem(label, cid)
+        self.community = org_picker(store, "community")
         self.title, self.description = QLineEdit(), QLineEdit()
         self.on = date_edit()
         form = QFormLayout(self)

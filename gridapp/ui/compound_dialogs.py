@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from gridapp.core.services import compounds, firms
 from gridapp.core.store import Store
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, searchable, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.picker import searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo, set_combo
 
 

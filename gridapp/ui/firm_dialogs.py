@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import codes
 from gridapp.core.errors import DomainError
-from gridapp.core.services import compounds, firms, orgs, ratings
+from gridapp.core.services import compounds, firms, ratings
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_credit_code
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, searchable, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.picker import org_picker, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
 
 
@@ -35,11 +36,7 @@ def _esc(text: object) -> str:
 
 
 def community_combo(store: Store, blank: str) -> QComboBox:
-    box = QComboBox()
-    box.addItem(blank, None)
-    for cid, label in orgs.choices(store, "community"):
-        box.addItem(label, cid)
-    return box
+    return org_picker(store, "community", blank=blank)
 
 
 class FirmDialog(FormDialog):

@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -64,13 +63,6 @@ class OptionalDate(QWidget):
 
     def value(self) -> dt.date | None:
         return self.edit.date().toPython() if self.check.isChecked() else None
-
-
-def searchable(box: QComboBox) -> QComboBox:
-    """Let people type to find an entry among hundreds (grids, units, firms, compounds)."""
-    box.setEditable(True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    return box
 
 
 def count_spin(value: int | None = None, maximum: int = 100000) -> QSpinBox:

@@ -19,6 +19,7 @@ from gridapp.core.errors import ValidationError
 from gridapp.core.services import grids, orgs
 from gridapp.core.store import Store
 from gridapp.ui.form_dialog import FormDialog
+from gridapp.ui.picker import add_picks, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
 
 
@@ -110,9 +111,8 @@ class MoveDialog(FormDialog):
         self.setWindowTitle(f"移动 — {unit.name}")
         parent_level = {"street": "district", "community": "street", "grid": "community", "microgrid": "grid"}[unit.level]
         self.target = QComboBox()
-        for unit_id, label in orgs.choices(store, parent_level):
-            if unit_id != unit.parent_id:
-                self.target.addItem(label, unit_id)
+        add_picks(self.target, (p for p in orgs.picks(store, parent_level) if p.value != unit.parent_id))
+        searchable(self.target)
         form = QFormLayout(self)
         form.addRow(QLabel("移动后该单位及其下级将获得新的编码。"))
         form.addRow(f"移到{codes.ORG_LEVEL.name(parent_level)}", self.target)

@@ -33,6 +33,7 @@ from gridapp.io.kinds import bound
 from gridapp.io.xlsx_out import write_error_report, write_template
 from gridapp.ui import operations
 from gridapp.ui.icons import icon
+from gridapp.ui.picker import add_picks, searchable
 
 _COLOURS = {"new": "#e8f5e9", "updated": "#e3f2fd", "unchanged": "#ffffff", "rejected": "#ffebee"}
 
@@ -108,8 +109,8 @@ class ImportDialog(QDialog):
         self.community = QComboBox()
         self.community.addItem("自动识别（表头或网格名称中的社区名）", None)
         if kind == "workers":
-            for code, name in orgs.choices(store, "community", by="code"):
-                self.community.addItem(name, code)
+            add_picks(self.community, orgs.picks(store, "community", by="code"))
+            searchable(self.community)
         scope = QHBoxLayout()
         scope.addWidget(QLabel("表中网格所属社区："))
         scope.addWidget(self.community, 1)

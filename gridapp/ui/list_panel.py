@@ -29,6 +29,7 @@ from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 from gridapp.ui import operations
 from gridapp.ui.icons import icon
+from gridapp.ui.picker import add_picks, searchable
 from gridapp.ui.table_model import SqlTableModel
 
 
@@ -60,10 +61,17 @@ class ListPanel(QWidget):
                 continue  # filters for the command line and exports (e.g. by org code)
             box = QComboBox()
             box.setObjectName(f"filter_{f.key}")
-            box.addItem(f"全部{f.title}", None)
-            for value, label in self._choices(f):
-                box.addItem(label, value)
-            box.setMinimumContentsLength(6)
+            # a yes/no filter reads “缺网格长：全部 / 是 / 否”; a list of choices “全部社区”
+            box.addItem(f"{f.title}：全部" if f.choices == "bool" else f"全部{f.title}", None)
+            if f.choices.startswith("org:"):
+                add_picks(box, orgs.picks(self.store, f.choices[4:]))
+            else:
+                for value, label in self._choices(f):
+                    box.addItem(label, value)
+            if f.choices.startswith("org:") or f.choices == "units":
+                searchable(box)  # hundreds of grids, communities or units: typing finds one
+            # room for the first choice (what the box shows until one is picked), up to 12 characters
+            box.setMinimumContentsLength(max(6, min(12, len(box.itemText(0)))))
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.currentIndexChanged.connect(lambda _i, k=f.key, b=box: self.model.set_filter(k, b.currentData()))
             self.filter_boxes[f.key] = box
@@ -95,8 +103,9 @@ class ListPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setStretchLastSection(True)
+        org_width = self._community_label_width() if any(c.kind == "org" for c in spec.columns) else 0
         for i, col in enumerate(spec.columns):
-            self.table.setColumnWidth(i, col.width)
+            self.table.setColumnWidth(i, max(col.width, org_width) if col.kind == "org" else col.width)
         self.table.doubleClicked.connect(self._on_double_click)
 
         layout = QVBoxLayout(self)
@@ -112,8 +121,6 @@ class ListPanel(QWidget):
     def _choices(self, f: lists.Filter) -> list[tuple[object, str]]:
         if f.choices.startswith("code:"):
             return list(codes.table(f.choices[5:]).items)
-        if f.choices.startswith("org:"):
-            return orgs.choices(self.store, f.choices[4:])
         if f.choices == "bool":
             return [(1, f"{f.title}：是"), (0, f"{f.title}：否")]
         if f.choices == "units":
@@ -125,6 +132,12 @@ class ListPanel(QWidget):
                 uuids = lists.record_ids(conn, list_specs.UNITS, ids)
             return [(uuids[i], names[i][0]) for i in ids]
         return []
+
+    def _community_label_width(self) -> int:
+        """Wide enough for the longest community label, so the street a shared name gives is not cut off."""
+        labels = [label for _id, label in orgs.choices(self.store, "community")]
+        metrics = self.table.fontMetrics()
+        return min(max((metrics.horizontalAdvance(label) for label in labels), default=0) + 16, 260)
 
     def _show_count(self, n: int) -> None:
         self.count_label.setText(f"共 {n:,} 条")

@@ -27,8 +27,9 @@ from gridapp.core.errors import DomainError
 from gridapp.core.services import firms, ratings
 from gridapp.core.store import Store
 from gridapp.ui.errors import show_error
-from gridapp.ui.form_dialog import FormDialog, searchable
+from gridapp.ui.form_dialog import FormDialog
 from gridapp.ui.icons import icon
+from gridapp.ui.picker import searchable
 from gridapp.ui.worker_dialog import date_edit, set_combo
 
 

@@ -31,7 +31,7 @@ from gridapp.core.services import orgs, workers
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_id_number
 from gridapp.ui.errors import show_error
-from gridapp.ui.form_dialog import searchable
+from gridapp.ui.picker import org_picker
 
 _OK = "color: #2e7d32"
 _BAD = "color: #c62828"
@@ -60,11 +60,8 @@ def date_edit(value: dt.date | None = None) -> QDateEdit:
 
 
 def grid_combo(store: Store) -> QComboBox:
-    box = QComboBox()
-    box.addItem("请选择网格", None)
-    for grid_id, label in orgs.choices(store, "grid") + orgs.choices(store, "microgrid"):
-        box.addItem(label, grid_id)
-    return searchable(box)
+    """A picker of grids and micro-grids, each with its community (and street where that is needed)."""
+    return org_picker(store, "grid", "microgrid", blank="请选择网格")
 
 
 class WorkerDialog(QDialog):
@@ -278,7 +275,8 @@ class TransferDialog(QDialog):
         super().__init__(parent)
         self.store, self.worker, self.additional = store, workers.get(store, worker_id), additional
         self.setWindowTitle(f"{'兼任网格' if additional else '调动'} — {self.worker.name}")
-        current = "、".join(f"{a.community_name}{a.grid_name}（{a.role_name}）" for a in self.worker.current) or "无"
+        names = orgs.labels(store)
+        current = "、".join(f"{names.get(a.grid_id, a.grid_name)}（{a.role_name}）" for a in self.worker.current) or "无"
         self.grid = grid_combo(store)
         self.role = code_combo("worker_role", blank=False)
         # the role held now, except 网格长: the grid moved to has its own leader

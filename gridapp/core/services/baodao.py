@@ -29,6 +29,7 @@ from gridapp.core.models import (
     UnitPairing,
 )
 from gridapp.core.models.base import find_by_credit_code_or_name, set_fields
+from gridapp.core.services import orgs
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -139,11 +140,12 @@ def unit_summary(store: Store, unit_id: str, year: int) -> UnitSummary:
             Activity.date.between(start, end), Participation.deleted_at.is_(None), Activity.deleted_at.is_(None))
         without = s.execute(select(func.count()).select_from(
             members.where(MemberRegistration.id.not_in(served)).subquery())).scalar_one()
-        communities = s.execute(select(OrgUnit.name).join(UnitPairing, UnitPairing.community_id == OrgUnit.id).where(
+        communities = s.execute(select(OrgUnit.id).join(UnitPairing, UnitPairing.community_id == OrgUnit.id).where(
             UnitPairing.unit_id == unit.id, UnitPairing.end_date.is_(None), UnitPairing.deleted_at.is_(None))
             .order_by(OrgUnit.code)).scalars().all()
+        names = orgs.labels(store)
         return UnitSummary(unit.id, unit.name, unit.credit_code, unit.party_org_name, unit.reported_member_count or 0,
-                           registered, float(hours), float(points), without, tuple(communities))
+                           registered, float(hours), float(points), without, tuple(names[c] for c in communities))
 
 
 # -- in-service members ---------------------------------------------------------------------------------
@@ -385,7 +387,7 @@ def feedbacks(store: Store, year: int, unit_ids: list[str] | None = None) -> lis
             .group_by(Participation.member_id).subquery())
         grid = OrgUnit.__table__.alias("grid")
         query = (
-            select(MemberRegistration.unit_id, MemberRegistration.id, Person.name, OrgUnit.name, grid.c.name,
+            select(MemberRegistration.unit_id, MemberRegistration.id, Person.name, OrgUnit.id, grid.c.name,
                    MemberRegistration.registered_on, MemberRegistration.service_post, service.c.n, service.c.h,
                    service.c.p)
             .join(Person, Person.id == MemberRegistration.person_id)
@@ -397,9 +399,10 @@ def feedbacks(store: Store, year: int, unit_ids: list[str] | None = None) -> lis
                    (MemberRegistration.status == "registered") | (MemberRegistration.status_date >= start))
             .order_by(OrgUnit.code, Person.name_initials))
         by_unit: dict[str, list[MemberYear]] = {}
-        for uid, mid, name, cname, gname, reg_on, post, n, h, p in s.execute(query):
+        names = orgs.labels(store)
+        for uid, mid, name, community_id, gname, reg_on, post, n, h, p in s.execute(query):
             by_unit.setdefault(uid, []).append(MemberYear(
-                mid, name, cname, gname or "", reg_on, post, n or 0, round(float(h or 0), 2), round(float(p or 0), 2),
+                mid, name, names[community_id], gname or "", reg_on, post, n or 0, round(float(h or 0), 2), round(float(p or 0), 2),
                 evaluate(float(p or 0), n or 0, thresholds)))
         wanted = unit_ids if unit_ids is not None else list(by_unit)
         units = {u.id: u for u in s.execute(select(Unit).where(Unit.id.in_(wanted))).scalars()}
@@ -450,15 +453,14 @@ def statistics(store: Store, year: int) -> Statistics:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     active = (MemberRegistration.status == "registered") & MemberRegistration.deleted_at.is_(None)
     with store.read() as s:
-        by_community = s.execute(
-            select(OrgUnit.name, func.count()).join(MemberRegistration, MemberRegistration.community_id == OrgUnit.id)
-            .where(active).group_by(OrgUnit.id).order_by(OrgUnit.code)).all()
-        community = OrgUnit.__table__.alias("c")
-        by_grid = s.execute(
-            select(community.c.name + " " + OrgUnit.name, func.count())
+        names = orgs.labels(store)
+        by_community = [(names[c], n) for c, n in s.execute(
+            select(OrgUnit.id, func.count()).join(MemberRegistration, MemberRegistration.community_id == OrgUnit.id)
+            .where(active).group_by(OrgUnit.id).order_by(OrgUnit.code))]
+        by_grid = [(names[g], n) for g, n in s.execute(
+            select(OrgUnit.id, func.count())
             .join(MemberRegistration, MemberRegistration.grid_id == OrgUnit.id)
-            .join(community, community.c.id == OrgUnit.parent_id)
-            .where(active).group_by(OrgUnit.id).order_by(func.count().desc()).limit(50)).all()
+            .where(active).group_by(OrgUnit.id).order_by(func.count().desc()).limit(50))]
         registered = func.count(MemberRegistration.id)
         by_unit = s.execute(
             select(Unit.name, registered, func.coalesce(Unit.reported_member_count, 0))
@@ -546,17 +548,17 @@ def delete_rule(store: Store, rule_id: str) -> None:
 
 def open_needs(store: Store) -> list[tuple[str, str, str]]:
     """(need id, community id, label) of needs not yet closed, for linking activities to them."""
+    names = orgs.labels(store)
     with store.read() as s:
-        return [(n.id, n.community_id, f"{c}：{n.title}") for n, c in s.execute(
-            select(Need, OrgUnit.name).join(OrgUnit, OrgUnit.id == Need.community_id)
+        return [(n.id, n.community_id, f"{names[n.community_id]}：{n.title}") for n, _code in s.execute(
+            select(Need, OrgUnit.code).join(OrgUnit, OrgUnit.id == Need.community_id)
             .where(Need.status != "closed", Need.deleted_at.is_(None)).order_by(OrgUnit.code, Need.raised_on))]
 
 
 def compound_choices(store: Store) -> list[tuple[str, str]]:
-    """(compound id, "community grid compound") for choosing where a member lives."""
-    grid = OrgUnit.__table__.alias("g")
+    """(compound id, "grid label　compound") for choosing where a member lives."""
+    names = orgs.labels(store)
     with store.read() as s:
-        return [(cid, f"{cname}{gname}　{name}") for cid, name, gname, cname in s.execute(
-            select(Compound.id, Compound.name, grid.c.name, OrgUnit.name)
-            .join(grid, grid.c.id == Compound.grid_id).join(OrgUnit, OrgUnit.id == grid.c.parent_id)
-            .where(Compound.deleted_at.is_(None)).order_by(grid.c.code, Compound.name))]
+        return [(cid, f"{names[grid_id]}　{name}") for cid, name, grid_id in s.execute(
+            select(Compound.id, Compound.name, OrgUnit.id).join(OrgUnit, OrgUnit.id == Compound.grid_id)
+            .where(Compound.deleted_at.is_(None)).order_by(OrgUnit.code, Compound.name))]

@@ -18,6 +18,7 @@ from gridapp.core import codes
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Compound, OrgUnit, OwnersCommittee, PropertyFirm, ServiceContract
 from gridapp.core.models.base import live, set_fields
+from gridapp.core.services import orgs
 from gridapp.core.store import Store
 
 COMPOUND_FIELDS = ("name", "address", "grid_id", "kind", "households", "building_count", "built_year",
@@ -335,12 +336,13 @@ def details(store: Store, compound_id: str) -> CompoundDetails:
 
 
 def choices(store: Store) -> list[tuple[str, str]]:
-    """(id, “社区·小区”) of every compound, for pickers."""
+    """(id, “社区·小区”) of every compound, for pickers; the community labelled as in orgs.labels."""
+    names = orgs.labels(store)
     with store.read() as s:
         grid = OrgUnit.__table__.alias("g")
         comm = OrgUnit.__table__.alias("c")
         rows = s.execute(
-            select(Compound.id, Compound.name, comm.c.name)
+            select(Compound.id, Compound.name, comm.c.id)
             .outerjoin(grid, grid.c.id == Compound.grid_id).outerjoin(comm, comm.c.id == grid.c.parent_id)
             .where(Compound.deleted_at.is_(None)).order_by(comm.c.code, Compound.name)).all()
-        return [(cid, f"{cname}·{name}" if cname else name) for cid, name, cname in rows]
+        return [(cid, f"{names[comm_id]}·{name}" if comm_id else name) for cid, name, comm_id in rows]

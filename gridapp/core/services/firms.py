@@ -24,6 +24,7 @@ from gridapp.core.models import (
     ServiceContract,
 )
 from gridapp.core.models.base import find_by_credit_code_or_name, live, set_fields, utcnow
+from gridapp.core.services import orgs
 from gridapp.core.services.people import upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
@@ -292,7 +293,6 @@ class FirmDetails:
 def details(store: Store, firm_id: str) -> FirmDetails:
     with store.read() as s:
         firm = live(s, PropertyFirm, firm_id, "物业企业")
-        community = s.get(OrgUnit, firm.leading_community_id) if firm.leading_community_id else None
         contracts = s.execute(
             select(Compound.name, ServiceContract.start_date, ServiceContract.end_date, ServiceContract.end_reason)
             .join(Compound, Compound.id == ServiceContract.compound_id)
@@ -308,7 +308,7 @@ def details(store: Store, firm_id: str) -> FirmDetails:
             .where(CrossAppointment.firm_id == firm.id, CrossAppointment.deleted_at.is_(None))
             .order_by(CrossAppointment.start_date)).all()
         return FirmDetails(
-            firm.id, {k: getattr(firm, k) for k in FIRM_FIELDS}, community.name if community else "",
+            firm.id, {k: getattr(firm, k) for k in FIRM_FIELDS}, orgs.label(store, firm.leading_community_id),
             tuple((n, start) for n, start, end, _r in contracts if end is None),
             tuple((n, start, end, codes.CONTRACT_END.name(r)) for n, start, end, r in contracts if end is not None),
             tuple(quarters(s, firm.id)), tuple(tuple(r) for r in ratings),

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from gridapp.core.codes import GRID_TYPE, ORG_LEVEL
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import OrgUnit
+from gridapp.core.org_labels import UNITS_SQL
+from gridapp.core.pinyin import SearchKey, search_key
 from gridapp.core.store import Store
 from gridapp.core.validation import level_of_code, parent_code, parse_org_code
 
@@ -103,18 +105,47 @@ def get(store: Store, code: str) -> OrgUnitInfo:
         return info(unit)
 
 
-def choices(store: Store, level: str, *, by: str = "id") -> list[tuple[str, str]]:
-    """(id or code, label) of the current units of a level, labelled with their parent for grids."""
+def labels(store: Store) -> dict[str, str]:
+    """id → label of every org unit: its name, with its street (or community) where the name alone is
+    shared (see org_labels). Read with one query, and again only after something was committed."""
+
+    def rows() -> list:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql(UNITS_SQL).all()
+
+    return store.org_labels.labels(rows)
+
+
+def label(store: Store, unit_id: str | None) -> str:
+    """The label of one unit ("" for none)."""
+    return labels(store).get(unit_id, "") if unit_id else ""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One entry of an org-unit picker: what it stands for, what it shows, what typing finds it by."""
+
+    value: str
+    label: str
+    key: SearchKey
+
+
+def picks(store: Store, *levels: str, by: str = "id") -> list[Pick]:
+    """The current units of ``levels`` in code order (a micro-grid after its grid), labelled so they are
+    told apart and found by name, pinyin initials or code; ``value`` is the id, or the code (``by="code"``)."""
     with store.read() as s:
         rows = s.execute(
-            select(OrgUnit.id, OrgUnit.name, OrgUnit.code, OrgUnit.parent_id)
-            .where(OrgUnit.level == level, OrgUnit.deleted_at.is_(None), OrgUnit.retired_on.is_(None))
+            select(OrgUnit.id, OrgUnit.code, OrgUnit.level)
+            .where(OrgUnit.level.in_(levels), OrgUnit.deleted_at.is_(None), OrgUnit.retired_on.is_(None))
             .order_by(OrgUnit.code)
         ).all()
-        if level not in ("grid", "microgrid"):
-            return [(getattr(r, by), r.name) for r in rows]
-        parents = dict(s.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.level == "community")).all())
-        return [(getattr(r, by), f"{parents.get(r.parent_id, '')}{r.name}") for r in rows]
+    names = labels(store)
+    return [Pick(getattr(r, by), names[r.id], search_key(names[r.id], r.code)) for r in rows]
+
+
+def choices(store: Store, level: str, *, by: str = "id") -> list[tuple[str, str]]:
+    """(id or code, label) of the current units of a level, in code order (see ``labels``)."""
+    return [(p.value, p.label) for p in picks(store, level, by=by)]
 
 
 def tree(store: Store, *, include_retired: bool = False) -> list[OrgUnitInfo]:
