@@ -70,9 +70,10 @@ class ListPanel(QWidget):
                     box.addItem(label, value)
             if f.choices.startswith("org:") or f.choices == "units":
                 searchable(box)  # hundreds of grids, communities or units: typing finds one
-            # room for the first choice (what the box shows until one is picked), up to 12 characters
-            box.setMinimumContentsLength(max(6, min(12, len(box.itemText(0)))))
+            box.setMinimumContentsLength(6)
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            # room for the first choice, what the box shows until one is picked (“专职服务户数超标：全部”)
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance(box.itemText(0)) + 36)
             box.currentIndexChanged.connect(lambda _i, k=f.key, b=box: self.model.set_filter(k, b.currentData()))
             self.filter_boxes[f.key] = box
             filter_bar.addWidget(box, 1)

@@ -38,35 +38,63 @@ def preview(parent: QWidget, title: str, paint: Callable[[QPrinter], object], *,
         dialog.deleteLater()
 
 
-def preview_roster(parent: QWidget, store: Store, org_code: str) -> None:
-    content = reports.roster(store, org_code)
-    if confirm_scope(parent, store, org_code, f"{content.count} 名网格员",
-                     printing.roster_pages(content)):
-        preview(parent, content.title, lambda printer: printing.print_roster(content, printer), landscape=True)
+PREVIEW_PAGES = 40  # above this a preview is slow to build (Qt paints every page first): PDF is offered first
 
 
-def preview_boards(parent: QWidget, store: Store, org_code: str) -> None:
-    boards = reports.noticeboards(store, org_code)
-    if confirm_scope(parent, store, org_code, f"{len(boards)} 个网格的公示牌", len(boards)):
-        preview(parent, "网格公示牌", lambda printer: printing.print_boards(boards, printer), landscape=False,
-                size=(900, 900))
+def preview_roster(parent: QWidget, store: Store, org_code: str) -> operations.Operation:
+    """Gather the roster off the GUI thread, say its scope, then preview it (or save it as PDF)."""
+    def work(progress, cancel):
+        content = reports.roster(store, org_code, progress=progress, cancel=cancel)
+        return content, printing.roster_pages(content)
+
+    def show(result) -> None:
+        content, pages = result
+        choice = confirm_scope(parent, store, org_code, f"{content.count} 名网格员", pages)
+        if choice == "preview":
+            preview(parent, content.title, lambda printer: printing.print_roster(content, printer), landscape=True)
+        elif choice == "pdf":
+            roster_pdf(parent, store, org_code)
+
+    return operations.run(parent, "正在准备花名册", work, show)
 
 
-def confirm_scope(parent: QWidget, store: Store, org_code: str, what: str, pages: int) -> bool:
-    """Before printing more than one grid, say what will be printed and ask (“将打印 … 共 N 页”)."""
+def preview_boards(parent: QWidget, store: Store, org_code: str) -> operations.Operation:
+    """Gather the notice boards off the GUI thread, say how many, then preview them (or save as PDF)."""
+    def show(boards) -> None:
+        choice = confirm_scope(parent, store, org_code, f"{len(boards)} 个网格的公示牌", len(boards))
+        if choice == "preview":
+            preview(parent, "网格公示牌", lambda printer: printing.print_boards(boards, printer), landscape=False,
+                    size=(900, 900))
+        elif choice == "pdf":
+            boards_pdf(parent, store, org_code)
+
+    return operations.run(parent, "正在准备公示牌", lambda _p, _c: reports.noticeboards(store, org_code), show)
+
+
+def confirm_scope(parent: QWidget, store: Store, org_code: str, what: str, pages: int) -> str | None:
+    """Before printing more than one grid, say what will be printed (“将打印 … 共 N 页”) and ask how:
+    "preview", "pdf" (offered first when a preview would be slow), or None (cancelled)."""
     from gridapp.core.services import orgs
 
     unit = orgs.get(store, org_code)
     if unit.level in ("grid", "microgrid"):
-        return True
-    box = QMessageBox(QMessageBox.Icon.Question, "确认打印范围",
-                      f"将打印 {unit.name} 全部 {what}，共 {pages} 页。", parent=parent)
-    go = box.addButton("继续", QMessageBox.ButtonRole.AcceptRole)
+        return "preview"
+    text = f"将打印 {unit.name} 全部 {what}，共 {pages} 页。"
+    box = QMessageBox(QMessageBox.Icon.Question, "确认打印范围", text, parent=parent)
+    if pages > PREVIEW_PAGES:
+        box.setInformativeText("页数较多，预览需要较长时间。建议先另存为 PDF，再用 PDF 阅读器查看和打印。")
+        pdf = box.addButton("另存为 PDF…", QMessageBox.ButtonRole.AcceptRole)
+        go = box.addButton("仍要预览", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(pdf)
+    else:
+        pdf = None
+        go = box.addButton("预览", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(go)
     box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(go)
-    box.setProperty("gridapp_default", True)
+    box.setProperty("gridapp_default", True)  # the journey harness takes the default answer here
     box.exec()
-    return box.clickedButton() is go
+    clicked = box.clickedButton()
+    return "preview" if clicked is go else "pdf" if clicked is pdf and pdf is not None else None
 
 
 def _ask_pdf(parent: QWidget, name: str) -> Path | None:
