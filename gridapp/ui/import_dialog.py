@@ -127,6 +127,8 @@ class ImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for col, width in enumerate((70, 60, 160, 90)):
             self.table.setColumnWidth(col, width)
+        self.table.setWordWrap(True)  # a long reason wraps in its row (and is whole in the row's tooltip)
+        self.model.modelReset.connect(self._fit_rows)
 
         self.check_button = QPushButton("检查")
         self.check_button.clicked.connect(self.check)
@@ -152,6 +154,10 @@ class ImportDialog(QDialog):
         lay.addLayout(buttons)
         if path is not None:
             self.set_path(path)
+
+    def _fit_rows(self) -> None:
+        if self.model.rowCount() <= 500:  # measuring every row of a 10,000-row report would stall the dialog
+            self.table.resizeRowsToContents()
 
     def options(self) -> dict[str, Any]:
         return {**self.extra_options, "org": self.community.currentData()}

@@ -106,7 +106,7 @@ class ListPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         org_width = self._community_label_width() if any(c.kind == "org" for c in spec.columns) else 0
         for i, col in enumerate(spec.columns):
-            self.table.setColumnWidth(i, max(col.width, org_width) if col.kind == "org" else col.width)
+            self.table.setColumnWidth(i, max(col.width, org_width) if col.kind == "org" else self._width(col))
         self.table.doubleClicked.connect(self._on_double_click)
 
         layout = QVBoxLayout(self)
@@ -118,6 +118,13 @@ class ListPanel(QWidget):
         layout.addWidget(self.table)
         self.model.counted.connect(self._show_count)
         self._show_count(self.model.rowCount())
+
+    def _width(self, col: lists.Column) -> int:
+        """A column wide enough for its title and, for a code column, its longest name (“中等职业教育”)."""
+        metrics = self.table.fontMetrics()
+        names = [name for _c, name in codes.table(col.kind[5:]).items] if col.kind.startswith("code:") else []
+        need = max([metrics.horizontalAdvance(t) for t in [col.title, *names]]) + 24
+        return max(col.width, need)
 
     def _choices(self, f: lists.Filter) -> list[tuple[object, str]]:
         if f.choices.startswith("code:"):
