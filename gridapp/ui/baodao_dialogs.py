@@ -317,6 +317,9 @@ class FeedbackDialog(QDialog):
         form.addRow(row)
         self.status = QLabel()
         form.addRow(self.status)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        form.addRow(close)
 
     def letters(self) -> list[reports.Letter]:
         unit = self.unit.currentData()

@@ -30,7 +30,10 @@ WORDS: dict[str, dict[str, str]] = {
         "&Rename": "重命名(&R)", "Show &hidden files": "显示隐藏文件(&H)", "Open": "打开", "Save As": "另存为",
         "Find Directory": "选择文件夹", "Recent Places": "最近位置", "My Computer": "我的电脑", "Computer": "计算机",
     },
-    "QFileSystemModel": {"Name": "名称", "Size": "大小", "Type": "类型", "Date Modified": "修改日期",
+    "QAbstractFileIconProvider": {"Folder": "文件夹", "File": "文件", "%1 File": "%1 文件", "Drive": "驱动器",
+                                  "Computer": "计算机", "Network": "网络", "Trashcan": "回收站"},
+    "QFileSystemModel": {"%1 byte(s)": "%1 字节", "%1 KB": "%1 KB", "%1 MB": "%1 MB", "%1 GB": "%1 GB",
+                         "%1 TB": "%1 TB", "%1 bytes": "%1 字节", "Name": "名称", "Size": "大小", "Type": "类型", "Date Modified": "修改日期",
                          "Kind": "类型", "My Computer": "我的电脑", "Computer": "计算机"},
     "QPrintPreviewDialog": {
         "Print Preview": "打印预览", "Next page": "下一页", "Previous page": "上一页", "First page": "第一页",

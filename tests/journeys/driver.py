@@ -159,6 +159,8 @@ class Driver:
         self.report = Report()
         self.explore_depth = explore_depth
         self.cancel_after = 8.0  # seconds of progress before the harness presses 取消
+        self.shots = False  # a PNG of each page and of each dialog the first time it opens
+        self._shot_titles: set[str] = set()
         self.path: list[str] = []  # the action being run, as a breadcrumb
         self._handled: list[QWidget] = []  # modal widgets being answered, outermost first
         self.file_answers: list[Path] = []  # paths for the next open-file dialogs (scripted journeys)
@@ -302,6 +304,9 @@ class Driver:
         if not isinstance(w, QProgressDialog):
             self.wait(5)
             self.check_language(w)
+            if self.shots and title not in self._shot_titles:
+                self._shot_titles.add(title)
+                self.screenshot(w, f"dialog-{len(self._shot_titles):03d}-{re.sub(r'[^0-9A-Za-z一-鿿]+', '_', title)}")
         if isinstance(w, QProgressDialog):
             self._answer_progress(w)
             return

@@ -38,6 +38,7 @@ def explore(driver: Driver, *, db: Path, size: tuple[int, int], shots: str = "1"
     from gridapp.ui.main_window import PAGES
 
     driver.cancel_after = float(cancel_after)
+    driver.shots = shots == "1"
     window = open_window(driver, db, size)
     for index, cls in enumerate(PAGES):
         driver.trigger(f"页面 {cls.title}", lambda i=index: window.nav.setCurrentRow(i))
