@@ -10,7 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+# The sample sheets, made by tests/data/make_samples.py and committed: tests never read outside the repository.
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 
 @pytest.fixture(autouse=True)
