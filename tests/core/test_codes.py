@@ -82,3 +82,15 @@ def test_refusals_name_the_value_and_the_choices():
         codes.ETHNICITY.require("哈族")
     assert several.value.message.startswith("民族“哈族”可能是哈尼族、哈萨克族，请只填其中一项；可选：汉族、蒙古族、回族")
     assert several.value.message.endswith("等 58 项")
+
+
+def test_stored_values_as_people_read_them():
+    from gridapp.core.labels import value_text
+
+    assert value_text("person", "education", "20") == "大学本科"
+    assert value_text("grid_assignment", "role", "leader") == "网格长"
+    assert value_text("cross_appointment", "role", "业委会主任") == "业委会主任"  # free text there
+    assert value_text("grid_worker", "status", "left") == "离岗"
+    assert value_text("member_registration", "status", "moved_out") == "已转出"
+    assert value_text("property_firm", "alliance_member", True) == "是"
+    assert value_text("person", "phone", None) == "（空）"
