@@ -12,7 +12,8 @@ import pytest
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).parent / 'data' / 'screen-1920x1080.json'}"
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+# The sample sheets, made by tests/data/make_samples.py and committed: tests never read outside the repository.
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from gridapp.cli.output import TextProgress, emit
 from gridapp.core import demo
 
 HELP = "生成演示数据库（姓名、身份证号、信用代码等均为合规的虚构数据）"
+SCALE_NAMES = {"small": "小规模", "street": "街道级", "district": "区级"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
                            progress=TextProgress(quiet=args.json))
     seconds = round(time.perf_counter() - start, 1)
     emit(args.json, {"db": str(args.db), "scale": args.scale, "seconds": seconds, "counts": counts},
-         f"已生成演示数据（{args.scale}，{sum(counts.values())} 条记录，用时 {seconds} 秒）：{args.db}")
+         f"已生成{SCALE_NAMES[args.scale]}演示数据（{sum(counts.values()):,} 条记录，用时 {seconds} 秒）：{args.db}")
     return 0

@@ -120,8 +120,8 @@ def _log(args) -> int:
     lines += [f"  {_local(e.recorded_at)} {e.direction_name} {e.peer_name} 第 {e.number} 号"
               f"{'（全量）' if e.full else ''} {e.file_name}" for e in packs] or ["  （无）"]
     lines.append(f"待处理的冲突：{len(open_conflicts)} 项")
-    lines += [f"  {c.table_name}“{c.record_label}”的{c.field_name}：保留 {c.kept!r}（{c.kept_from}），"
-              f"未采用 {c.lost!r}（{c.lost_from}）" for c in open_conflicts[:20]]
+    lines += [f"  {c.table_name}“{c.record_label}”的{c.field_name}：保留“{c.kept_text}”（{c.kept_from}），"
+              f"未采用“{c.lost_text}”（{c.lost_from}）" for c in open_conflicts[:20]]
     emit(args.json, {
         "peers": [{"code": p.peer.code, "name": p.peer.name, "level": p.peer.level, "fingerprint": p.peer.fingerprint,
                    "last_sent": p.last_sent, "last_received": p.last_received, "sent": p.sent,

@@ -1,13 +1,100 @@
 """Code tables: national standards (GB/T 2261.1, 3304, 4762, 4658) and the product's own enumerations.
 
 Records store codes; screens, sheets and printouts show names. ``parse`` turns what people type in
-spreadsheets (names, short names, common synonyms, the codes themselves) back into codes.
+spreadsheets back into codes: the names, the codes, the synonyms of each table and, when nothing is
+written exactly so, the common loose ways of writing one choice (“网格员（专职）”, “中共党员（预备）”,
+“本科学历”, “维族”): a value is matched only when exactly one code of the table fits it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from gridapp.core.errors import ValidationError
+from gridapp.core.validation import strip_invisible
+
+# Brackets, quotes, marks and separators people decorate a choice with; their content stays.
+_DECORATION = re.compile(r"[\s()\[\]{}<>【】〔〕〖〗《》「」『』\"'“”‘’*#:;,、。!?·•・/\\|_~-]+")
+_SPELLINGS = (("其它", "其他"),)
+# A value that says “not” fits only a term that says it too (“非党员” is not 党员, “物业” is not 无物业).
+_NEGATIONS = frozenset("非无未不没否")
+_LISTED = 16  # a longer table (民族) is listed by its first entries and its size
+_MEMO = 10_000
+
+
+def normalise(value: object) -> str:
+    """A typed value reduced for matching: half-width, lower case, no spaces or decorations."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = unicodedata.normalize("NFKC", strip_invisible(str(value))).casefold()
+    for variant, usual in _SPELLINGS:
+        s = s.replace(variant, usual)
+    return _DECORATION.sub("", s)
+
+
+@dataclass(frozen=True)
+class _Term:
+    code: str
+    text: str
+    chars: Counter
+    negations: frozenset[str]
+
+
+class _Index:
+    """A table's spellings for matching: exact ones, loose terms, and the answers already worked out."""
+
+    def __init__(self, table: CodeTable) -> None:
+        self.order = {code: i for i, (code, _n) in enumerate(table.items)}
+        self.exact: dict[str, str] = {}
+        for code, _name in table.items:
+            self.exact.setdefault(normalise(code), code)
+            if len(code) == 2 and code.startswith("0") and code[1:] not in self.order:
+                self.exact.setdefault(code[1:], code)  # "1" for "01"
+        spellings = [(code, name) for code, name in table.items] + [(c, t) for t, c in table.synonyms.items()]
+        for code, text in spellings:
+            self.exact.setdefault(normalise(text), code)
+        self.terms = [_Term(code, t, Counter(t), _NEGATIONS & set(t))
+                      for code, t in ((c, normalise(x)) for c, x in spellings) if len(t) >= 2 and not t.isdigit()]
+        self.memo: dict[str, tuple[str, ...]] = {}
+
+    def candidates(self, s: str) -> tuple[str, ...]:
+        if s in self.exact:
+            return (self.exact[s],)
+        found = self.memo.get(s)
+        if found is None:
+            found = self._loose(s)
+            if len(self.memo) < _MEMO:  # a sheet of distinct junk must not grow it without end
+                self.memo[s] = found
+        return found
+
+    def _loose(self, s: str) -> tuple[str, ...]:
+        chars, negations = Counter(s), _NEGATIONS & set(s)
+        terms = [t for t in self.terms if t.negations == negations]
+        # A term written within the value, in any order: “网格员（专职）” holds 专职, “中共党员（预备）” 中共预备党员.
+        fits: dict[str, list[Counter]] = {}
+        for t in terms:
+            if not t.chars - chars:
+                fits.setdefault(t.code, []).append(t.chars)
+        # Of codes that fit, one whose term holds another's (中共预备党员 ⊃ 中共党员) is the one meant.
+        found = [c for c in fits if not any(_holds(fits[o], fits[c]) for o in fits if o != c)]
+        if not found and len(s) >= 2:
+            # An abbreviation: the value's characters in order within one term (“维族”, “普高”, “大专”).
+            found = list(dict.fromkeys(t.code for t in terms if _in_order(s, t.text)))
+        return tuple(sorted(found, key=self.order.__getitem__))
+
+
+def _holds(bigger: list[Counter], smaller: list[Counter]) -> bool:
+    """Some term in ``bigger`` strictly contains every term in ``smaller``."""
+    return any(all(not (t - b) and b.total() > t.total() for t in smaller) for b in bigger)
+
+
+def _in_order(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 @dataclass(frozen=True)
@@ -29,30 +116,45 @@ class CodeTable:
     def _names(self) -> dict[str, str]:
         return dict(self.items)
 
-    def parse(self, text: object) -> str | None:
-        """Code for a typed value, or None when it matches nothing."""
+    @cached_property
+    def _index(self) -> _Index:
+        return _Index(self)
+
+    def candidates(self, text: object) -> tuple[str, ...]:
+        """Every code the typed value may mean, in table order: none, one, or several."""
         if text is None:
-            return None
-        s = _squash(str(text))
-        if not s:
-            return None
-        names = self._names()
-        if s in names:
-            return s
-        if s.isdigit() and len(s) == 1 and ("0" + s) in names:
-            return "0" + s
-        for code, name in self.items:
-            if _squash(name) == s:
-                return code
-        return self.synonyms.get(s)
+            return ()
+        s = normalise(text)
+        return self._index.candidates(s) if s else ()
 
+    def parse(self, text: object) -> str | None:
+        """Code for a typed value, or None when it matches nothing or more than one code."""
+        found = self.candidates(text)
+        return found[0] if len(found) == 1 else None
 
-def _squash(s: str) -> str:
-    s = s.translate(_FULLWIDTH).strip()
-    return re.sub(r"\s+", "", s)
+    def require(self, text: object, title: str | None = None) -> str:
+        """The one code a typed value means; a ValidationError naming it and the choices otherwise."""
+        found = self.candidates(text)
+        if len(found) == 1:
+            return found[0]
+        raise self.refusal(text, found, title)
 
+    def refusal(self, text: object, found: tuple[str, ...] = (), title: str | None = None) -> ValidationError:
+        """The error for a value that means no code, or several (``found``)."""
+        shown = " ".join(strip_invisible(str(text)).split())
+        what = title or self.title
+        if found:
+            maybe = "、".join(self.name(c) for c in found)
+            return ValidationError(f"{what}“{shown}”可能是{maybe}，请只填其中一项；可选：{self.choices()}")
+        return ValidationError(f"{what}“{shown}”不是有效值，可选：{self.choices()}")
 
-_FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+    def choices(self) -> str:
+        """The names to offer, all of them for a short table."""
+        names = [n for _c, n in self.items]
+        if len(names) <= _LISTED:
+            return "、".join(names)
+        return "、".join(names[:10]) + f"等 {len(names)} 项"
+
 
 GENDER = CodeTable(
     "gender", "性别", "GB/T 2261.1-2003",
@@ -96,7 +198,7 @@ EDUCATION = CodeTable(
     {
         "研究生教育": "10", "博士": "11", "硕士": "14", "本科": "20", "大学": "20", "学士": "20",
         "大专": "30", "专科": "30", "高职": "30", "中专": "40", "职高": "40", "技校": "40", "中技": "40",
-        "高中": "60", "初中及以下": "70", "初级中学": "70", "小学及以下": "80",
+        "职业高中": "40", "高中": "60", "初中及以下": "70", "初级中学": "70", "小学及以下": "80",
     },
 )
 
@@ -134,7 +236,8 @@ UNIT_TYPE = CodeTable(
     "unit_type", "单位类型", "",
     (("organ", "机关"), ("institution", "事业单位"), ("soe", "国有企业"), ("private", "非公企业"),
      ("social", "社会组织")),
-    {"党政机关": "organ", "国企": "soe", "民营企业": "private", "非公有制企业": "private"},
+    {"党政机关": "organ", "国企": "soe", "民营企业": "private", "民企": "private", "私营企业": "private", "私企": "private",
+     "非公有制企业": "private", "社会团体": "social"},
 )
 
 PARTY_ORG_TYPE = CodeTable(
@@ -161,6 +264,7 @@ COMPOUND_KIND = CodeTable(
 FIRM_PARTY_STATUS = CodeTable(
     "firm_party_status", "党组织建立情况", "",
     (("own", "单独组建"), ("joint", "联合组建"), ("none", "未建立"), ("instructor", "派驻党建指导员")),
+    {"独立组建": "own", "未组建": "none", "未成立": "none", "党建指导员": "instructor"},
 )
 
 CONTRACT_END = CodeTable(

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from typing import Any
+
+from gridapp.core import codes
+
 TABLES = {
     "org_unit": "组织单位", "compound": "小区", "building": "楼栋", "person": "人员", "grid_worker": "网格员",
     "grid_assignment": "网格任职", "unit": "报到单位", "unit_pairing": "结对共建", "member_registration": "在职党员报到",
@@ -43,3 +49,33 @@ FIELDS = {
 }
 
 STARS = {str(n): "★" * n + f"（{n}星）" for n in range(1, 6)}
+
+# Coded fields: the code table their values come from (by field, or by table and field where it differs).
+FIELD_CODES = {
+    "gender": "gender", "ethnicity": "ethnicity", "political_status": "political", "education": "education",
+    "level": "org_level", "grid_type": "grid_type", "worker_type": "worker_type", "unit_type": "unit_type",
+    "party_org_type": "party_org_type", "service_post": "service_post", "activity_type": "activity_type",
+    "evaluation": "evaluation", "party_org_status": "firm_party_status",
+}
+TABLE_FIELD_CODES = {
+    ("grid_worker", "status"): "worker_status", ("grid_assignment", "role"): "worker_role",
+    ("member_registration", "status"): "member_status", ("need", "status"): "need_status",
+    ("project", "status"): "need_status", ("compound", "kind"): "compound_kind",
+    ("service_contract", "end_reason"): "contract_end", ("cross_appointment", "direction"): "appointment_direction",
+}
+
+
+def value_text(table: str, field: str, value: Any) -> str:
+    """A stored value as people read it: code names, 是/否, dates, “（空）” for nothing."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    key = TABLE_FIELD_CODES.get((table, field)) or FIELD_CODES.get(field)
+    if key is not None and isinstance(value, str):
+        return codes.name(key, value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

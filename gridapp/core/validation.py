@@ -32,11 +32,28 @@ _FULLWIDTH_ALNUM = ({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF21 + i: 0x4
                     | {0xFF41 + i: 0x61 + i for i in range(26)} | {0x3000: 0x20})
 
 
+# Characters that show as nothing but break comparisons: zero-width spaces and joiners, direction marks,
+# the soft hyphen, the byte-order mark, C0/C1 controls (tab and line breaks stay: they separate values).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+# Non-breaking and typographic spaces (pasted from web pages and Word) read as a plain space.
+_ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
+_ODD_BREAK = re.compile("[\u2028\u2029]")
+_ANY_ODD = re.compile(f"{_INVISIBLE.pattern}|{_ODD_SPACE.pattern}|{_ODD_BREAK.pattern}")
+
+
+def strip_invisible(text: str) -> str:
+    """Zero-width and control characters removed; non-breaking spaces as plain spaces."""
+    if not _ANY_ODD.search(text):  # nearly every cell: one scan, no copy
+        return text
+    return _ODD_BREAK.sub("\n", _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text)))
+
+
 def clean_text(value: object) -> str:
     """A cell or field value as trimmed text with half-width digits and letters ('' for None)."""
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", str(value).translate(_FULLWIDTH_ALNUM)).strip()
+    return re.sub(r"\s+", " ", strip_invisible(str(value)).translate(_FULLWIDTH_ALNUM)).strip()
 
 
 # --- GB 11643 ID numbers -------------------------------------------------------------------------

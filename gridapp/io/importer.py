@@ -113,11 +113,15 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     fields = {f.key: f for f in spec.fields}
     report = ImportReport(spec.kind, spec.title, str(path), sheet.name, [c.header for c in sheet.columns], [],
                           [c.index for c in sheet.columns])
-    total = len(sheet.rows)
+    read = set(mapping.values())
+    # A row of nothing but formulas without results counts only where a column that is read has one.
+    rows = [r for r in sheet.rows if not r.blank or r.uncomputed & read]
+    headers = {c.index: c.header for c in sheet.columns}
+    total = len(rows)
     with store.session(commit=commit) as s:
         state = handler.prepare(s, store, sheet, options or {})
         seen: dict[tuple, int] = {}
-        for i, row in enumerate(sheet.rows):
+        for i, row in enumerate(rows):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             if progress and i % 50 == 0:
@@ -125,6 +129,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
             result = RowResult(row.number, "rejected", values=row.values)
             values: dict[str, Any] = {}
             for key, index in mapping.items():
+                if index in row.uncomputed:
+                    result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
+                    continue
                 raw = row.values[index] if index < len(row.values) else None
                 try:
                     values[key] = fields[key].parse(raw)
@@ -164,3 +171,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
             progress(total, total, "正在写入数据库" if commit else "检查完成")
     report.committed = commit
     return report
+
+
+def _uncomputed_message(number: int, header: str) -> str:
+    return f"第 {number} 行“{header}”列是公式，但文件中没有保存计算结果，请在 Excel 中打开并保存后再导入"

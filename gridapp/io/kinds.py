@@ -276,6 +276,32 @@ class GridsHandler:
 
 # -- grid workers ----------------------------------------------------------------------------------------
 
+# What a roster's 人员类别 column says: a role, the type (专职/兼职) standing for its plain role.
+WORKER_CATEGORY = codes.CodeTable(
+    "worker_category", "人员类别", "",
+    (("fulltime", "专职网格员"), ("parttime", "兼职网格员"), ("leader", "网格长"), ("instructor", "网格指导员"),
+     ("building", "楼栋长")),
+    {"专职": "fulltime", "全职": "fulltime", "兼职": "parttime", "指导员": "instructor", "楼长": "building",
+     "单元长": "building"},
+)
+
+
+def worker_category(value: object) -> tuple[str | None, str] | None:
+    """人员类别 as written → (the worker type it names, if any; the role)."""
+    if not cells.text(value):
+        return None
+    wtype = codes.WORKER_TYPE.parse(value)
+    roles = WORKER_CATEGORY.candidates(value)
+    if len(roles) > 1 and wtype is not None:
+        # “网格长（专职）”: 专职 names the type, so the plain 专职网格员 it also fits is not the role.
+        roles = tuple(r for r in roles if r not in codes.WORKER_TYPE.codes()) or roles
+    if len(roles) != 1:
+        raise WORKER_CATEGORY.refusal(value, roles)
+    return wtype, roles[0]
+
+
+worker_category.code_table = WORKER_CATEGORY  # type: ignore[attr-defined]  # the template's drop-down
+
 WORKERS = ImportSpec(
     kind="workers",
     title="网格员花名册",
@@ -292,7 +318,7 @@ WORKERS = ImportSpec(
         Field("community", "所属社区", ("社区",), cells.text, example="云溪社区",
               note="可不填：网格名称中含社区名、表头写明社区或导入时选定社区均可"),
         Field("grid", "所属网格", ("网格名称", "网格", "所在网格"), cells.text, required=True, example="第一网格"),
-        Field("category", "人员类别", ("人员类型", "类别", "网格员类别", "人员身份"), cells.text, required=True,
+        Field("category", "人员类别", ("人员类型", "类别", "网格员类别", "人员身份"), worker_category, required=True,
               example="专职网格员", note="专职网格员、兼职网格员、网格长、网格指导员、楼栋长"),
         Field("role", "网格职务", ("职务", "岗位"), code_parser("worker_role"), example="网格长",
               note="可不填，按人员类别确定"),
@@ -309,16 +335,11 @@ _TYPE_FOR_ROLE = {"leader": "fulltime", "fulltime": "fulltime", "parttime": "par
                   "building": "parttime"}
 
 
-def type_and_role(category: str, role: str | None) -> tuple[str, str]:
-    """“专职”, “兼职网格员”, “网格长” … → (worker type, role)."""
-    wtype = codes.WORKER_TYPE.parse(category)
-    cat_role = codes.WORKER_ROLE.parse(category)
-    if wtype is None and cat_role is None:
-        raise ValidationError(f"人员类别“{category}”无法识别（应为专职、兼职、网格长、网格指导员或楼栋长）",
-                              field="category")
-    role = role or cat_role or wtype
-    wtype = wtype or _TYPE_FOR_ROLE[role]
-    return wtype, role
+def type_and_role(category: tuple[str | None, str], role: str | None) -> tuple[str, str]:
+    """The parsed 人员类别 and 网格职务 → (worker type, role); a type the category names wins."""
+    wtype, cat_role = category
+    role = role or cat_role
+    return wtype or _TYPE_FOR_ROLE[role], role
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from gridapp.core import labels
 from gridapp.core.errors import NotFoundError, ValidationError
 from gridapp.core.models import Site, SyncConflict, SyncPackage
 from gridapp.core.models.base import utcnow
@@ -82,6 +83,14 @@ class Conflict:
     resolved_at: dt.datetime | None
     resolution: str | None
 
+    @property
+    def kept_text(self) -> str:
+        return labels.value_text(self.table, self.field, self.kept)
+
+    @property
+    def lost_text(self) -> str:
+        return labels.value_text(self.table, self.field, self.lost)
+
 
 def _label(s, table: str, record_id: str) -> str:
     cols = records.tables()[table].columns
@@ -94,8 +103,6 @@ def _label(s, table: str, record_id: str) -> str:
 
 
 def conflicts(store: Store, *, open_only: bool = True) -> list[Conflict]:
-    from gridapp.core import labels
-
     with store.read() as s:
         names = dict(s.execute(select(Site.code, Site.name)).all())
         q = select(SyncConflict).order_by(SyncConflict.detected_at.desc(), SyncConflict.id.desc())

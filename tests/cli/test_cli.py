@@ -1,4 +1,5 @@
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -57,7 +58,8 @@ def test_demo_and_check(tmp_path, capsys):
 
 def test_check_reports_problems_with_exit_code(tmp_path, capsys):
     db = tmp_path / "demo.sqlite"
-    assert run(capsys, "demo", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "demo", "--db", str(db))
+    assert code == 0 and out.startswith("已生成小规模演示数据（") and "small" not in out
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE person SET id_number = '370203199001011230' WHERE rowid = 1")
     code, out, _ = run(capsys, "check", "--db", str(db))
@@ -90,3 +92,21 @@ def test_console_entry_point_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "gridapp", "check", "--db", str(tmp_path / "no.sqlite")],
                             capture_output=True, text=True)
     assert result.returncode == 1 and result.stderr.startswith("错误：")
+
+
+# The keys of levels, scales and codes: options and JSON use them, text says them in Chinese.
+RAW_KEYS = re.compile(r"\b(small|street|district|community|grid|microgrid|fulltime|parttime|leader|active|left)\b")
+
+
+def test_text_output_says_levels_in_chinese(tmp_path, capsys):
+    said = []
+    for level, code, name in (("district", "370203", "市北区"), ("street", "370203012", "海泉路街道"),
+                              ("community", "370203012001", "云溪社区")):
+        db = tmp_path / f"{code}.sqlite"
+        said.append(run(capsys, "init", "--db", str(db), "--level", level, "--code", code, "--name", name)[1])
+        said.append(run(capsys, "check", "--db", str(db))[1])
+        said.append(run(capsys, "sync", "identity", "--db", str(db), "--out", str(tmp_path / f"{code}.json"))[1])
+        said.append(run(capsys, "sync", "log", "--db", str(db))[1])
+    text = "".join(said).replace(str(tmp_path), "")
+    assert "已建立区站点“市北区”" in text and "已建立街道站点“海泉路街道”" in text and "已建立社区站点“云溪社区”" in text
+    assert not RAW_KEYS.search(text), RAW_KEYS.search(text)

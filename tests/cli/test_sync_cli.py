@@ -45,3 +45,22 @@ def test_export_into_a_folder_that_does_not_exist_yet(tmp_path, capsys):
     stick = tmp_path / "U盘" / "数据交换"
     code, out, _ = run(capsys, "sync", "export", "--db", c, "--to", "370203012", "--out", stick, "--json")
     assert code == 0 and json.loads(out)["out"].startswith(str(stick)) and len(list(stick.iterdir())) == 1
+
+
+def test_sync_log_names_the_conflicting_values(tmp_path, capsys):
+    from tests.sync.conftest import make_chain
+    from tests.sync.test_exchange import _id, add_person, set_fields
+
+    chain = make_chain(tmp_path / "sites")
+    try:
+        pid = add_person(chain.community, "王五", _id("37020319800101003"), "370203012001")
+        chain.exchange(chain.community, chain.street)
+        set_fields(chain.community, pid, education="20")
+        set_fields(chain.street, pid, education="30")
+        chain.exchange(chain.community, chain.street)
+        code, out, _ = run(capsys, "sync", "log", "--db", chain.street.path)
+    finally:
+        for store in (chain.district, chain.street, chain.community):
+            store.close()
+    assert code == 0
+    assert "人员“王五”的文化程度：保留“大学本科”（云溪社区），未采用“大学专科”（海泉路街道）" in out

@@ -1,4 +1,7 @@
+import pytest
+
 from gridapp.core import codes
+from gridapp.core.errors import ValidationError
 
 
 def test_ethnicity_table_has_the_56_nationalities():
@@ -35,3 +38,59 @@ def test_worker_enumerations():
     assert codes.WORKER_TYPE.parse("专职网格员") == "fulltime"
     assert codes.WORKER_ROLE.parse("网格长") == "leader"
     assert codes.WORKER_ROLE.parse("兼职") == "parttime"
+
+
+@pytest.mark.parametrize(("table", "written", "code"), [
+    (codes.GENDER, "男性", "1"), (codes.GENDER, "女性", "2"), (codes.GENDER, "未知", "0"), (codes.GENDER, 2.0, "2"),
+    (codes.POLITICAL, "中共党员（预备）", "02"), (codes.POLITICAL, "党员(预备)", "02"),
+    (codes.POLITICAL, "预备党员", "02"), (codes.POLITICAL, "团员", "03"), (codes.POLITICAL, "中国共产党员", "01"),
+    (codes.POLITICAL, "民盟", "05"), (codes.POLITICAL, "“群众”", "13"),
+    (codes.ETHNICITY, "汉", "01"), (codes.ETHNICITY, "维族", "05"), (codes.ETHNICITY, "汉族人", "01"),
+    (codes.ETHNICITY, 1.0, "01"), (codes.ETHNICITY, "其它", "97"),
+    (codes.EDUCATION, "大专", "30"), (codes.EDUCATION, "本科", "20"), (codes.EDUCATION, "研究生", "10"),
+    (codes.EDUCATION, "本科学历", "20"), (codes.EDUCATION, "研究生（硕士）", "14"), (codes.EDUCATION, "普高", "60"),
+    (codes.EDUCATION, "大学专科", "30"), (codes.EDUCATION, "职业高中", "40"),
+    (codes.WORKER_ROLE, "网格员（专职）", "fulltime"), (codes.WORKER_ROLE, "专职人员", "fulltime"),
+    (codes.WORKER_TYPE, "专职人员", "fulltime"), (codes.WORKER_TYPE, "兼职", "parttime"),
+    (codes.COMPOUND_KIND, "无物业管理", "none"), (codes.APPOINTMENT_DIRECTION, "社区到物业", "community_to_firm"),
+    (codes.POLITICAL, "党\u200b员", "01"),  # a zero-width space pasted along
+])
+def test_the_common_ways_of_writing_one_choice(table, written, code):
+    assert table.parse(written) == code
+
+
+@pytest.mark.parametrize(("table", "written", "found"), [
+    (codes.ETHNICITY, "哈族", ("16", "17")),  # 哈尼族 or 哈萨克族
+    (codes.GENDER, "男女", ()),
+    (codes.POLITICAL, "非党员", ()),  # says "not": never 党员
+    (codes.COMPOUND_KIND, "物业", ()),  # not 无物业
+    (codes.UNIT_TYPE, "非国有企业", ()),
+    (codes.ETHNICITY, "水电工", ()),  # one-character names only match exactly
+    (codes.EDUCATION, "文盲", ()),
+])
+def test_nothing_or_several_fit(table, written, found):
+    assert table.candidates(written) == found
+    assert table.parse(written) is None
+
+
+def test_refusals_name_the_value_and_the_choices():
+    with pytest.raises(ValidationError) as none:
+        codes.POLITICAL.require("外星人")
+    assert none.value.message == ("政治面貌“外星人”不是有效值，可选：中共党员、中共预备党员、共青团员、民革党员、民盟盟员、"
+                                  "民建会员、民进会员、农工党党员、致公党党员、九三学社社员、台盟盟员、无党派人士、群众")
+    with pytest.raises(ValidationError) as several:
+        codes.ETHNICITY.require("哈族")
+    assert several.value.message.startswith("民族“哈族”可能是哈尼族、哈萨克族，请只填其中一项；可选：汉族、蒙古族、回族")
+    assert several.value.message.endswith("等 58 项")
+
+
+def test_stored_values_as_people_read_them():
+    from gridapp.core.labels import value_text
+
+    assert value_text("person", "education", "20") == "大学本科"
+    assert value_text("grid_assignment", "role", "leader") == "网格长"
+    assert value_text("cross_appointment", "role", "业委会主任") == "业委会主任"  # free text there
+    assert value_text("grid_worker", "status", "left") == "离岗"
+    assert value_text("member_registration", "status", "moved_out") == "已转出"
+    assert value_text("property_firm", "alliance_member", True) == "是"
+    assert value_text("person", "phone", None) == "（空）"

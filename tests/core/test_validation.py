@@ -162,3 +162,14 @@ def test_org_codes():
             parse_org_code(bad)
     with pytest.raises(ValidationError, match="街道编码应为9位"):
         parse_org_code("370203012001", "street")
+
+
+def test_invisible_characters_go_and_odd_spaces_become_spaces():
+    from gridapp.core.validation import clean_text, strip_invisible
+
+    assert strip_invisible("37020319\u200b9001\u200c01\u200d1233\u200e\u200f\u2060\ufeff\u00ad") == "370203199001011233"
+    assert strip_invisible("a\x7fb\x9bc\x01d") == "abcd"  # control characters
+    assert strip_invisible("李\u00a0娜\u202f\u2007x") == "李 娜  x"  # non-breaking spaces
+    assert strip_invisible("一\t二\n三\u2028四") == "一\t二\n三\n四"  # tabs and line breaks stay
+    assert strip_invisible("第一网格") == "第一网格"
+    assert clean_text("\ufeff 专职\u00a0网格员\u200b ") == "专职 网格员"

@@ -1,11 +1,14 @@
-"""The sample sheets in ../shared/samples import with exactly the problems they contain."""
+"""The sample sheets (tests/data/samples, from make_samples.py) import with exactly the problems they contain."""
 
+import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from gridapp.core.models import GridAssignment, GridWorker, OrgUnit
 from gridapp.io.importer import run_import
 from gridapp.io.kinds import handler
 from tests.conftest import SAMPLES
+from tests.data import make_samples
 
 
 def test_grid_sample_creates_communities_and_grids(street_store):
@@ -79,3 +82,26 @@ def test_dry_run_equals_the_real_import_and_writes_nothing(gridded):
     assert [(r.number, r.outcome, r.problems) for r in dry.rows] == [
         (r.number, r.outcome, r.problems) for r in real.rows]
     assert not dry.committed and real.committed
+
+
+def _contents(path):
+    """Every sheet's title, merged ranges and non-empty cells (with the type of each value)."""
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, sorted(str(r) for r in ws.merged_cells.ranges),
+             [(c.coordinate, type(c.value).__name__, c.value, c.number_format if c.is_date else None)
+              for row in ws.iter_rows() for c in row if c.value is not None])
+            for ws in wb.worksheets]
+
+
+@pytest.mark.parametrize("name", sorted(make_samples.SAMPLES))
+def test_committed_samples_are_what_the_script_makes(name, tmp_path):
+    committed = SAMPLES / name
+    assert committed.exists(), f"{name} is missing: run python tests/data/make_samples.py"
+    fresh = tmp_path / name
+    make_samples.save(make_samples.SAMPLES[name](), fresh)
+    assert _contents(committed) == _contents(fresh), f"{name} differs: run python tests/data/make_samples.py"
+
+
+def test_the_script_gives_the_same_bytes_twice(tmp_path):
+    first, second = make_samples.write_all(tmp_path / "a"), make_samples.write_all(tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from gridapp.core import list_specs, lists, schema
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import ValidationError
+from gridapp.core.labels import TABLES
 from gridapp.core.models import (
     Activity,
     Compound,
@@ -124,7 +125,8 @@ def check(store: Store) -> CheckReport:
             problems += [f"数据库文件损坏：{r}" for r in result[:20]]
         fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
         if fk:
-            problems.append(f"有 {len(fk)} 条记录引用了不存在的记录（首个：表 {fk[0][0]}，行 {fk[0][1]}）")
+            table = TABLES.get(fk[0][0], fk[0][0])
+            problems.append(f"有 {len(fk)} 条记录引用了不存在的记录（首个：{table}，记录行号 {fk[0][1]}）")
         bad_parent = conn.execute(text(
             "SELECT c.code, c.name FROM org_unit c JOIN org_unit p ON p.id = c.parent_id "
             "WHERE substr(c.code, 1, length(p.code)) != p.code OR length(c.code) != length(p.code) + 3"

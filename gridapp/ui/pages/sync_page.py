@@ -115,8 +115,8 @@ class SyncPage(Page):
                                "是" if e.full else "", e.file_name, self._outcome(e)) for e in history.packages(self.store)])
         found = history.conflicts(self.store)
         self._conflict_ids = [c.id for c in found]
-        _fill(self.conflicts, [(_local(c.detected_at), c.table_name, c.record_label, c.field_name, c.kept, c.kept_from,
-                                c.lost, c.lost_from) for c in found])
+        _fill(self.conflicts, [(_local(c.detected_at), c.table_name, c.record_label, c.field_name, c.kept_text,
+                                c.kept_from, c.lost_text, c.lost_from) for c in found])
         self.tabs.setTabText(2, f"冲突复核（{len(found)}）" if found else "冲突复核")
         self.journal.refresh()
 
