@@ -40,6 +40,7 @@ def district_template(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # the district demo takes minutes to make, the walk a few more
 def test_every_action_at_district_scale(district_template, tmp_path):
     """1,800 grids, 5,000 workers, 100,000 members: work that runs long is cancelled after 3 s, as a user
     who tires of waiting does (the cancel path is tested with it)."""
