@@ -35,6 +35,9 @@ def _commands():
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from gridapp.cli import argparse_zh
+
+    argparse_zh.install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中）")
     common.add_argument("--json", action="store_true", help="以 JSON 格式输出结果")

@@ -110,3 +110,21 @@ def test_text_output_says_levels_in_chinese(tmp_path, capsys):
     text = "".join(said).replace(str(tmp_path), "")
     assert "已建立区站点“市北区”" in text and "已建立街道站点“海泉路街道”" in text and "已建立社区站点“云溪社区”" in text
     assert not RAW_KEYS.search(text), RAW_KEYS.search(text)
+
+
+def _usage_error(capsys, *argv) -> str:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    assert exit_.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_usage_errors_and_help_are_chinese(capsys):
+    err = _usage_error(capsys, "export", "--kind", "nope", "--out", "x.xlsx")
+    assert "错误" in err and "无效的选项 'nope'" in err and "可选：" in err
+    assert "error" not in err and "invalid choice" not in err
+    assert "缺少必需的参数：--kind, --out" in _usage_error(capsys, "export")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out, _err = capsys.readouterr()
+    assert out.startswith("用法：gridapp") and "显示本帮助并退出" in out and "usage" not in out
