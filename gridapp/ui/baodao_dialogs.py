@@ -96,6 +96,8 @@ class MemberDialog(FormDialog):
             self.id_hint.setText(exc.message)
 
     def apply(self):
+        if not self.grid.currentData():  # the service would ask for the community, which this form does not show
+            raise ValidationError("请选择居住网格：在职党员到居住地所在社区报到", field="grid")
         data = {"name": self.name.text().strip(), "id_number": self.id_number.text().strip(),
                 "political_status": self.political.currentData(), "phone": self.phone.text().strip() or None,
                 "position": self.position.text().strip() or None, "is_leading_cadre": self.cadre.isChecked(),
