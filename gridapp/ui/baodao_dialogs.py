@@ -286,6 +286,10 @@ class SignInDialog(QDialog):
         super().keyPressEvent(event)
 
     def save(self) -> None:
+        if not self.member_ids():
+            show_error(self, ValidationError("签到名单还是空的：请输入姓名、拼音首字母或电话后几位，回车加入签到名单"),
+                       "无法签到")
+            return
         try:
             self.result_value = baodao.sign_in(self.store, self.activity_id, self.member_ids(), self.hours.value(),
                                                self.evaluation.currentData())
