@@ -29,6 +29,7 @@ class OrgUnitInfo:
     party_org_name: str | None
     active_from: dt.date | None
     retired_on: dt.date | None
+    supervision_phone: str | None = None
 
     @property
     def level_name(self) -> str:
@@ -41,7 +42,7 @@ class OrgUnitInfo:
 
 def info(u: OrgUnit) -> OrgUnitInfo:
     return OrgUnitInfo(u.id, u.code, u.name, u.level, u.parent_id, u.grid_type, u.households, u.population,
-                       u.boundary, u.party_org_name, u.active_from, u.retired_on)
+                       u.boundary, u.party_org_name, u.active_from, u.retired_on, u.supervision_phone)
 
 
 def find_by_code(s: Session, code: str) -> OrgUnit | None:
