@@ -288,7 +288,7 @@ def grid_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options) -
 # -- 网格员 ----------------------------------------------------------------------------------------------
 
 def worker_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options) -> None:
-    """登记网格员, 编辑, 调动 and 兼任网格, each with one invalid field first."""
+    """登记网格员, 编辑, 调动, 兼任网格 and 离岗 / 恢复在岗, each with one invalid field first."""
     from gridapp.ui.pages.workers_page import WorkersPage
 
     window = open_window(driver, db, size)
@@ -401,10 +401,28 @@ def worker_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options)
         part["in_grid_after"] = in_grid(free)
         part["in_home_grid_after"] = in_grid(home)  # the grid held before is kept
 
+    def leave(part: dict) -> None:
+        who = "郑雨桐"  # registered above
+        select_row(driver, panel, who)
+
+        def fill(reason: str):
+            def steps(d) -> None:
+                set_date(d.on, TODAY)
+                type_into(d.reason.lineEdit(), reason)
+            return steps
+
+        part["no_reason"] = attempt(driver, page.leave_button, "离岗", fill(""), ok="确定")
+        part["after_invalid"] = select_row(driver, panel, who)
+        part["valid"] = attempt(driver, page.leave_button, "离岗", fill("辞职"), ok="确定")
+        part["left"] = select_row(driver, panel, who)
+        part["back"] = attempt(driver, page.leave_button, "恢复在岗", lambda d: set_date(d.on, TODAY), ok="确定")
+        part["found"] = look_up(driver, panel, who)
+
     step(driver, seen, "登记网格员", register)
     step(driver, seen, "编辑", edit)
     step(driver, seen, "调动", transfer)
     step(driver, seen, "兼任网格", assign)
+    step(driver, seen, "离岗", leave)
     write_seen(driver, seen)
     driver.trigger("关闭主窗口", window.close)
 
@@ -412,7 +430,7 @@ def worker_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options)
 # -- 双报到 ------------------------------------------------------------------------------------------------
 
 def baodao_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options) -> None:
-    """登记报到单位, 在职党员报到登记, 新建服务活动, 活动签到 and 提出需求."""
+    """登记报到单位, 在职党员报到登记, 新建服务活动, 活动签到, 提出需求, 认领 and 办结."""
     from gridapp.core import pinyin
     from gridapp.ui.pages.baodao_page import BaodaoPage
 
@@ -560,12 +578,43 @@ def baodao_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options)
         part["valid"] = attempt(driver, driver.button(page.needs, "提出需求"), "提出需求", fill(need))
         part["found"] = search(driver, page.needs, need)
         part["count_after"] = clear_search(driver, page.needs)
+        seen["need"] = need
+
+    def claim_and_close(part: dict) -> None:
+        need = seen["need"]
+        close, claim = driver.button(page.needs, "办结"), driver.button(page.needs, "认领")
+
+        def result(text: str):
+            def steps(d) -> None:
+                type_into(d.result_text, text)
+                set_date(d.on, TODAY)
+            return steps
+
+        def unit(name: str | None):
+            def steps(d) -> None:
+                pick(d.unit, name or "请选择认领单位")
+                set_date(d.on, TODAY)
+            return steps
+
+        done = "已邀请区住建局现场解读政策，12户居民完成申请"
+        select_row(driver, page.needs, need)
+        part["close_unclaimed"] = attempt(driver, close, "需求办结", result(done), ok="办结")
+        select_row(driver, page.needs, need)
+        part["no_unit"] = attempt(driver, claim, "认领需求", unit(None), ok="认领")
+        part["after_invalid"] = select_row(driver, page.needs, need)
+        part["claimed"] = attempt(driver, claim, "认领需求", unit(unit_name), ok="认领")
+        part["after_claim"] = select_row(driver, page.needs, need)
+        part["no_result"] = attempt(driver, close, "需求办结", result(""), ok="办结")
+        select_row(driver, page.needs, need)
+        part["closed"] = attempt(driver, close, "需求办结", result(done), ok="办结")
+        part["found"] = look_up(driver, page.needs, need)
 
     step(driver, seen, "登记报到单位", register_unit)
     step(driver, seen, "在职党员报到登记", register_member)
     step(driver, seen, "新建服务活动", new_activity)
     step(driver, seen, "活动签到", sign_in)
     step(driver, seen, "提出需求", raise_need)
+    step(driver, seen, "认领与办结", claim_and_close)
     write_seen(driver, seen)
     driver.trigger("关闭主窗口", window.close)
 
@@ -584,7 +633,7 @@ def _registered_member(store, *, other_than: str) -> str:
 # -- 红色物业 ----------------------------------------------------------------------------------------------
 
 def property_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_options) -> None:
-    """登记物业企业, 登记小区, 更换物业, 登记交叉任职 and 评星定级."""
+    """登记物业企业, 季度投诉与满意度, 登记小区, 更换物业, 登记交叉任职 and 评星定级."""
     from gridapp.core.services import compounds
     from gridapp.ui.pages.property_page import PropertyPage
 
@@ -630,6 +679,33 @@ def property_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_option
         part["valid"] = attempt(driver, driver.button(page.firms, "登记企业"), "登记物业企业", fill(code))
         part["found"] = search(driver, page.firms, firm_name)
         part["count_after"] = clear_search(driver, page.firms)
+
+    def record_quarter(part: dict) -> None:
+        show_tab(driver, page.tabs, "物业企业")
+        quarter = "第" + "一二三四"[(TODAY.month - 1) // 3] + "季度"
+
+        def fill(resolved: str):
+            def steps(d) -> None:
+                type_into(d.year, str(TODAY.year))
+                pick(d.quarter, quarter)
+                type_into(d.complaints, "3")
+                type_into(d.resolved, resolved)
+                type_into(d.satisfaction, "95.5")
+            return steps
+
+        select_row(driver, page.firms, firm_name)
+        part["more_resolved"] = attempt(driver, driver.button(page.firms, "季度投诉与满意度"), "季度投诉与满意度",
+                                        fill("5"))
+        select_row(driver, page.firms, firm_name)
+        part["valid"] = attempt(driver, driver.button(page.firms, "季度投诉与满意度"), "季度投诉与满意度", fill("3"))
+
+        def read(d) -> None:
+            part["firm_page"] = d.view.toPlainText()
+
+        select_row(driver, page.firms, firm_name)
+        driver.when_dialog("物业企业 — ", read)
+        driver.click(driver.button(page.firms, "企业详情"))
+        clear_search(driver, page.firms)
 
     def register_compound(part: dict) -> None:
         show_tab(driver, page.tabs, "小区")
@@ -741,6 +817,7 @@ def property_forms(driver: Driver, *, db: Path, size: tuple[int, int], **_option
         part["count_after"] = clear_search(driver, tab.panel)
 
     step(driver, seen, "登记物业企业", register_firm)
+    step(driver, seen, "季度投诉与满意度", record_quarter)
     step(driver, seen, "登记小区", register_compound)
     step(driver, seen, "更换物业", change_firm)
     step(driver, seen, "登记交叉任职", appoint)

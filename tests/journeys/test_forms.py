@@ -129,6 +129,15 @@ def test_grid_worker_forms(demo_db, tmp_path):
     assert sorted(s["in_grid_after"]) == sorted([*s["in_grid_before"], s["who"]])
     assert s["who"] in s["in_home_grid_after"]
 
+    s = seen["离岗"]
+    refused(s["no_reason"], "请填写离岗原因")
+    assert one_found(s["after_invalid"])["状态"] == "在岗"
+    saved(s["valid"])
+    row = one_found(s["left"])
+    assert (row["状态"], row["所属网格"]) == ("离岗", "")  # every grid it held ends that day
+    saved(s["back"])
+    assert one_found(s["found"])["状态"] == "在岗"
+
 
 def test_baodao_forms(demo_db, tmp_path):
     seen = _journey("baodao_forms", demo_db, tmp_path)
@@ -179,6 +188,18 @@ def test_baodao_forms(demo_db, tmp_path):
     assert (row["社区"], row["状态"]) == (community, "待认领")
     assert count(s["count_after"]) == count(s["count_before"]) + 1
 
+    s = seen["认领与办结"]
+    refused(s["close_unclaimed"], "尚未被认领")
+    refused(s["no_unit"], "请选择认领单位")
+    assert one_found(s["after_invalid"])["状态"] == "待认领"
+    saved(s["claimed"])
+    row = one_found(s["after_claim"])
+    assert (row["状态"], row["认领方"]) == ("已认领", "青岛海泉数据科技有限公司")
+    refused(s["no_result"], "请填写办理结果")
+    saved(s["closed"])
+    row = one_found(s["found"])
+    assert row["状态"] == "已办结" and row["办理结果"].startswith("已邀请区住建局")
+
 
 def test_property_forms(demo_db, tmp_path):
     seen = _journey("property_forms", demo_db, tmp_path)
@@ -194,6 +215,12 @@ def test_property_forms(demo_db, tmp_path):
     assert (row["统一社会信用代码"], row["党组织建立情况"], row["党员人数"]) == (s["credit_code"], "单独组建", "5")
     assert row["联盟成员"] == "是" and row["加入联盟日期"]
     assert count(s["count_after"]) == count(s["count_before"]) + 1
+
+    s = seen["季度投诉与满意度"]
+    refused(s["more_resolved"], "办结件数 5 多于投诉件数 3")
+    saved(s["valid"])
+    page = s["firm_page"]  # 企业详情 shows the quarter just entered
+    assert "季度投诉与满意度" in page and "100%" in page and "95.5%" in page
 
     s = seen["登记小区"]
     refused(s["built_in_future"], "建成年份", s["future_year"])
