@@ -97,6 +97,8 @@ class MemberDialog(FormDialog):
             self.id_hint.setText(exc.message)
 
     def apply(self):
+        if not self.grid.currentData():  # the service would ask for the community, which this form does not show
+            raise ValidationError("请选择居住网格：在职党员到居住地所在社区报到", field="grid")
         data = {"name": self.name.text().strip(), "id_number": self.id_number.text().strip(),
                 "political_status": self.political.currentData(), "phone": self.phone.text().strip() or None,
                 "position": self.position.text().strip() or None, "is_leading_cadre": self.cadre.isChecked(),
@@ -280,6 +282,10 @@ class SignInDialog(QDialog):
         super().keyPressEvent(event)
 
     def save(self) -> None:
+        if not self.member_ids():
+            show_error(self, ValidationError("签到名单还是空的：请输入姓名、拼音首字母或电话后几位，回车加入签到名单"),
+                       "无法签到")
+            return
         try:
             self.result_value = baodao.sign_in(self.store, self.activity_id, self.member_ids(), self.hours.value(),
                                                self.evaluation.currentData())

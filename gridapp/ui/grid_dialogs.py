@@ -18,6 +18,7 @@ from gridapp.core import codes
 from gridapp.core.errors import ValidationError
 from gridapp.core.services import grids, orgs
 from gridapp.core.store import Store
+from gridapp.core.validation import normalize_phone
 from gridapp.ui.form_dialog import FormDialog
 from gridapp.ui.picker import add_picks, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
@@ -47,7 +48,7 @@ class UnitDialog(FormDialog):
         self.boundary = QPlainTextEdit(unit.boundary or "" if unit else "")
         self.boundary.setFixedHeight(60)
         self.party = QLineEdit(unit.party_org_name or "" if unit else "")
-        self.phone = QLineEdit()
+        self.phone = QLineEdit(unit.supervision_phone or "" if unit else "")
         form = QFormLayout(self)
         if unit:
             form.addRow("编码：", QLabel(unit.code))
@@ -67,11 +68,9 @@ class UnitDialog(FormDialog):
         form.addRow(self.buttons("保存"))
 
     def fields(self) -> dict:
-        out = {"name": self.name.text().strip(), "party_org_name": self.party.text().strip() or None}
-        if self.phone.text().strip():
-            from gridapp.core.validation import normalize_phone
-
-            out["supervision_phone"] = normalize_phone(self.phone.text())
+        phone = self.phone.text().strip()
+        out = {"name": self.name.text().strip(), "party_org_name": self.party.text().strip() or None,
+               "supervision_phone": normalize_phone(phone) if phone else None}
         if self.level in ("grid", "microgrid"):
             out.update(grid_type=self.grid_type.currentData(),
                        households=None if self.households.value() < 0 else self.households.value(),

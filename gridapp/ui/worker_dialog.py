@@ -295,7 +295,7 @@ class TransferDialog(QDialog):
 
     def save(self) -> None:
         if not self.grid.currentData():
-            show_error(self, DomainError("请选择调入的网格"))
+            show_error(self, DomainError("请选择兼任的网格" if self.additional else "请选择调入的网格"), "无法保存")
             return
         action = workers.assign_worker if self.additional else workers.transfer_worker
         try:

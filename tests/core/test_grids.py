@@ -42,6 +42,14 @@ def test_children_get_the_next_free_code(street_store, community):
         grids.add_child(street_store, micro.id, "更小的")
 
 
+def test_a_new_grid_keeps_its_supervision_phone(street_store, community):
+    g = grids.add_child(street_store, community.id, "第一网格", supervision_phone="0532-83801234")
+    with street_store.read() as s:
+        assert s.get(OrgUnit, g.id).supervision_phone == "0532-83801234"
+    assert g.supervision_phone == "0532-83801234"  # what the 编辑 form shows
+    assert grids.update(street_store, g.id, supervision_phone=None).supervision_phone is None
+
+
 def test_update_and_warnings(street_store, community):
     g = grids.add_child(street_store, community.id, "第一网格", households=1200)
     d = grids.details(street_store, g.id)

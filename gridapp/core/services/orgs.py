@@ -31,6 +31,7 @@ class OrgUnitInfo:
     party_org_name: str | None
     active_from: dt.date | None
     retired_on: dt.date | None
+    supervision_phone: str | None = None
 
     @property
     def level_name(self) -> str:
@@ -43,7 +44,7 @@ class OrgUnitInfo:
 
 def info(u: OrgUnit) -> OrgUnitInfo:
     return OrgUnitInfo(u.id, u.code, u.name, u.level, u.parent_id, u.grid_type, u.households, u.population,
-                       u.boundary, u.party_org_name, u.active_from, u.retired_on)
+                       u.boundary, u.party_org_name, u.active_from, u.retired_on, u.supervision_phone)
 
 
 def find_by_code(s: Session, code: str) -> OrgUnit | None:
@@ -52,7 +53,8 @@ def find_by_code(s: Session, code: str) -> OrgUnit | None:
 
 def add_unit(s: Session, *, code: str, name: str, site_code: str | None, grid_type: str | None = None,
              households: int | None = None, population: int | None = None, boundary: str | None = None,
-             party_org_name: str | None = None, active_from: dt.date | None = None) -> OrgUnit:
+             party_org_name: str | None = None, supervision_phone: str | None = None,
+             active_from: dt.date | None = None) -> OrgUnit:
     """Create an org unit inside an open transaction; its parent is found from its code."""
     code = parse_org_code(code)
     level = level_of_code(code)
@@ -75,7 +77,7 @@ def add_unit(s: Session, *, code: str, name: str, site_code: str | None, grid_ty
         code=code, name=name, level=level, parent_id=parent.id if parent else None, scope_code=code,
         grid_type=grid_type or ("urban" if level in ("grid", "microgrid") else None), households=households,
         population=population, boundary=boundary, party_org_name=party_org_name,
-        active_from=active_from or dt.date.today(),
+        supervision_phone=supervision_phone, active_from=active_from or dt.date.today(),
     )
     s.add(unit)
     s.flush()
