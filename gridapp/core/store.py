@@ -133,14 +133,17 @@ class Store:
         engine = getattr(self, "engine", None)
         if engine is not None:
             try:
-                with engine.connect() as conn:
-                    if self._lock:
-                        # Fresh statistics keep searches on index paths (a few ms even at district scale).
+                if self._lock:
+                    # Fresh statistics keep searches on index paths (a few ms even at district scale).
+                    # They are written like any change: the transaction SQLAlchemy began must commit.
+                    with engine.begin() as conn:
                         conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
                         conn.exec_driver_sql("ANALYZE")
-                    # Fold the WAL back into the main file: people copy the .sqlite file alone.
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            except DatabaseError:
+                with engine.connect() as conn:
+                    # Fold the WAL back into the main file: people copy the .sqlite file alone. Inside
+                    # a transaction a checkpoint cannot finish, so it goes straight to the driver.
+                    conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (DatabaseError, sqlite3.DatabaseError):
                 pass
             engine.dispose()
             self.engine = None

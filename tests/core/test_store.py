@@ -27,6 +27,17 @@ def test_lock_is_released_on_close(tmp_path):
     Store(path).close()
 
 
+def test_closing_keeps_planner_statistics_and_folds_the_wal(street_store):
+    """ANALYZE's statistics must be committed (they were rolled back with the transaction SQLAlchemy
+    began) and the WAL emptied, so the .sqlite file alone is the whole database."""
+    path = street_store.path
+    street_store.close()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'org_unit'").fetchone()[0] > 0
+
+
 def test_missing_file_is_not_created_silently(tmp_path):
     with pytest.raises(StoreError, match="不存在"):
         Store(tmp_path / "nope.sqlite")
