@@ -23,6 +23,7 @@ from gridapp.core.models import Setting, Site
 from gridapp.core.paths import backups_dir
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 65536
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
+    # 64 MiB of pages per connection (SQLite's default is 2 MiB): a list walking 100,000 rows of a
+    # district database otherwise spends more time re-reading pages from the OS than using them.
+    cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cur.close()
     dbapi_conn.isolation_level = None
 
@@ -48,7 +52,8 @@ def _on_begin(conn) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # The connection used last is handed out next, its page cache warm (the pool's default is the oldest).
+    engine = create_engine(f"sqlite:///{path}", pool_use_lifo=True)
     event.listen(engine, "connect", _on_connect)
     # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
     # let SQLAlchemy emit BEGIN itself.

@@ -14,6 +14,7 @@ def test_pragmas(street_store):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert conn.execute(text("PRAGMA cache_size")).scalar() <= -32768  # KiB: at least 32 MiB
 
 
 def test_second_instance_is_told_clearly(street_store):
