@@ -346,6 +346,8 @@ def _walk(frm: From, spec: ListSpec, w: Where, o: Order, window: str) -> str | N
     """The window, starting at the sorted table: through inner joins all the way, or (for a table
     joined to the base by a LEFT JOIN) as the rows that have one merged with the rows that have none."""
     base, chain = frm.base, list(o.walk)
+    if any(j.kind == "CROSS JOIN" for j in chain):
+        return None  # the spec fixed this order itself (the sorted table may hold many rows not listed)
     others = frm.needed(*w.refs, *(e for e, _d in o.terms)) - {base.alias} - {j.alias for j in chain}
     if any(frm.join(a).refers_to & {j.alias for j in chain} for a in others):
         return None  # another join hangs on the walked ones: leave the order to the planner

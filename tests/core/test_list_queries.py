@@ -193,6 +193,9 @@ def test_windows_walked_or_read_backwards_are_the_same_rows(store, all_specs, mo
     assert walked > 20
     members, _ = list_sql.rowids_sql(list_specs.MEMBERS, lists.Query(sort="unit"), limit=10, rows=100)
     assert "UNION ALL" in members and "m.unit_id IS NULL" in members
+    # The worker list keeps the order its spec fixed: workers first, not all people in name order.
+    workers, _ = list_sql.rowids_sql(list_specs.WORKERS, lists.Query(sort="name"), limit=10, rows=100)
+    assert workers.startswith("SELECT w.rowid FROM grid_worker w CROSS JOIN person p")
 
 
 def test_rows_without_the_left_joined_row_keep_their_place(demo_db, monkeypatch):
