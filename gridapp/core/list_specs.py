@@ -220,10 +220,13 @@ PARTICIPATIONS = ListSpec(
     ),
     search_name=("p.name", "a.title"),
     search_initials=("p.name_initials",),
+    search_digits=("p.phone",),
     search_id_tail=("p.id_number",),
     filters=(Filter("community", "社区", "a.community_id = :v", "org:community"),
              Filter("org", "单位编码", "c.code LIKE :v || '%'")),
-    default_sort="a.date DESC, x.rowid",
+    # An activity's sign-ins together, newest activity first: the walk of activities by date and of
+    # each one's sign-ins gives this order as it goes, so no window needs a sort.
+    default_sort="a.date DESC, a.rowid DESC, x.rowid DESC",
 )
 
 NEEDS = ListSpec(

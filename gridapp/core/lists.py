@@ -1,23 +1,23 @@
 """Lists described as data: columns, search and filters, queried in SQL a page at a time.
 
-One ``ListSpec`` per list drives the on-screen table (through the UI's table model), and later the
-Excel export and printed rosters. Only row ids are held for a whole list; a page of row values is
-fetched when it is shown. Sorting, searching and filtering happen in SQLite.
+One ``ListSpec`` per list drives the on-screen table (through the UI's table model), the Excel export
+and printed rosters. A screen asks for the count and for windows of row ids near what it shows, then
+for the values of the rows shown. Sorting, searching and filtering happen in the database; how a spec
+becomes SQL is ``list_sql``'s business.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from gridapp.core import clock, codes, labels
-from gridapp.core.validation import mask_id_number, to_halfwidth
+from gridapp.core import clock, codes, labels, list_sql
+from gridapp.core.validation import mask_id_number
 
 
 @dataclass(frozen=True)
@@ -102,54 +102,29 @@ class Query:
     descending: bool = False
 
 
-def _where(spec: ListSpec, q: Query) -> tuple[str, dict[str, Any]]:
-    clauses = [f"({spec.where})"]
-    params: dict[str, Any] = {}
-    term = re.sub(r"\s+", "", to_halfwidth(q.search or ""))
-    if term:
-        alts: list[str] = []
-        if term.isdigit():
-            params["digits"] = f"%{term}%"
-            params["tail"] = f"%{term}"
-            alts += [f"{e} LIKE :digits" for e in spec.search_digits]
-            alts += [f"{e} LIKE :tail" for e in spec.search_id_tail]
-        elif re.fullmatch(r"[A-Za-z]+", term):
-            # GLOB is case-sensitive, so both terms can use an index (the initials are lower case);
-            # a LIKE '%…%' term would force a scan of the whole table on every keystroke.
-            params["ini"] = f"{term.lower()}*"
-            params["latin"] = f"{term}*"
-            alts += [f"{e} GLOB :ini" for e in spec.search_initials]
-            alts += [f"{e} GLOB :latin" for e in spec.search_name]
-        else:
-            params["name"] = f"%{term}%"
-            alts += [f"{e} LIKE :name" for e in spec.search_name]
-            if re.fullmatch(r"\d{4,17}[Xx]", term):
-                params["tail"] = f"%{term.upper()}"
-                alts += [f"{e} LIKE :tail" for e in spec.search_id_tail]
-        clauses.append("(" + (" OR ".join(alts) or "0") + ")")
-    for i, (key, value) in enumerate(q.filters):
-        if value is None or value == "":
-            continue
-        f = spec.filter(key)
-        clauses.append("(" + f.sql.replace(":v", f":f{i}") + ")")
-        params[f"f{i}"] = value
-    return " AND ".join(clauses), params
+def query_rowids(conn: Connection, spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None = None,
+                 rows: int | None = None) -> list[int]:
+    """Row ids of the list in order: all of them, or a window of ``limit`` from ``offset``.
 
-
-def query_rowids(conn: Connection, spec: ListSpec, q: Query) -> list[int]:
-    """Row ids of the whole list, in order: the only per-row state a screen keeps."""
-    where, params = _where(spec, q)
-    order = spec.default_sort or spec.rowid
-    if q.sort:
-        col = spec.column(q.sort)
-        order = f"{col.sql} {'DESC' if q.descending else 'ASC'}, {spec.rowid}"
-    sql = f"SELECT {spec.rowid} FROM {spec.from_sql} WHERE {where} ORDER BY {order}"
+    ``rows``, the count when the caller has it, lets a long list be walked rather than sorted, and a
+    window in its far half be read from the other end, reversed: the end of 500,000 rows costs what
+    the start does.
+    """
+    if rows is not None and limit is not None and offset > rows // 2:
+        back_offset = max(rows - offset - limit, 0)
+        back_limit = min(limit, rows - offset)
+        if back_limit <= 0:
+            return []
+        sql, params = list_sql.rowids_sql(spec, q, offset=back_offset, limit=back_limit, rows=rows, reverse=True)
+        return [r[0] for r in conn.execute(text(sql), params)][::-1]
+    sql, params = list_sql.rowids_sql(spec, q, offset=offset, limit=limit, rows=rows)
     return [r[0] for r in conn.execute(text(sql), params)]
 
 
 def count(conn: Connection, spec: ListSpec, q: Query) -> int:
-    where, params = _where(spec, q)
-    return conn.execute(text(f"SELECT count(*) FROM {spec.from_sql} WHERE {where}"), params).scalar_one()
+    """How many rows the list has with this search and these filters."""
+    sql, params = list_sql.count_sql(spec, q)
+    return conn.execute(text(sql), params).scalar_one()
 
 
 def fetch_rows(conn: Connection, spec: ListSpec, rowids: Sequence[int]) -> dict[int, tuple]:
@@ -169,17 +144,13 @@ def fetch_rows(conn: Connection, spec: ListSpec, rowids: Sequence[int]) -> dict[
 
 def record_id(conn: Connection, spec: ListSpec, rowid: int) -> str | None:
     """The UUID of the record behind a row (the rowid's table ``id``)."""
-    alias = spec.rowid.split(".")[0]
-    return conn.execute(
-        text(f"SELECT {alias}.id FROM {spec.from_sql} WHERE {spec.rowid} = :r"), {"r": rowid}
-    ).scalar()
+    return record_ids(conn, spec, [rowid]).get(rowid)
 
 
 def record_ids(conn: Connection, spec: ListSpec, rowids: Sequence[int]) -> dict[int, str]:
     """UUIDs behind several rows at once."""
     if not rowids:
         return {}
-    alias = spec.rowid.split(".")[0]
+    table, _alias = list_sql.base_table(spec)
     marks = ", ".join(str(int(r)) for r in rowids)
-    sql = f"SELECT {spec.rowid}, {alias}.id FROM {spec.from_sql} WHERE {spec.rowid} IN ({marks})"
-    return dict(conn.execute(text(sql)).all())
+    return dict(conn.execute(text(f"SELECT rowid, id FROM {table} WHERE rowid IN ({marks})")).all())

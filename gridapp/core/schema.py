@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from gridapp.core.errors import StoreError
 
 # Must equal the newest revision in db/versions (a test checks it). Oldest first.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = REVISIONS[-1]
 
 

@@ -193,8 +193,21 @@ class ActivityDialog(FormDialog):
             "need_id": self.need.currentData()})
 
 
+_MEMBER_ID = Qt.ItemDataRole.UserRole
+_SAVED = Qt.ItemDataRole.UserRole + 1  # signed in before this dialog opened (in the database)
+_LABEL = Qt.ItemDataRole.UserRole + 2  # name, community, phone tail
+
+
+def _member_label(name: str, community: str, phone: str | None) -> str:
+    return f"{name}　{community}　{(phone or '')[-4:]}".rstrip()
+
+
 class SignInDialog(QDialog):
-    """Fast sign-in: type a name, pinyin initials or phone digits, Enter adds the first match."""
+    """Fast sign-in: type a name, pinyin initials or phone digits, Enter adds the first match.
+
+    The list on the right holds everyone signed in to the activity: those already in the database,
+    with their hours and points, and those added now, saved together by 完成签到.
+    """
 
     def __init__(self, store: Store, activity_id: str, title: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -204,13 +217,17 @@ class SignInDialog(QDialog):
         self.search = QLineEdit(placeholderText="输入姓名、拼音首字母或电话后几位，回车加入签到名单")
         self.matches = QListWidget()
         self.signed = QListWidget()
-        self.count = QLabel("已签到 0 人")
+        self.signed.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.count = QLabel()
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #666")
         self.hours = QDoubleSpinBox(minimum=0.5, maximum=24, singleStep=0.5, value=2.0, suffix=" 小时")
         self.evaluation = code_combo("evaluation", blank=False)
         self.evaluation.setCurrentIndex(self.evaluation.findData("good"))
         self.search.textChanged.connect(self._find)
         self.search.returnPressed.connect(self.add_current)
         self.matches.itemActivated.connect(lambda _i: self.add_current())
+        self.hours.valueChanged.connect(lambda _v: self._show_new())
         remove = QPushButton("移出名单")
         remove.clicked.connect(self._remove)
         lists_row = QHBoxLayout()
@@ -220,6 +237,7 @@ class SignInDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(self.count)
         right.addWidget(self.signed)
+        right.addWidget(self.hint)
         right.addWidget(remove)
         lists_row.addLayout(left, 1)
         lists_row.addLayout(right, 1)
@@ -237,20 +255,30 @@ class SignInDialog(QDialog):
         lay.addLayout(opts)
         lay.addWidget(buttons)
         self.result_value: baodao.SignIn | None = None
+        for p in baodao.participants(store, activity_id):
+            item = QListWidgetItem(f"{_member_label(p.name, p.community, p.phone)}　{p.hours:g} 小时 · {p.points:g} 分")
+            item.setData(_MEMBER_ID, p.member_id)
+            item.setData(_SAVED, True)
+            self.signed.addItem(item)
+        self._show_count()
 
     def _find(self, text: str) -> None:
         self.matches.clear()
         if not text.strip():
             return
         spec = list_specs.MEMBERS
+        listed = set(self.member_ids())
         with self.store.engine.connect() as conn:
-            ids = lists.query_rowids(conn, spec, lists.Query(search=text, filters=(("status", "registered"),)))[:20]
+            ids = lists.query_rowids(conn, spec, lists.Query(search=text, filters=(("status", "registered"),)),
+                                     limit=20)
             rows = lists.fetch_rows(conn, spec, ids)
             uuids = lists.record_ids(conn, spec, ids)
         for rid in ids:
             r = rows[rid]
-            item = QListWidgetItem(f"{r[0]}　{r[spec.index_of('community')]}　{(r[spec.index_of('phone')] or '')[-4:]}")
-            item.setData(Qt.ItemDataRole.UserRole, uuids[rid])
+            label = _member_label(r[0], r[spec.index_of("community")], r[spec.index_of("phone")])
+            item = QListWidgetItem(label + ("　（已签到）" if uuids[rid] in listed else ""))
+            item.setData(_MEMBER_ID, uuids[rid])
+            item.setData(_LABEL, label)
             self.matches.addItem(item)
         self.matches.setCurrentRow(0)
 
@@ -258,22 +286,57 @@ class SignInDialog(QDialog):
         item = self.matches.currentItem()
         if item is None:
             return
-        mid = item.data(Qt.ItemDataRole.UserRole)
-        if mid not in self.member_ids():
-            added = QListWidgetItem(item.text())
-            added.setData(Qt.ItemDataRole.UserRole, mid)
+        mid = item.data(_MEMBER_ID)
+        listed = self.member_ids()
+        if mid in listed:
+            self.signed.setCurrentRow(listed.index(mid))
+            self.hint.setText(f"{item.data(_LABEL).split('　')[0]}已在签到名单中")
+        else:
+            added = QListWidgetItem()
+            added.setData(_MEMBER_ID, mid)
+            added.setData(_SAVED, False)
+            added.setData(_LABEL, item.data(_LABEL))
             self.signed.addItem(added)
-        self.count.setText(f"已签到 {self.signed.count()} 人")
+            self.signed.scrollToItem(added)
+            self.hint.setText("")
+            self._show_new()
+        self._show_count()
         self.search.clear()
         self.search.setFocus()
 
+    def _new_items(self) -> list[QListWidgetItem]:
+        return [it for it in (self.signed.item(i) for i in range(self.signed.count())) if not it.data(_SAVED)]
+
+    def _show_new(self) -> None:
+        """Members added now show the hours and points they will get (from the rules)."""
+        new = self._new_items()
+        if not new:
+            return
+        hours = self.hours.value()
+        points = baodao.points_preview(self.store, self.activity_id, hours)
+        for it in new:
+            it.setText(f"{it.data(_LABEL)}　{hours:g} 小时 · {points:g} 分（本次新增）")
+
+    def _show_count(self) -> None:
+        added = len(self._new_items())
+        self.count.setText(f"已签到 {self.signed.count()} 人" + (f"（本次新增 {added} 人）" if added else ""))
+
     def _remove(self) -> None:
+        saved = [it for it in self.signed.selectedItems() if it.data(_SAVED)]
         for item in self.signed.selectedItems():
-            self.signed.takeItem(self.signed.row(item))
-        self.count.setText(f"已签到 {self.signed.count()} 人")
+            if not item.data(_SAVED):
+                self.signed.takeItem(self.signed.row(item))
+        if saved:
+            QMessageBox.information(self, "移出名单", "已保存的签到记录不能在这里移出："
+                                    + "、".join(it.text().split("　")[0] for it in saved))
+        self._show_count()
 
     def member_ids(self) -> list[str]:
-        return [self.signed.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.signed.count())]
+        """Everyone in the list: signed in before, and added now."""
+        return [self.signed.item(i).data(_MEMBER_ID) for i in range(self.signed.count())]
+
+    def new_member_ids(self) -> list[str]:
+        return [it.data(_MEMBER_ID) for it in self._new_items()]
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -282,12 +345,16 @@ class SignInDialog(QDialog):
         super().keyPressEvent(event)
 
     def save(self) -> None:
-        if not self.member_ids():
+        new = self.new_member_ids()
+        if not new and not self.member_ids():
             show_error(self, ValidationError("签到名单还是空的：请输入姓名、拼音首字母或电话后几位，回车加入签到名单"),
                        "无法签到")
             return
+        if not new:  # only those signed in before: nothing to save
+            self.accept()
+            return
         try:
-            self.result_value = baodao.sign_in(self.store, self.activity_id, self.member_ids(), self.hours.value(),
+            self.result_value = baodao.sign_in(self.store, self.activity_id, new, self.hours.value(),
                                                self.evaluation.currentData())
         except DomainError as exc:
             show_error(self, exc, "无法签到")

@@ -1,4 +1,8 @@
-"""One table model for every list: row ids in memory, a page of values fetched when shown."""
+"""One table model for every list: the count, windows of row ids near what is shown, their values.
+
+Nothing is held for the rows nobody looks at: a 500,000-row list opens with one count and one window
+of ids, and scrolling asks for the window that holds the rows in view. Sorting keeps the count.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class SqlTableModel(QAbstractTableModel):
-    PAGE = 200
+    WINDOW = 1000  # row ids fetched at once (a few screens)
+    PAGE = 100  # rows whose values are fetched at once
+    MAX_WINDOWS = 20
     MAX_CACHED = 5000
 
     counted = Signal(int)
@@ -23,21 +29,34 @@ class SqlTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store, self.spec = store, spec
         self.query = lists.Query()
-        self._rowids: list[int] = []
-        self._cache: dict[int, tuple] = {}
+        self._count = 0
+        self._windows: dict[int, list[int]] = {}  # window number -> row ids in order
+        self._cache: dict[int, tuple] = {}  # row id -> values
         self.loaded = False
         if load:
             self.refresh()
 
     # -- what is listed ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Count again and forget every window (after a change, a search or a filter)."""
         self.loaded = True
-        self.beginResetModel()
         with self.store.engine.connect() as conn:
-            self._rowids = lists.query_rowids(conn, self.spec, self.query)
+            if self.query.search:
+                # A search's rows are all visited to be ordered anyway: take them in one go, counted.
+                ids = lists.query_rowids(conn, self.spec, self.query)
+                self._reset(len(ids), {n: ids[i : i + self.WINDOW]
+                                       for n, i in enumerate(range(0, min(len(ids), self.MAX_WINDOWS * self.WINDOW),
+                                                                   self.WINDOW))})
+            else:
+                self._reset(lists.count(conn, self.spec, self.query))
+        self.counted.emit(self._count)
+
+    def _reset(self, count: int, windows: dict[int, list[int]] | None = None) -> None:
+        self.beginResetModel()
+        self._count = count
+        self._windows = windows or {}
         self._cache.clear()
         self.endResetModel()
-        self.counted.emit(len(self._rowids))
 
     def _requery(self) -> None:
         if self.loaded:
@@ -57,12 +76,32 @@ class SqlTableModel(QAbstractTableModel):
         self.query = replace(self.query, filters=tuple(filters.items()))
         self._requery()
 
+    def rowid(self, row: int) -> int | None:
+        """The row id shown at ``row`` (None past the end, if rows went away since the count)."""
+        if not 0 <= row < self._count:
+            return None
+        number, at = divmod(row, self.WINDOW)
+        window = self._windows.get(number)
+        if window is None:
+            if len(self._windows) >= self.MAX_WINDOWS:
+                self._windows.clear()
+            with self.store.engine.connect() as conn:
+                window = lists.query_rowids(conn, self.spec, self.query, offset=number * self.WINDOW,
+                                            limit=self.WINDOW, rows=self._count)
+            self._windows[number] = window
+        return window[at] if at < len(window) else None
+
     def record_id(self, row: int) -> str | None:
+        rid = self.rowid(row)
+        if rid is None:
+            return None
         with self.store.engine.connect() as conn:
-            return lists.record_id(conn, self.spec, self._rowids[row])
+            return lists.record_id(conn, self.spec, rid)
 
     def row_values(self, row: int) -> tuple:
-        rid = self._rowids[row]
+        rid = self.rowid(row)
+        if rid is None:
+            return ()
         if rid not in self._cache:
             self._fetch_page(row)
         return self._cache.get(rid, ())
@@ -71,12 +110,13 @@ class SqlTableModel(QAbstractTableModel):
         if len(self._cache) > self.MAX_CACHED:
             self._cache.clear()
         start = row - row % self.PAGE
+        ids = [r for r in (self.rowid(i) for i in range(start, min(start + self.PAGE, self._count))) if r is not None]
         with self.store.engine.connect() as conn:
-            self._cache.update(lists.fetch_rows(conn, self.spec, self._rowids[start : start + self.PAGE]))
+            self._cache.update(lists.fetch_rows(conn, self.spec, ids))
 
     # -- Qt model interface -----------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rowids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spec.columns)
@@ -102,4 +142,7 @@ class SqlTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.spec.columns[column].key if 0 <= column < len(self.spec.columns) else None
         self.query = replace(self.query, sort=key, descending=order == Qt.SortOrder.DescendingOrder)
-        self._requery()
+        if self.loaded and self.query.search:
+            self.refresh()
+        elif self.loaded:
+            self._reset(self._count)  # the same rows in another order: no need to count them again

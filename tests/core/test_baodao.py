@@ -139,3 +139,27 @@ def test_rules_edited_as_data_and_activities_linked_to_needs(gridded):
         baodao.create_activity(gridded, {"title": "x", "date": dt.date(2026, 7, 1), "community_id": other.id,
                                          "need_id": nid})
     assert [label for _i, _c, label in baodao.open_needs(gridded)] == ["云溪社区：夜间巡逻"]
+
+
+def test_an_activity_lists_everyone_signed_in_with_hours_and_points(gridded):
+    uid, _ = _unit(gridded)
+    m1, m2, m3 = _member(gridded, uid, A, "张三"), _member(gridded, uid, B, "李四"), _member(gridded, uid, C, "王五")
+    community = orgs.get(gridded, "370203012002")
+    act = baodao.create_activity(gridded, {"title": "平安巡逻", "date": dt.date(2026, 5, 1),
+                                           "activity_type": "patrol", "community_id": community.id})
+    baodao.save_rule(gridded, activity_type="patrol", points_per_hour=2, bonus=1, valid_from=dt.date(2026, 1, 1))
+    assert baodao.participants(gridded, act) == []
+    assert baodao.points_preview(gridded, act, 1.5) == 4.0  # 1.5 h × 2 + 1
+    baodao.sign_in(gridded, act, [m2, m1], 1.5, "excellent")
+    baodao.sign_in(gridded, act, [m3], 2.0)
+    listed = baodao.participants(gridded, act)
+    assert [(p.member_id, p.name, p.hours, p.points) for p in listed] == [
+        (m2, "李四", 1.5, 4.0), (m1, "张三", 1.5, 4.0), (m3, "王五", 2.0, 5.0)]
+    assert listed[0].community == "云溪社区" and listed[0].evaluation == "excellent"
+    from gridapp.core.models import Participation, utcnow
+
+    with gridded.session() as s:  # a sign-in taken back is not listed
+        s.execute(select(Participation).where(Participation.member_id == m1)).scalar_one().deleted_at = utcnow()
+    assert [p.name for p in baodao.participants(gridded, act)] == ["李四", "王五"]
+    with pytest.raises(DomainError, match="找不到该活动"):
+        baodao.participants(gridded, "no-such-activity")

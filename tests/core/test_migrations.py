@@ -86,3 +86,31 @@ def test_released_0002_database_keeps_the_firm_instructor(tmp_path):
         columns = [r[1] for r in conn.execute("PRAGMA table_info(property_firm)")]
         assert "instructor_person_id" not in columns
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_released_0004_database_gets_the_list_indexes(tmp_path):
+    """0005 adds the indexes the lists sort and count by, replaces the sign-ins' activity index, and
+    leaves statistics behind; the sign-ins are all still listed, in order."""
+    from gridapp.core import list_specs, lists
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0004.sqlite", path)
+    with Store(path) as store:
+        assert store.upgraded_from == "0004"
+        spec = list_specs.PARTICIPATIONS
+        with store.engine.connect() as conn:
+            ids = lists.query_rowids(conn, spec, lists.Query(sort="hours"))
+            rows = lists.fetch_rows(conn, spec, ids)
+            assert [rows[i][spec.index_of("hours")] for i in ids] == [1.5, 1.5, 2.0, 2.0, 2.0]
+            assert lists.count(conn, spec, lists.Query(search="zs")) == 2
+    with sqlite3.connect(path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"ix_participation_activity_id_deleted_at", "ix_participation_hours", "ix_participation_points",
+                "ix_participation_evaluation", "ix_activity_title", "ix_org_unit_name", "ix_person_gender",
+                "ix_person_name_initials_id", "ix_member_registration_person_id_deleted_at",
+                "ix_member_registration_unit_id_status", "ix_member_registration_position"} <= indexes
+        replaced = {"ix_participation_activity_id", "ix_person_name_initials", "ix_member_registration_person_id",
+                    "ix_member_registration_unit_id"}
+        assert not replaced & indexes
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'participation'").fetchone()[0] > 0
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

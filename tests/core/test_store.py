@@ -14,6 +14,7 @@ def test_pragmas(street_store):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert conn.execute(text("PRAGMA cache_size")).scalar() <= -32768  # KiB: at least 32 MiB
 
 
 def test_second_instance_is_told_clearly(street_store):
@@ -25,6 +26,17 @@ def test_lock_is_released_on_close(tmp_path):
     path = tmp_path / "a.sqlite"
     Store(path, create=True).close()
     Store(path).close()
+
+
+def test_closing_keeps_planner_statistics_and_folds_the_wal(street_store):
+    """ANALYZE's statistics must be committed (they were rolled back with the transaction SQLAlchemy
+    began) and the WAL emptied, so the .sqlite file alone is the whole database."""
+    path = street_store.path
+    street_store.close()
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'org_unit'").fetchone()[0] > 0
 
 
 def test_missing_file_is_not_created_silently(tmp_path):

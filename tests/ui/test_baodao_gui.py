@@ -5,6 +5,7 @@ import datetime as dt
 import openpyxl
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from gridapp.core.services import baodao
 from gridapp.core.validation import id_check_digit
@@ -66,6 +67,71 @@ def test_fast_sign_in_by_initials_and_enter(qtbot, window):
     summary = store.engine.connect().exec_driver_sql(
         f"SELECT count(*), sum(hours) FROM participation WHERE activity_id = '{activity_id}'").one()
     assert summary[0] == len(set(names)) and summary[1] == 1.5 * len(set(names))
+
+
+def _registered_names(store, n: int) -> list[tuple[str, str]]:
+    """(member id, name) of the first ``n`` registered members with names no other member shares."""
+    from gridapp.core import list_specs, lists
+
+    spec = list_specs.MEMBERS
+    with store.engine.connect() as conn:
+        ids = lists.query_rowids(conn, spec, lists.Query(filters=(("status", "registered"),)))
+        rows, uuids = lists.fetch_rows(conn, spec, ids), lists.record_ids(conn, spec, ids)
+    names = [rows[i][0] for i in ids]
+    return [(uuids[i], rows[i][0]) for i in ids if names.count(rows[i][0]) == 1][:n]
+
+
+def _type_and_enter(qtbot, sign: SignInDialog, name: str) -> None:
+    from gridapp.core.pinyin import initials
+
+    qtbot.keyClicks(sign.search, initials(name))
+    for row in range(sign.matches.count()):
+        if sign.matches.item(row).text().startswith(name):
+            sign.matches.setCurrentRow(row)
+            break
+    else:
+        raise AssertionError(f"{name} not among the matches")
+    qtbot.keyClick(sign.search, Qt.Key.Key_Return)
+
+
+def test_sign_in_lists_everyone_already_signed_in(qtbot, window, messages):
+    store = window.store
+    community = store.engine.connect().exec_driver_sql(
+        "SELECT id FROM org_unit WHERE level = 'community' ORDER BY code LIMIT 1").scalar()
+    activity = baodao.create_activity(store, {"title": "周末义诊", "date": dt.date(2026, 6, 6),
+                                              "community_id": community})
+    (m1, first), (m2, second), (m3, third) = _registered_names(store, 3)
+    baodao.sign_in(store, activity, [m1, m2], 2.5)  # signed in earlier, e.g. on another day's screen
+    points = baodao.points_preview(store, activity, 2.5)
+
+    sign = SignInDialog(store, activity, "周末义诊")
+    qtbot.addWidget(sign)
+    sign.show()
+    shown = [sign.signed.item(r).text() for r in range(sign.signed.count())]
+    assert [t.split("　")[0] for t in shown] == [first, second]
+    assert all(f"2.5 小时 · {points:g} 分" in t for t in shown)
+    assert sign.count.text() == "已签到 2 人"
+
+    sign.hours.setValue(1.5)
+    _type_and_enter(qtbot, sign, third)
+    assert sign.signed.count() == 3 and sign.count.text() == "已签到 3 人（本次新增 1 人）"
+    assert sign.new_member_ids() == [m3] and sign.member_ids() == [m1, m2, m3]
+    new = sign.signed.item(2).text()
+    assert new.startswith(third) and f"1.5 小时 · {baodao.points_preview(store, activity, 1.5):g} 分" in new
+    _type_and_enter(qtbot, sign, first)  # already signed in: not listed twice
+    assert sign.signed.count() == 3 and sign.signed.currentRow() == 0 and first in sign.hint.text()
+
+    sign.signed.setCurrentRow(0)
+    next(b for b in sign.findChildren(QPushButton) if b.text() == "移出名单").click()
+    assert sign.signed.count() == 3 and messages and first in messages[-1][1]  # saved ones stay
+
+    sign.save()
+    assert sign.result_value == baodao.SignIn(1, 0)
+    assert [(p.name, p.hours) for p in baodao.participants(store, activity)] == [
+        (first, 2.5), (second, 2.5), (third, 1.5)]
+    again = SignInDialog(store, activity, "周末义诊")
+    qtbot.addWidget(again)
+    assert again.count.text() == "已签到 3 人" and again.signed.item(2).text().startswith(third)
 
 
 def test_feedback_dialog_saves_pdf_and_excel(qtbot, window, tmp_path):

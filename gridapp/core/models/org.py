@@ -14,7 +14,7 @@ class OrgUnit(Synced, Base):
     __tablename__ = "org_unit"
 
     code: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100), index=True)
     level: Mapped[str] = mapped_column(String(12), index=True)  # codes.ORG_LEVEL
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     grid_type: Mapped[str | None] = mapped_column(String(12))  # codes.GRID_TYPE, grids only

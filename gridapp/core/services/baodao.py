@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from gridapp.core import codes
@@ -316,6 +316,47 @@ def sign_in(store: Store, activity_id: str, member_ids: list[str], hours: float,
                                 evaluation=evaluation, scope_code=activity.scope_code))
             added += 1
         return SignIn(added, len(member_ids) - added)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A member signed in to an activity, as the sign-in screen lists them."""
+
+    member_id: str
+    name: str
+    community: str
+    phone: str | None
+    hours: float
+    points: float
+    evaluation: str | None
+
+
+def participants(store: Store, activity_id: str) -> list[Participant]:
+    """Everyone signed in to an activity, in the order they were signed in."""
+    with store.read() as s:
+        activity = s.get(Activity, activity_id)
+        if activity is None or activity.deleted_at is not None:
+            raise NotFoundError("找不到该活动")
+        rows = s.execute(
+            select(MemberRegistration.id, Person.name, OrgUnit.name, Person.phone, Participation.hours,
+                   Participation.points, Participation.evaluation)
+            .join(MemberRegistration, MemberRegistration.id == Participation.member_id)
+            .join(Person, Person.id == MemberRegistration.person_id)
+            .join(OrgUnit, OrgUnit.id == MemberRegistration.community_id)
+            .where(Participation.activity_id == activity.id, Participation.deleted_at.is_(None))
+            # One sign-in's rows share a timestamp: the order they went in breaks the tie.
+            .order_by(Participation.created_at, literal_column("participation.rowid"))).all()
+    return [Participant(mid, name, community, phone, float(hours or 0), float(points or 0), evaluation)
+            for mid, name, community, phone, hours, points, evaluation in rows]
+
+
+def points_preview(store: Store, activity_id: str, hours: float) -> float:
+    """The points ``hours`` of service at this activity earn under the rules, before anyone is signed in."""
+    with store.read() as s:
+        activity = s.get(Activity, activity_id)
+        if activity is None or activity.deleted_at is not None:
+            raise NotFoundError("找不到该活动")
+        return points_for(rules(s, activity.date), activity.activity_type, hours)
 
 
 # -- the yearly feedback to units (双向反馈) ----------------------------------------------------------------

@@ -50,7 +50,7 @@ class BaodaoPage(Page):
         self.members = ListPanel(store, list_specs.MEMBERS)
         self.units = ListPanel(store, list_specs.UNITS, search_hint="搜索：单位名称或联系电话")
         self.activities = ListPanel(store, list_specs.ACTIVITIES, search_hint="搜索：活动名称或地点")
-        self.participations = ListPanel(store, list_specs.PARTICIPATIONS, search_hint="搜索：姓名、拼音首字母或活动名称")
+        self.participations = ListPanel(store, list_specs.PARTICIPATIONS, search_hint="搜索：姓名、拼音首字母、电话或活动名称")
         self.needs = ListPanel(store, list_specs.NEEDS, search_hint="搜索：需求、认领单位或党员")
         self.resources = ListPanel(store, list_specs.RESOURCES, search_hint="搜索：单位或资源")
         self.projects = ListPanel(store, list_specs.PROJECTS, search_hint="搜索：项目或实施单位")

@@ -1,0 +1,385 @@
+"""How a ListSpec becomes SQL: only the joins a query needs, searches as subqueries, windows of row ids.
+
+A list's FROM clause is its base table followed by joins, each to at most one row (``alias.id = …``).
+A join that nothing in a query refers to is left out when it cannot change which base rows there are:
+a LEFT JOIN, or an inner join along a foreign key that is never null. So counting a 500,000-row
+list, or ordering it by a column of its base table, touches one or two tables instead of five.
+
+A search term typed into a list matches columns of joined tables (a member's name, an activity's
+title). Tested row by row after the joins, that is a scan of the whole join; instead each joined
+table's terms become a subquery that starts at that table (a few thousand people whose name matches)
+and follows the joins back to the base rows.
+
+A screen asks for windows of row ids (LIMIT/OFFSET). Sorted by a joined table's column, a long list
+is walked from that table's index (see ``order``); the far half of a list is read from its end.
+
+The SQLite-specific pieces are in ``Dialect`` below and nowhere else in this module (row ids,
+``x.rowid``, come with the specs themselves).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from gridapp.core.models import Base
+from gridapp.core.validation import to_halfwidth
+
+if TYPE_CHECKING:
+    from gridapp.core.lists import ListSpec, Query
+
+
+class Dialect:
+    """What differs between engines in list queries (SQLite now)."""
+
+    # SQLite joins the tables of a CROSS JOIN in the order written: a search subquery must start at
+    # the searched table, whatever the planner guesses of how many rows a LIKE keeps, and a sorted
+    # window at the sorted table. Another engine plans these well by itself and gets a plain JOIN.
+    fixed_order_join = "CROSS JOIN"
+
+    @staticmethod
+    def prefix(column: str, param: str) -> str:
+        """``column`` starts with the text in ``param`` (a pattern made by ``prefix_pattern``).
+
+        SQLite's GLOB is case-sensitive, so it can use an index (pinyin initials are lower case);
+        its LIKE is not, and ``LIKE 'zs%'`` scans the table.
+        """
+        return f"{column} GLOB :{param}"
+
+    @staticmethod
+    def prefix_pattern(letters: str) -> str:
+        return letters + "*"  # only letters get here: nothing to escape
+
+    @staticmethod
+    def window(limit: int | None, offset: int) -> str:
+        """``limit`` rows from ``offset`` (every row from there when ``limit`` is None: SQLite's -1)."""
+        if limit is None:
+            return f" LIMIT -1 OFFSET {int(offset)}" if offset else ""
+        return f" LIMIT {int(limit)} OFFSET {int(offset)}"
+
+
+@dataclass(frozen=True)
+class Join:
+    alias: str
+    table: str
+    kind: str  # "JOIN", "LEFT JOIN", "CROSS JOIN"; "" for the base table
+    on: str
+    refers_to: frozenset[str]  # other aliases its ON condition names
+    optional: bool  # can be left out when nothing refers to it
+
+
+@dataclass(frozen=True)
+class From:
+    joins: tuple[Join, ...]  # the base table first
+
+    @property
+    def base(self) -> Join:
+        return self.joins[0]
+
+    def join(self, alias: str) -> Join:
+        return next(j for j in self.joins if j.alias == alias)
+
+    def aliases_in(self, sql: str) -> set[str]:
+        """The aliases of this FROM clause that ``sql`` names (``p.name`` names ``p``).
+
+        A correlated subquery's own aliases may shadow outer ones; counting them too only keeps a join
+        that could have been left out.
+        """
+        known = {j.alias for j in self.joins}
+        return {a for a in _ALIAS_REF.findall(sql) if a in known}
+
+    def closure(self, aliases: set[str]) -> set[str]:
+        """``aliases`` with every alias their joins hang on, back to the base table."""
+        want = set(aliases) | {self.base.alias}
+        todo = list(want)
+        while todo:
+            for other in self.join(todo.pop()).refers_to:
+                if other not in want:
+                    want.add(other)
+                    todo.append(other)
+        return want
+
+    def needed(self, *sqls: str) -> set[str]:
+        """Aliases a query over ``sqls`` must join: those named, the joins they hang on, the required ones."""
+        named = {j.alias for j in self.joins if not j.optional}
+        for sql in sqls:
+            named |= self.aliases_in(sql)
+        return self.closure(named)
+
+    def sql(self, aliases: set[str]) -> str:
+        """The FROM clause with only ``aliases``, in the written order."""
+        parts = []
+        for j in self.joins:
+            if j.alias in aliases:
+                parts.append(f"{j.table} {j.alias}" if not j.kind else f"{j.kind} {j.table} {j.alias} ON {j.on}")
+        return " ".join(parts)
+
+    def chain_to_base(self, aliases: set[str]) -> list[Join] | None:
+        """The joins from one alias back to the base, if ``aliases`` are exactly such a path."""
+        ends = [a for a in aliases if a != self.base.alias
+                and not any(a in self.join(o).refers_to for o in aliases)]
+        if len(ends) != 1:
+            return None
+        path, alias = [], ends[0]
+        while alias != self.base.alias:
+            j = self.join(alias)
+            if len(j.refers_to) != 1:
+                return None
+            path.append(j)
+            (alias,) = j.refers_to
+        return path if {j.alias for j in path} | {self.base.alias} == aliases else None
+
+
+_ALIAS_REF = re.compile(r"\b([A-Za-z_]\w*)\.(?=[A-Za-z_])")
+_JOIN_SPLIT = re.compile(r"\s+(LEFT JOIN|CROSS JOIN|JOIN)\s+")
+_TABLE_ALIAS = re.compile(r"^\s*(\w+)\s+(\w+)\s*$")
+_JOIN_PART = re.compile(r"^\s*(\w+)\s+(\w+)\s+ON\s+(.+?)\s*$", re.S)
+_KEY_EQ = re.compile(r"^\s*(\w+)\.(\w+)\s*=\s*(\w+)\.(\w+)\s*$")
+
+
+@lru_cache(maxsize=256)
+def parse_from(from_sql: str) -> From:
+    """The base table and joins of a list's FROM clause."""
+    pieces = _JOIN_SPLIT.split(from_sql)
+    base = _TABLE_ALIAS.match(pieces[0])
+    if base is None:
+        raise ValueError(f"a list's FROM clause starts with 'table alias': {from_sql!r}")
+    joins = [Join(base.group(2), base.group(1), "", "", frozenset(), False)]
+    tables = {base.group(2): base.group(1)}
+    for kind, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        m = _JOIN_PART.match(part)
+        if m is None:
+            raise ValueError(f"a join reads 'table alias ON condition': {part!r}")
+        table, alias, on = m.groups()
+        tables[alias] = table
+        refers = frozenset(a for a in _ALIAS_REF.findall(on) if a != alias and a in tables)
+        joins.append(Join(alias, table, kind, on, refers, _optional(kind, alias, on, tables)))
+    return From(tuple(joins))
+
+
+def _optional(kind: str, alias: str, on: str, tables: dict[str, str]) -> bool:
+    """A join to one row by its id that keeps every row: a LEFT JOIN, or along a never-null foreign key."""
+    m = _KEY_EQ.match(on)
+    if m is None:
+        return False
+    a1, c1, a2, c2 = m.groups()
+    if (a2, c2) == (alias, "id"):
+        a1, c1, a2, c2 = a2, c2, a1, c1
+    if (a1, c1) != (alias, "id") or a2 not in tables:
+        return False
+    if kind == "LEFT JOIN":
+        return True
+    child = Base.metadata.tables.get(tables[a2])
+    column = child.c.get(c2) if child is not None else None
+    return column is not None and not column.nullable and any(
+        fk.column.table.name == tables[alias] and fk.column.name == "id" for fk in column.foreign_keys)
+
+
+# -- the WHERE clause of a query ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Where:
+    sql: str
+    params: dict[str, Any]
+    refs: tuple[str, ...]  # the parts naming the outer query's aliases (search subqueries name their own)
+
+
+def where(spec: ListSpec, q: Query) -> Where:
+    """The list's own condition, the search term (by its shape) and the chosen filters."""
+    frm = parse_from(spec.from_sql)
+    refs = [f"({spec.where})"]
+    params: dict[str, Any] = {}
+    for i, (key, value) in enumerate(q.filters):
+        if value is None or value == "":
+            continue
+        f = spec.filter(key)
+        refs.append("(" + f.sql.replace(":v", f":f{i}") + ")")
+        params[f"f{i}"] = value
+    clauses = list(refs)
+    term = re.sub(r"\s+", "", to_halfwidth(q.search or ""))
+    if term:
+        alternatives, search_params = _search_terms(spec, term)
+        params.update(search_params)
+        clauses.insert(1, _search_sql(frm, alternatives))
+    return Where(" AND ".join(clauses), params, tuple(refs))
+
+
+def _search_terms(spec: ListSpec, term: str) -> tuple[list[str], dict[str, Any]]:
+    """Conditions, any of which makes a row match ``term``: name text, pinyin initials, phone digits, ID tail."""
+    alts: list[str] = []
+    params: dict[str, Any] = {}
+    if term.isdigit():
+        params["digits"] = f"%{term}%"
+        params["tail"] = f"%{term}"
+        alts += [f"{e} LIKE :digits" for e in spec.search_digits]
+        alts += [f"{e} LIKE :tail" for e in spec.search_id_tail]
+    elif re.fullmatch(r"[A-Za-z]+", term):
+        params["ini"] = Dialect.prefix_pattern(term.lower())
+        params["latin"] = Dialect.prefix_pattern(term)
+        alts += [Dialect.prefix(e, "ini") for e in spec.search_initials]
+        alts += [Dialect.prefix(e, "latin") for e in spec.search_name]
+    else:
+        params["name"] = f"%{term}%"
+        alts += [f"{e} LIKE :name" for e in spec.search_name]
+        if re.fullmatch(r"\d{4,17}[Xx]", term):
+            params["tail"] = f"%{term.upper()}"
+            alts += [f"{e} LIKE :tail" for e in spec.search_id_tail]
+    return alts, params
+
+
+def _search_sql(frm: From, alternatives: list[str]) -> str:
+    """``(a OR b …)`` with the terms on joined tables turned into subqueries of base row ids."""
+    if not alternatives:
+        return "(0)"
+    base = frm.base
+    on_base: list[str] = []
+    by_path: dict[frozenset[str], list[str]] = {}
+    for alt in alternatives:
+        path = frm.closure(frm.aliases_in(alt))
+        if path == {base.alias}:
+            on_base.append(alt)
+        else:
+            by_path.setdefault(frozenset(path), []).append(alt)
+    parts = list(on_base)
+    subqueries = []
+    for path, alts in by_path.items():
+        chain = frm.chain_to_base(set(path))
+        if chain is None:
+            from_sql = frm.sql(set(path))
+        else:  # start at the searched table and follow the joins back to the base
+            from_sql = f"{chain[0].table} {chain[0].alias}"
+            for j, toward in zip(chain, [*chain[1:], base], strict=True):
+                from_sql += f" {Dialect.fixed_order_join} {toward.table} {toward.alias} ON {j.on}"
+        subqueries.append(f"SELECT {base.alias}.rowid FROM {from_sql} WHERE {' OR '.join(alts)}")
+    if subqueries:
+        parts.append(f"{base.alias}.rowid IN ({' UNION ALL '.join(subqueries)})")
+    return "(" + " OR ".join(parts) + ")"
+
+
+# -- whole statements -----------------------------------------------------------------------------------
+
+# Below this many rows a window is found by sorting them all (a few milliseconds); above it, walking
+# the sorted table's index and following the joins to the base finds it without visiting the rest.
+WALK_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class Order:
+    terms: tuple[tuple[str, bool], ...]  # (expression, descending), the last one a row id
+    walk: tuple[Join, ...] = ()  # for a chosen column of a joined table: the joins from it back to the base
+
+    def sql(self, names: tuple[str, ...] | None = None) -> str:
+        exprs = names or tuple(e for e, _d in self.terms)
+        return ", ".join(f"{e} {'DESC' if d else 'ASC'}" for e, (_x, d) in zip(exprs, self.terms, strict=True))
+
+    def reversed(self) -> Order:
+        return Order(tuple((e, not d) for e, d in self.terms), self.walk)
+
+
+def order(spec: ListSpec, q: Query, *, reverse: bool = False) -> Order:
+    """The list's order: a chosen column or the default, then row ids, so that every order is total.
+
+    Ties on a joined table's column are broken by that table's row id, then by each row id back to the
+    base, all in the column's direction: walking an index on the column and then the joins' foreign
+    key indexes yields rows already in that order, and a window is found without sorting every row.
+    Descending is then exactly ascending reversed, NULLs included.
+    """
+    frm = parse_from(spec.from_sql)
+    if q.sort:
+        col = spec.column(q.sort)
+        chain = frm.chain_to_base(frm.closure(frm.aliases_in(col.sql))) or []
+        keys = [col.sql, *(f"{j.alias}.rowid" for j in chain), spec.rowid]
+        result = Order(tuple((k, q.descending) for k in keys), tuple(chain))
+    else:
+        terms = [_term(t) for t in _split_terms(spec.default_sort)] if spec.default_sort else []
+        if spec.rowid not in (e for e, _d in terms):
+            terms.append((spec.rowid, False))
+        result = Order(tuple(terms))
+    return result.reversed() if reverse else result
+
+
+def _split_terms(sql: str) -> list[str]:
+    """``a DESC, coalesce(b, c)`` → its terms (commas inside parentheses stay)."""
+    terms, depth, start = [], 0, 0
+    for i, ch in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            terms.append(sql[start:i].strip())
+            start = i + 1
+    terms.append(sql[start:].strip())
+    return terms
+
+
+def _term(term: str) -> tuple[str, bool]:
+    m = re.fullmatch(r"(.+?)\s+(ASC|DESC)", term, re.I | re.S)
+    return (m.group(1), m.group(2).upper() == "DESC") if m else (term, False)
+
+
+def order_by(spec: ListSpec, q: Query) -> str:
+    """The ORDER BY clause of the list (see ``order``)."""
+    return order(spec, q).sql()
+
+
+def rowids_sql(spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None = None, rows: int | None = None,
+               reverse: bool = False) -> tuple[str, dict[str, Any]]:
+    """Row ids of the list in order, ``limit`` of them from ``offset`` (all when ``limit`` is None).
+
+    ``rows`` is how many rows the query has, when the caller knows (a screen has counted them): a
+    window of a long list sorted by a joined table's column is then found by walking that table.
+    ``reverse`` gives the same rows in the opposite order.
+    """
+    frm = parse_from(spec.from_sql)
+    w = where(spec, q)
+    o = order(spec, q, reverse=reverse)
+    window = Dialect.window(limit, offset)
+    if o.walk and limit is not None and rows is not None and rows > WALK_ROWS:
+        walked = _walk(frm, spec, w, o, window)
+        if walked is not None:
+            return walked, w.params
+    joins = frm.sql(frm.needed(*w.refs, *(e for e, _d in o.terms)))
+    return f"SELECT {spec.rowid} FROM {joins} WHERE {w.sql} ORDER BY {o.sql()}{window}", w.params
+
+
+def _walk(frm: From, spec: ListSpec, w: Where, o: Order, window: str) -> str | None:
+    """The window, starting at the sorted table: through inner joins all the way, or (for a table
+    joined to the base by a LEFT JOIN) as the rows that have one merged with the rows that have none."""
+    base, chain = frm.base, list(o.walk)
+    if any(j.kind == "CROSS JOIN" for j in chain):
+        return None  # the spec fixed this order itself (the sorted table may hold many rows not listed)
+    others = frm.needed(*w.refs, *(e for e, _d in o.terms)) - {base.alias} - {j.alias for j in chain}
+    if any(frm.join(a).refers_to & {j.alias for j in chain} for a in others):
+        return None  # another join hangs on the walked ones: leave the order to the planner
+    walk_from = f"{chain[0].table} {chain[0].alias}"
+    for j, toward in zip(chain, [*chain[1:], base], strict=True):
+        walk_from += f" {Dialect.fixed_order_join} {toward.table} {toward.alias} ON {j.on}"
+    for j in frm.joins:
+        if j.alias in others:
+            walk_from += f" {j.kind} {j.table} {j.alias} ON {j.on}"
+    if all(j.kind != "LEFT JOIN" for j in chain):
+        return f"SELECT {spec.rowid} FROM {walk_from} WHERE {w.sql} ORDER BY {o.sql()}{window}"
+    link = _KEY_EQ.match(chain[0].on)
+    if len(chain) != 1 or link is None:
+        return None
+    a1, c1, a2, c2 = link.groups()
+    fk = f"{a2}.{c2}" if a1 == chain[0].alias else f"{a1}.{c1}"
+    # Along an enforced foreign key a row has the joined row exactly when its key is not null.
+    names = tuple(f"k{i}" for i in range(len(o.terms)))
+    cols = ", ".join(f"{e} AS {n}" for (e, _d), n in zip(o.terms, names, strict=True))
+    missing = frm.sql({base.alias, chain[0].alias} | others)
+    return (f"SELECT k{len(names) - 1} FROM (SELECT {cols} FROM {walk_from} WHERE {w.sql} UNION ALL "
+            f"SELECT {cols} FROM {missing} WHERE {w.sql} AND {fk} IS NULL ORDER BY {o.sql(names)}{window})")
+
+
+def count_sql(spec: ListSpec, q: Query) -> tuple[str, dict[str, Any]]:
+    """How many rows the list has with this search and these filters, joining only what they name."""
+    frm = parse_from(spec.from_sql)
+    w = where(spec, q)
+    return f"SELECT count(*) FROM {frm.sql(frm.needed(*w.refs))} WHERE {w.sql}", w.params
+
+
+def base_table(spec: ListSpec) -> tuple[str, str]:
+    """The table and alias whose rows a list lists."""
+    base = parse_from(spec.from_sql).base
+    return base.table, base.alias
