@@ -172,7 +172,7 @@ def test_baodao_forms(demo_db, tmp_path):
     s = seen["活动签到"]
     assert s["empty_count"] == "已签到 0 人"
     refused(s["nobody"], "签到名单还是空的")
-    assert s["signed_count"] == "已签到 2 人"
+    assert s["signed_count"] == "已签到 2 人（本次新增 2 人）"  # a new activity: everyone listed is new
     saved(s["valid"], message="新签到 2 人")
     assert one_found(s["activity"])["参加人数"] == "2"
     assert s["found"]["count"] == "共 2 条"
