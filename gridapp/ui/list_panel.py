@@ -122,9 +122,11 @@ class ListPanel(QWidget):
     def _width(self, col: lists.Column) -> int:
         """A column wide enough for its title and, for a code column, its longest name (“中等职业教育”)."""
         metrics = self.table.fontMetrics()
-        names = [name for _c, name in codes.table(col.kind[5:]).items] if col.kind.startswith("code:") else []
+        items = codes.table(col.kind[5:]).items if col.kind.startswith("code:") else ()
+        # short tables only: 民族's 56 names include rare long ones a column need not be sized for
+        names = [name for _c, name in items] if len(items) <= 20 else []
         need = max([metrics.horizontalAdvance(t) for t in [col.title, *names]]) + 24
-        return max(col.width, need)
+        return max(col.width, min(need, 160))
 
     def _choices(self, f: lists.Filter) -> list[tuple[object, str]]:
         if f.choices.startswith("code:"):
