@@ -26,12 +26,14 @@ def _commands():
         export_cmd,
         import_cmd,
         init_cmd,
+        log_cmd,
         print_cmd,
         sync_cmd,
         template_cmd,
     )
 
-    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd, sync_cmd)
+    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd, sync_cmd,
+            log_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,6 +46,12 @@ FIELDS = {
     "quarter": "季度", "complaints": "投诉件数", "complaints_resolved": "办结件数", "satisfaction": "满意度",
     "template_id": "评星标准", "star_thresholds": "星级分数线", "indicator_id": "指标", "weight": "权重",
     "max_score": "满分", "sort_order": "顺序", "description": "说明", "rating_id": "评星结果", "rated_on": "评定日期",
+    "employer": "工作单位", "points_per_hour": "每小时积分", "bonus_per_activity": "每次奖励",
+    "max_points_per_activity": "每次上限", "valid_from": "生效日期", "agreement_date": "签约日期", "content": "共建内容",
+    "units": "单元数", "microgrid_id": "微网格", "raised_on": "提出日期", "claimed_by_unit_id": "认领单位",
+    "claimed_by_member_id": "认领党员", "claimed_on": "认领日期", "closed_on": "办结日期", "result": "办理结果",
+    "member_id": "在职党员", "activity_id": "活动", "category": "类别", "need_id": "需求", "project_id": "项目",
+    "organiser_unit_id": "组织单位",
 }
 
 STARS = {str(n): "★" * n + f"（{n}星）" for n in range(1, 6)}

@@ -1,4 +1,5 @@
-"""The product's lists, described once: 网格员, 在职党员, 报到单位, 组织单位, 人员, 变更日志 (红色物业 in list_specs_property).
+"""The product's lists, described once: 网格员, 在职党员, 报到单位, 组织单位, 人员 (红色物业 in list_specs_property; the
+操作记录 reads the journal its own way, in oplog).
 
 Community columns show ``org_label()``: the name, and the street where several communities share it.
 """
@@ -125,26 +126,6 @@ UNITS = ListSpec(
     search_digits=("u.contact_phone",),
     filters=(Filter("unit_type", "单位类型", "u.unit_type = :v", "code:unit_type"),),
     default_sort="u.name",
-)
-
-JOURNAL = ListSpec(
-    key="journal",
-    title="变更日志",
-    rowid="j.rowid",
-    from_sql="change_journal j",
-    columns=(
-        Column("at", "时间", "j.at", "utc", 150),
-        Column("actor", "操作人", "j.actor", width=70),
-        Column("origin_site", "来源站点", "j.origin_site", width=100),
-        Column("op", "操作", "j.op", "map:ops", 50),
-        Column("table_name", "数据类别", "j.table_name", "map:tables", 100),
-        Column("field", "字段", "j.field", "map:fields", 100),
-        Column("old_value", "原值", "j.old_value", "json", 160),
-        Column("new_value", "新值", "j.new_value", "json", 160),
-        Column("record_id", "记录编号", "j.record_id", width=110),
-    ),
-    search_name=("j.table_name", "j.field", "j.new_value", "j.actor"),
-    default_sort="j.id DESC",
 )
 
 GRIDS = ListSpec(
@@ -373,4 +354,4 @@ PERSONS = ListSpec(
 )
 
 ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, NEEDS, RESOURCES, PROJECTS,
-                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, JOURNAL, ORG_UNITS, PERSONS)}
+                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, ORG_UNITS, PERSONS)}

@@ -9,14 +9,13 @@ becomes SQL is ``list_sql``'s business.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from gridapp.core import clock, codes, labels, list_sql
+from gridapp.core import codes, labels, list_sql
 from gridapp.core.validation import mask_id_number
 
 
@@ -25,7 +24,7 @@ class Column:
     key: str
     title: str
     sql: str  # an expression over the spec's FROM clause
-    kind: str = "text"  # text | int | float | date | utc | bool | id_number | json | code:<table> | map:<name> | org
+    kind: str = "text"  # text | int | float | date | bool | id_number | code:<table> | map:<name> | org
     width: int = 100  # characters * 8, a hint for screens and sheets
 
     def display(self, value: Any, *, reveal: bool = False) -> str:
@@ -36,12 +35,6 @@ class Column:
             return codes.name(self.kind[5:], str(value))
         if self.kind.startswith("map:"):
             return getattr(labels, self.kind[4:].upper()).get(str(value), str(value))
-        if self.kind == "json":
-            decoded = json.loads(value)
-            return decoded if isinstance(decoded, str) else json.dumps(decoded, ensure_ascii=False)
-        if self.kind == "utc":
-            when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-            return clock.local(when, seconds=True)
         if self.kind == "id_number":
             return str(value) if reveal else mask_id_number(str(value))
         if self.kind == "bool":

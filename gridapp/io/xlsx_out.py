@@ -1,4 +1,4 @@
-"""Writing .xlsx: list exports, import templates and import error reports.
+"""Writing .xlsx: list exports, the 操作记录, import templates and import error reports.
 
 Exports stream rows with openpyxl's write-only mode, so 100,000 rows never sit in memory as cells.
 ID numbers and phone numbers are written as text, so Excel does not turn them into numbers.
@@ -13,11 +13,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gridapp.core import codes, lists
+from gridapp.core import codes, lists, oplog
 from gridapp.core.errors import Cancelled
 from gridapp.core.store import Store
 from gridapp.io.importer import OUTCOME_NAMES, ImportReport
@@ -30,6 +30,7 @@ HEADER_FONT = Font(name="宋体", size=11, bold=True)
 BODY_FONT = Font(name="宋体", size=11)
 HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 THIN = Side(style="thin", color="999999")
+WRAP = Alignment(wrap_text=True, vertical="top")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
 
@@ -93,6 +94,40 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
         ws.append([_cell(ws, f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
     _save(wb, Path(path))
     return total
+
+
+EXCEL_MAX_ROWS = 1_048_576
+_OPLOG_COLUMNS = (("时间", 20), ("操作人", 14), ("操作", 7), ("类别", 12), ("对象", 36), ("变更内容", 90))
+
+
+def export_oplog(store: Store, query: oplog.LogQuery, path: Path | str, *, title: str | None = None,
+                 progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+    """The 操作记录 a query shows, newest first, one row per entry with each change on its own line; returns
+    the number of entries (a sheet holds about a million: past that the sheet says it stopped)."""
+    wb = Workbook(write_only=True)
+    # One named style for the body: styling each cell by its font, border and alignment costs 3 times as long.
+    wb.add_named_style(NamedStyle("操作记录", font=BODY_FONT, border=BORDER, alignment=WRAP))
+    ws = wb.create_sheet("操作记录")
+    ws.freeze_panes = "A3"
+    for i, (_t, width) in enumerate(_OPLOG_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([_cell(ws, title or f"{store.site.name if store.site else ''}操作记录", font=TITLE_FONT, border=False)])
+    ws.append([_cell(ws, t, font=HEADER_FONT, fill=HEADER_FILL) for t, _w in _OPLOG_COLUMNS])
+    room = EXCEL_MAX_ROWS - 4
+    n = 0
+    for e in oplog.entries(store, query, progress=progress, cancel=cancel):
+        if n == room:
+            ws.append([_cell(ws, f"已达到 Excel 的行数上限，仅导出最新的 {n:,} 条；请按日期分段导出其余记录", border=False)])
+            break
+        cells = [WriteOnlyCell(ws, value=v) for v in (e.when, e.actor, e.op_name, e.kind, e.name, e.details)]
+        for c in cells:
+            c.style = "操作记录"  # wrapped at the top: a long change list is several lines, the rest stays level
+        ws.append(cells)
+        n += 1
+    ws.append([])
+    ws.append([_cell(ws, f"共 {n} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
+    _save(wb, Path(path))
+    return n
 
 
 def write_template(spec: ImportSpec, path: Path | str) -> Path:

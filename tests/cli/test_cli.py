@@ -128,3 +128,23 @@ def test_usage_errors_and_help_are_chinese(capsys):
         main(["--help"])
     out, _err = capsys.readouterr()
     assert out.startswith("用法：gridapp") and "显示本帮助并退出" in out and "usage" not in out
+
+
+def test_log_shows_entries_as_text_and_json_and_exports(tmp_path, capsys):
+    db = tmp_path / "street.sqlite"
+    run(capsys, "init", "--db", str(db), "--level", "street", "--code", "370203012", "--name", "海泉路街道")
+    code, out, _ = run(capsys, "log", "--db", str(db))
+    assert code == 0 and "新增  街道 海泉路街道" in out and "编码：370203012" in out
+    code, out, _ = run(capsys, "log", "--db", str(db), "--json", "--kind", "orgs", "--search", "海泉")
+    data = json.loads(out)
+    assert code == 0 and data["more"] is False
+    entry = data["entries"][0]
+    assert (entry["op_name"], entry["kind"], entry["name"]) == ("新增", "街道", "海泉路街道")
+    assert {"field": "层级", "old": None, "new": "街道"} in entry["changes"]
+    code, out, _ = run(capsys, "log", "--db", str(db), "--json", "--kind", "firms")
+    assert json.loads(out)["entries"] == []
+    code, out, _ = run(capsys, "log", "--db", str(db), "--out", str(tmp_path / "log.xlsx"), "--json")
+    assert code == 0 and json.loads(out)["entries"] == 1 and (tmp_path / "log.xlsx").exists()
+    with pytest.raises(SystemExit) as bad:
+        main(["log", "--db", str(db), "--since", "2026/6/1"])
+    assert bad.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 import pytest
 
 from gridapp.core import list_specs, lists
+from gridapp.core.list_specs_property import ratings_spec
 from gridapp.core.store import Store
 
 
@@ -53,5 +54,4 @@ def test_display_masks_and_names():
     assert col.display("370203199210160104") == "3702**********0104"
     assert col.display("370203199210160104", reveal=True) == "370203199210160104"
     assert list_specs.WORKERS.column("gender").display("2") == "女"
-    assert list_specs.JOURNAL.column("op").display("delete") == "删除"
-    assert list_specs.JOURNAL.column("new_value").display('"云溪社区"') == "云溪社区"
+    assert ratings_spec(2026, ()).column("stars").display("3") == "★★★（3星）"

@@ -126,7 +126,7 @@ class PropertyPage(Page):
         if not rid:
             return
         name = firms.details(self.store, rid).name
-        if QMessageBox.question(self, "删除物业企业", f"确定删除“{name}”？删除后可在变更日志中查到。") \
+        if QMessageBox.question(self, "删除物业企业", f"确定删除“{name}”？删除后可在“数据交换 → 操作记录”中查到。") \
                 != QMessageBox.StandardButton.Yes:
             return
         self._guard(lambda: firms.delete_firm(self.store, rid), "无法删除")

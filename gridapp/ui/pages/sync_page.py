@@ -1,5 +1,5 @@
 """数据交换: this site and its trusted peers, export and import wizards, the package history, conflicts
-to review, and the change journal that packages are made from."""
+to review, and the 操作记录 (the change journal that packages are made from, as people read it)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.core import labels, list_specs
+from gridapp.core import labels
 from gridapp.core.clock import local as _local
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import DomainError
@@ -34,7 +34,7 @@ from gridapp.core.services.site import fingerprint
 from gridapp.sync import apply, export, history, identity
 from gridapp.ui import operations
 from gridapp.ui.errors import show_error
-from gridapp.ui.list_panel import ListPanel
+from gridapp.ui.oplog_panel import OpLogPanel
 from gridapp.ui.pages.base import Page, add_button
 
 
@@ -93,11 +93,11 @@ class SyncPage(Page):
         self.conflicts = _table(("发现时间", "数据类别", "记录", "字段", "现值（保留）", "来自", "未采用的值", "来自"))
         cl.addLayout(cbar)
         cl.addWidget(self.conflicts)
-        self.journal = ListPanel(store, list_specs.JOURNAL, search_hint="搜索：数据表、字段、新值或操作人")
+        self.journal = OpLogPanel(store)
         self.tabs.addTab(self.peers, "已信任的站点")
         self.tabs.addTab(self.packages, "数据包记录")
         self.tabs.addTab(conflicts, "冲突复核")
-        self.tabs.addTab(self.journal, "变更日志")
+        self.tabs.addTab(self.journal, "操作记录")
         self.outer.addWidget(self.tabs, 1)
         self._conflict_ids: list[int] = []
         self.refresh()
