@@ -53,7 +53,7 @@ def preview_roster(parent: QWidget, store: Store, org_code: str) -> operations.O
         if choice == "preview":
             preview(parent, content.title, lambda printer: printing.print_roster(content, printer), landscape=True)
         elif choice == "pdf":
-            roster_pdf(parent, store, org_code)
+            roster_pdf(parent, store, org_code, content=content)
 
     return operations.run(parent, "正在准备花名册", work, show)
 
@@ -66,7 +66,7 @@ def preview_boards(parent: QWidget, store: Store, org_code: str) -> operations.O
             preview(parent, "网格公示牌", lambda printer: printing.print_boards(boards, printer), landscape=False,
                     size=(900, 900))
         elif choice == "pdf":
-            boards_pdf(parent, store, org_code)
+            boards_pdf(parent, store, org_code, boards=boards)
 
     return operations.run(parent, "正在准备公示牌", lambda _p, _c: reports.noticeboards(store, org_code), show)
 
@@ -102,29 +102,26 @@ def _ask_pdf(parent: QWidget, name: str) -> Path | None:
     return Path(path) if path else None
 
 
-def roster_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None = None) -> operations.Operation | None:
-    path = path or _ask_pdf(parent, "网格员花名册")
+def _save_pdf(parent: QWidget, name: str, paint, path: Path | None) -> operations.Operation | None:
+    """Ask where (unless ``path`` is given), then run ``paint(path, progress, cancel) -> pages`` off the GUI thread."""
+    path = path or _ask_pdf(parent, name)
     if path is None:
         return None
-
-    def work(progress, cancel):
-        content = reports.roster(store, org_code, progress=progress, cancel=cancel)
-        return printing.roster_pdf(content, path, progress, cancel)
-
-    return operations.run(parent, "正在生成花名册 PDF", work,
-                          lambda pages: QMessageBox.information(parent, "已生成", f"花名册（{pages} 页）已保存到：\n{path}"))
+    return operations.run(parent, f"正在生成{name} PDF", lambda p, c: paint(path, p, c),
+                          lambda pages: QMessageBox.information(parent, "已生成", f"{name}（{pages} 页）已保存到：\n{path}"))
 
 
-def boards_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None = None) -> operations.Operation | None:
-    path = path or _ask_pdf(parent, "网格公示牌")
-    if path is None:
-        return None
+def roster_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None = None, *,
+               content: reports.Roster | None = None) -> operations.Operation | None:
+    """The roster of ``org_code`` as PDF; ``content`` when it was gathered already (for the scope question)."""
+    return _save_pdf(parent, "网格员花名册", lambda path, p, c: printing.roster_pdf(
+        content or reports.roster(store, org_code, progress=p, cancel=c), path, p, c), path)
 
-    def work(progress, cancel):
-        return printing.boards_pdf(reports.noticeboards(store, org_code), path, progress, cancel)
 
-    return operations.run(parent, "正在生成公示牌 PDF", work,
-                          lambda pages: QMessageBox.information(parent, "已生成", f"公示牌（{pages} 页）已保存到：\n{path}"))
+def boards_pdf(parent: QWidget, store: Store, org_code: str, path: Path | None = None, *,
+               boards: list[reports.NoticeBoard] | None = None) -> operations.Operation | None:
+    return _save_pdf(parent, "网格公示牌", lambda path, p, c: printing.boards_pdf(
+        boards if boards is not None else reports.noticeboards(store, org_code), path, p, c), path)
 
 
 def preview_table(parent: QWidget, content: reports.Roster) -> None:
@@ -133,16 +130,8 @@ def preview_table(parent: QWidget, content: reports.Roster) -> None:
 
 
 def table_pdf(parent: QWidget, name: str, make, path: Path | None = None) -> operations.Operation | None:
-    """Build a titled table with ``make(progress, cancel)`` and save it as PDF, off the GUI thread."""
-    path = path or _ask_pdf(parent, name)
-    if path is None:
-        return None
-
-    def work(progress, cancel):
-        return printing.roster_pdf(make(), path, progress, cancel)
-
-    return operations.run(parent, f"正在生成{name} PDF", work,
-                          lambda pages: QMessageBox.information(parent, "已生成", f"{name}（{pages} 页）已保存到：\n{path}"))
+    """Build a titled table with ``make()`` and save it as PDF, off the GUI thread."""
+    return _save_pdf(parent, name, lambda path, p, c: printing.roster_pdf(make(), path, p, c), path)
 
 
 def table_button(parent: QWidget, name: str, make) -> QToolButton:
