@@ -105,6 +105,12 @@ class LogQuery:
     kind: str | None = None  # a key of KINDS
     search: str = ""  # part of a record's name (or a person's pinyin initials)
 
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since > self.until:  # typed the wrong way round
+            since, until = self.until, self.since
+            object.__setattr__(self, "since", since)
+            object.__setattr__(self, "until", until)
+
 
 class _Row(NamedTuple):
     id: int

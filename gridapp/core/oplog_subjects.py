@@ -17,6 +17,7 @@ from sqlalchemy import Column, Connection, text
 from gridapp.core import codes, labels, list_specs
 from gridapp.core.journal import decode_value
 from gridapp.core.list_specs_property import ratings_spec
+from gridapp.core.list_sql import Dialect
 from gridapp.core.models import SYNCED_MODELS, Base
 from gridapp.core.models.base import BOOKKEEPING_COLUMNS
 
@@ -84,7 +85,7 @@ SUBJECTS: dict[str, Subject] = {
         f"{_not_district('a3')} || {_not_district('a2')} || {_not_district('a1')} || t.name",
         "LEFT JOIN org_unit a1 ON a1.id = t.parent_id LEFT JOIN org_unit a2 ON a2.id = a1.parent_id "
         "LEFT JOIN org_unit a3 ON a3.id = a2.parent_id", fallback_title="组织单位"),
-    "person": Subject(_PERSON_ROLE, "t.name", subject=_PERSON_SUBJECT, search="t.name LIKE :n OR t.name_initials GLOB :ini",
+    "person": Subject(_PERSON_ROLE, "t.name", subject=_PERSON_SUBJECT, search=f"t.name LIKE :n OR {Dialect.prefix('t.name_initials', 'ini')}",
                       fallback_title="人员"),
     "grid_worker": Subject("'网格员'", "p.name", "LEFT JOIN person p ON p.id = t.person_id", **_part_of("person_id")),
     "grid_assignment": Subject(
@@ -319,7 +320,8 @@ def _search_order() -> tuple[str, ...]:
 def find(conn: Connection, term: str) -> set[str]:
     """Ids of the records whose name, as the log shows it, contains ``term`` (a person also by pinyin initials):
     each table by its own name, then the records named after those (a worker after their person)."""
-    params = {"n": f"%{term}%", "ini": f"{term.lower()}*" if re.fullmatch(r"[A-Za-z]+", term) else "~"}
+    params = {"n": f"%{term}%",
+              "ini": Dialect.prefix_pattern(term.lower()) if re.fullmatch(r"[A-Za-z]+", term) else "~"}
     found: dict[str, set[str]] = {}
     for table in _search_order():
         s = SUBJECTS[table]

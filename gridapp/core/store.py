@@ -95,6 +95,7 @@ class Store:
         self._lock = DatabaseLock(self.path) if lock else None
         if self._lock:
             self._lock.acquire()
+        _OPEN.add(self.path)
         try:
             self.engine = make_engine(self.path)
             # Bumped by each committed unit of work: what caches of the data (org labels) go by.
@@ -158,6 +159,7 @@ class Store:
             self.engine = None
         if self._lock:
             self._lock.release()
+        _OPEN.discard(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -214,3 +216,30 @@ class Store:
 
     def backup(self, dest: Path) -> Path:
         return backup_database(self.path, dest)
+
+
+_OPEN: set[Path] = set()  # databases open in this process
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_output(path: Path | str) -> Path:
+    """Where an export, a printout or a template may be written: never over a database (one open here,
+    its -wal, -shm or .lock, or any other SQLite file such as a backup), never onto a folder."""
+    from gridapp.core.errors import ValidationError
+
+    target = Path(path).expanduser().resolve()
+    for db in _OPEN:
+        if target.parent == db.parent and target.name in (db.name, f"{db.name}-wal", f"{db.name}-shm",
+                                                          f"{db.name}.lock"):
+            raise ValidationError(f"不能写到正在使用的数据库文件 {target.name} 上，请换一个文件名")
+    for suffix in ("-wal", "-shm", ".lock"):
+        base = target.with_name(target.name.removesuffix(suffix))
+        if target.name.endswith(suffix) and base.is_file() and base.read_bytes()[:16] == _SQLITE_HEADER:
+            raise ValidationError(f"{target.name} 属于数据库 {base.name}，不能用导出的文件覆盖它")
+    if target.is_dir():
+        raise ValidationError(f"{target} 是文件夹，请给出文件名")
+    if target.is_file():
+        with open(target, "rb") as f:
+            if f.read(16) == _SQLITE_HEADER:
+                raise ValidationError(f"{target.name} 是数据库文件（或其备份），不能用导出的文件覆盖它")
+    return target

@@ -18,7 +18,7 @@ _OP_COLOURS = {"insert": "#1b5e20", "delete": "#b71c1c", "restore": "#0d47a1"}
 class OpLogModel(QAbstractTableModel):
     """Holds only the entries shown so far; Qt asks for the next page (``fetchMore``) near the bottom."""
 
-    PAGE = 200
+    PAGE = oplog.PAGE
     loaded = Signal()  # after a reload or a further page
 
     def __init__(self, store: Store, parent=None):

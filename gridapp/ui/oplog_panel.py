@@ -165,8 +165,6 @@ class OpLogPanel(QWidget):
         """What the filters ask for now."""
         dated = self.range.currentData() is not None
         since, until = self.since.date().toPython(), self.until.date().toPython()
-        if dated and since > until:
-            since, until = until, since
         return oplog.LogQuery(since=since if dated else None, until=until if dated else None,
                               actor=self.actor.currentData(), kind=self.kind.currentData(),
                               search=self.search.text().strip())

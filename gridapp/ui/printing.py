@@ -10,6 +10,7 @@ shipped CJK font is embedded in PDFs as real text.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import threading
 from collections.abc import Callable
@@ -340,12 +341,22 @@ def boards_pdf(boards: list[NoticeBoard], path: Path | str, progress: Progress |
 
 def _to_pdf(path: Path | str, landscape: bool, paint: Callable[[QPrinter], int]) -> int:
     """Paint into a temporary file and move it into place: a cancelled job leaves no half PDF."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from gridapp.core.errors import ValidationError
+    from gridapp.core.store import check_output
+
+    path = check_output(path)
     tmp = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationError(f"无法写入 {path}：{exc.strerror or exc}") from exc
     printer = make_printer(tmp, landscape=landscape)
     try:
         pages = paint(printer)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise ValidationError(f"无法写入 {path}：{exc.strerror or exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
