@@ -317,11 +317,6 @@ def _term(term: str) -> tuple[str, bool]:
     return (m.group(1), m.group(2).upper() == "DESC") if m else (term, False)
 
 
-def order_by(spec: ListSpec, q: Query) -> str:
-    """The ORDER BY clause of the list (see ``order``)."""
-    return order(spec, q).sql()
-
-
 def rowids_sql(spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None = None, rows: int | None = None,
                reverse: bool = False) -> tuple[str, dict[str, Any]]:
     """Row ids of the list in order, ``limit`` of them from ``offset`` (all when ``limit`` is None).

@@ -311,8 +311,16 @@ def warnings_for(unit: OrgUnit, members: list[GridMember], limit: int) -> list[s
     return staffing_warnings(unit.households, fulltime, any(m.role == "leader" for m in members), limit)
 
 
+HOUSEHOLDS_LIMIT_KEY = "grid.households_per_fulltime_limit"  # also read in SQL by list_specs' ORG_UNITS
+
+
+def households_limit(store: Store) -> int:
+    """Households one full-time grid worker may serve (系统设置 → 网格配置)."""
+    return int(store.get_setting(HOUSEHOLDS_LIMIT_KEY, 500))
+
+
 def details(store: Store, unit_id: str) -> GridDetails:
-    limit = int(store.get_setting("grid.households_per_fulltime_limit", 500))
+    limit = households_limit(store)
     with store.read() as s:
         unit = _unit(s, unit_id)
         chain = {}

@@ -22,6 +22,7 @@ from gridapp.core.models import (
     PropertyFirm,
     Unit,
 )
+from gridapp.core.services import grids
 from gridapp.core.services.grids import staffing_warnings
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_id_number
@@ -167,11 +168,6 @@ class GridWarnings:
     limit: int
 
 
-def households_limit(store: Store) -> int:
-    """Households one full-time grid worker may serve (系统设置 → 网格配置)."""
-    return int(store.get_setting("grid.households_per_fulltime_limit", 500))
-
-
 def grid_staffing(store: Store) -> list[GridStaffing]:
     """In-post full-time workers and leaders of every live grid, in one query."""
     sql = text(
@@ -194,7 +190,7 @@ def grid_staffing(store: Store) -> list[GridStaffing]:
 
 def grid_warnings(store: Store) -> GridWarnings:
     """What a street officer watches: grids without a full-time worker or a leader, overloaded grids."""
-    limit = households_limit(store)
+    limit = grids.households_limit(store)
     rows = grid_staffing(store)
     return GridWarnings(
         sum(r.fulltime == 0 for r in rows),
@@ -206,7 +202,7 @@ def grid_warnings(store: Store) -> GridWarnings:
 
 def grid_gaps(store: Store) -> dict[str, tuple[str, ...]]:
     """Grids with a staffing problem, each with why (the words of the grid's own page)."""
-    limit = households_limit(store)
+    limit = grids.households_limit(store)
     out: dict[str, tuple[str, ...]] = {}
     for r in grid_staffing(store):
         reasons = staffing_warnings(r.households, r.fulltime, r.leaders > 0, limit)

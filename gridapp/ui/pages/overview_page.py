@@ -120,8 +120,10 @@ class OverviewPage(Page):
         return {key: card.value for key, card in self.cards.items()}
 
     def showEvent(self, event) -> None:
-        # Counts change on every other page (an import, a new grid): recount whenever this one is shown.
-        self.refresh()
+        # Counts change on every other page (an import, a new grid): recount whenever this page is shown,
+        # but not when the window merely comes back from being minimised.
+        if not event.spontaneous():
+            self.refresh()
         super().showEvent(event)
 
     def refresh(self) -> None:

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from gridapp import __version__
 from gridapp.core import codes, schema
 from gridapp.core.paths import backups_dir
+from gridapp.core.services import grids
 from gridapp.ui import operations
 from gridapp.ui.icons import icon
 from gridapp.ui.pages.base import Page
 
-LIMIT_KEY = "grid.households_per_fulltime_limit"
+LIMIT_KEY = grids.HOUSEHOLDS_LIMIT_KEY
 
 
 class SettingsPage(Page):
