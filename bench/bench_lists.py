@@ -196,6 +196,7 @@ def main() -> None:
     print(f"{'open the store' + (' (upgraded)' if store.upgraded_from else ''):<44} "
           f"{(time.perf_counter() - t) * 1000:10.1f} ms")
     raw = sqlite3.connect(path)
+    store.org_labels.install(raw)  # list columns name communities through the SQL function org_label()
     steps: list[tuple[str, float]] = []
     for spec in (list_specs.PARTICIPATIONS, list_specs.MEMBERS):
         steps += bench_list(store, raw, spec)
