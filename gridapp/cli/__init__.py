@@ -7,7 +7,9 @@ rejected rows; 4 ``check`` found problems; 130 cancelled.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中）")
     common.add_argument("--json", action="store_true", help="以 JSON 格式输出结果")
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gridapp", description=f"{APP_TITLE}。不带子命令时打开主窗口。", parents=[common]
     )
     parser.add_argument("--version", action="version", version=f"gridapp {__version__}")
@@ -57,7 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _SubParser(argparse.ArgumentParser):
+_JSON_ERRORS = False  # set by main() when --json is on the command line: usage errors are JSON too
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        if _JSON_ERRORS:
+            print(json.dumps({"ok": False, "error": message, "usage": self.format_usage().strip()},
+                             ensure_ascii=False))
+            self.exit(EXIT_USAGE)
+        super().error(message)
+
+
+class _SubParser(_Parser):
     """Sub-command parsers share --db and --json, so they may stand after the sub-command too."""
 
     def __init__(self, *args, **kwargs):
@@ -69,9 +83,16 @@ class _SubParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
+def _wants_json(argv: list[str]) -> bool:
+    return any(a == "--json" or (len(a) >= 3 and "--json".startswith(a)) for a in argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     from gridapp.core.errors import Cancelled, DomainError
 
+    global _JSON_ERRORS
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _JSON_ERRORS = _wants_json(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -96,6 +117,20 @@ def main(argv: list[str] | None = None) -> int:
         from gridapp.cli.output import fail
 
         return fail(args.json, "已中断", EXIT_CANCELLED)
+    except OSError as exc:  # a file the job reads or writes, as the operating system refused it
+        from gridapp.cli.output import fail
+        from gridapp.core.files import os_error_message
+
+        return fail(args.json, os_error_message(exc, exc.filename or "", writing=False)
+                    if exc.filename else f"读写文件时出错：{exc.strerror or exc}")
+    except Exception as exc:
+        if os.environ.get("GRIDAPP_DEBUG"):
+            raise
+        from gridapp.cli.output import fail
+
+        return fail(args.json, f"程序内部错误（{type(exc).__name__}）：本次操作没有完成，未写完的改动已撤销。"
+                               "这是 gridapp 的缺陷：请把所用的命令告诉技术支持人员；"
+                               "设置环境变量 GRIDAPP_DEBUG=1 再运行可看到详细信息")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gridapp.cli.output import emit
 from gridapp.core.errors import StoreError
+from gridapp.core.files import check_target
 from gridapp.core.paths import backups_dir
 from gridapp.core.store import backup_database
 
@@ -26,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     if not src.exists():
         raise StoreError(f"数据库文件不存在：{src}")
     out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+    if args.out:
+        out = check_target(out, inputs=(src,))
     if Path(out).exists():
         raise StoreError(f"备份文件已存在，未覆盖：{out}")
     backup_database(src, Path(out))

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gridapp.cli.output import TextProgress, emit
+from gridapp.core.files import check_target
 from gridapp.core.store import Store
 from gridapp.io.importer import OUTCOME_NAMES, run_import
 from gridapp.io.kinds import HANDLERS
@@ -29,6 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.report:  # refused before the import, not after its rows went in
+        args.report = check_target(args.report, inputs=(args.file, args.db))
     with Store(args.db) as store:
         report = run_import(store, HANDLERS[args.kind], args.file, commit=not args.dry_run,
                             options={"org": args.org, "year": args.year}, progress=TextProgress(quiet=args.json))

@@ -39,8 +39,10 @@ def qt_app():
 
 
 def run(args: argparse.Namespace) -> int:
+    from gridapp.core.files import check_target
     from gridapp.io import reports
 
+    check_target(args.out, inputs=(args.db,))  # refused before anything is gathered
     _app = qt_app()
     from gridapp.ui import printing
 

@@ -6,7 +6,6 @@ ID numbers and phone numbers are written as text, so Excel does not turn them in
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -19,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gridapp.core import codes, lists, oplog
-from gridapp.core.errors import Cancelled, ValidationError
-from gridapp.core.store import Store, check_output
+from gridapp.core.errors import Cancelled
+from gridapp.core.files import atomic_output, check_target
+from gridapp.core.store import Store
 from gridapp.io.importer import OUTCOME_NAMES, ImportReport
 from gridapp.io.spec import ImportSpec
 
@@ -36,19 +36,11 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
 
 
-def _save(wb: Workbook, path: Path) -> Path:
+def _save(wb: Workbook, path: Path, inputs: tuple[Path | str | None, ...] = ()) -> Path:
     """Write next to the target and move into place: a failed or cancelled export leaves no half file."""
-    path = check_output(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path, inputs=inputs) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise ValidationError(f"无法写入 {path}：{exc.strerror or exc}") from exc
-    return path
+    return Path(path).expanduser().resolve()
 
 
 def _cell(ws, value, *, font=BODY_FONT, fill=None, text=False, border=True) -> WriteOnlyCell:
@@ -67,7 +59,7 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
                 title: str | None = None, mask_ids: bool = False, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> int:
     """Export a list with its current search, filters and order; returns the number of rows."""
-    check_output(path)  # refused before any work, not after it
+    check_target(path)  # refused before any work, not after it
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.title[:31])
     ws.freeze_panes = "A3"
@@ -111,7 +103,7 @@ def export_oplog(store: Store, query: oplog.LogQuery, path: Path | str, *, title
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
     """The 操作记录 a query shows, newest first, one row per entry with each change on its own line; returns
     the number of entries (a sheet holds about a million: past that the sheet says it stopped)."""
-    check_output(path)  # refused before any work, not after it
+    check_target(path)  # refused before any work, not after it
     wb = Workbook(write_only=True)
     # One named style for the body: styling each cell by its font, border and alignment costs 3 times as long.
     wb.add_named_style(NamedStyle("操作记录", font=BODY_FONT, border=BORDER, alignment=WRAP))
@@ -225,7 +217,7 @@ def write_error_report(report: ImportReport, path: Path | str) -> Path:
     summary.append(["结果", "行数"])
     for key, n in report.counts().items():
         summary.append([OUTCOME_NAMES[key], n])
-    return _save(wb, Path(path))
+    return _save(wb, Path(path), inputs=(report.file,))
 
 
 def write_letters(letters, path: Path | str) -> Path:

@@ -19,7 +19,8 @@ from sqlalchemy import func, select, text
 
 from gridapp import __version__
 from gridapp.core import labels, schema
-from gridapp.core.errors import Cancelled
+from gridapp.core.errors import Cancelled, ValidationError
+from gridapp.core.files import check_target, os_error_message
 from gridapp.core.models import SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.store import Store
@@ -52,6 +53,24 @@ def _blob_now(conn, table: str, field_name: str, record_id: str) -> str | None:
     return records.encode(value)
 
 
+def _package_path(out: Path, name: str) -> Path:
+    """``out`` itself when it names a package file, else the package named ``name`` inside the folder ``out``
+    (made if it is missing, when the folder above it exists: a stick's 交换 folder, not a mistyped tree)."""
+    out = out.expanduser()
+    if out.suffix.lower() == package.SUFFIX and not out.is_dir():
+        return check_target(out)
+    if not out.is_dir():
+        if out.exists():
+            raise ValidationError(f"{out} 已存在且不是文件夹；数据包文件名应以 {package.SUFFIX} 结尾")
+        if not out.parent.is_dir():
+            raise ValidationError(f"文件夹不存在：{out.parent}（请先插好 U 盘或建好文件夹）")
+        try:
+            out.mkdir()
+        except OSError as exc:
+            raise ValidationError(os_error_message(exc, out)) from None
+    return check_target(out / name)
+
+
 def export_package(store: Store, to: str, out: Path | str, *, full: bool = False, progress: Progress | None = None,
                    cancel: threading.Event | None = None, today: dt.date | None = None) -> ExportResult:
     """Write a package for peer ``to`` at ``out`` (a file, or a folder to name it in)."""
@@ -67,10 +86,7 @@ def export_package(store: Store, to: str, out: Path | str, *, full: bool = False
     package_id = str(uuid.uuid4())
     today = today or dt.date.today()
     period = f"{today:%Y-%m}"
-    out = Path(out)
-    if not out.is_dir() and out.suffix.lower() != package.SUFFIX:  # a folder (made if need be), not a file name
-        out.mkdir(parents=True, exist_ok=True)
-    path = out / package.file_name(me_name, peer.name, period, number, full) if out.is_dir() else out
+    path = _package_path(Path(out), package.file_name(me_name, peer.name, period, number, full))
     writer = package.PayloadWriter(package_id, me_code, peer.code, peer.enc_public)
     result = ExportResult(path, package_id, number, full)
     sent_to: dict[str, int] = {}

@@ -75,12 +75,9 @@ def my_fingerprint(store: Store) -> str:
 
 
 def write_identity(store: Store, path: Path | str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(identity(store), ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    from gridapp.core.files import write_bytes
+
+    return write_bytes(path, json.dumps(identity(store), ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def read_identity(path: Path | str) -> dict:

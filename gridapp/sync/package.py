@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from gridapp.core.errors import DomainError
+from gridapp.core.files import atomic_output
 
 FORMAT = 1
 KIND = "gridapp-sync-package"
@@ -123,27 +124,22 @@ def write_package(path: Path, manifest: dict[str, Any], payload: PayloadWriter, 
     manifest = dict(manifest, ephemeral_public=sealed.ephemeral_public,
                     files={"payload.bin": {"size": sealed.size, "sha256": sealed.sha256}})
     body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
     try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
-            z.comment = bytes(SIG)  # room for the signature, filled in below
-            z.writestr("manifest.json", body)
-            with payload.path.open("rb") as src, z.open("payload.bin", "w", force_zip64=True) as dst:
-                while chunk := src.read(1 << 20):
-                    dst.write(chunk)
-        digest = _content_hash(tmp, tmp.stat().st_size - SIG)
-        signature = ed25519.Ed25519PrivateKey.from_private_bytes(sign_private).sign(SIG_CONTEXT + digest)
-        with tmp.open("r+b") as f:
-            f.seek(-SIG, os.SEEK_END)
-            f.write(signature)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
+        with atomic_output(path) as tmp:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
+                z.comment = bytes(SIG)  # room for the signature, filled in below
+                z.writestr("manifest.json", body)
+                with payload.path.open("rb") as src, z.open("payload.bin", "w", force_zip64=True) as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+            digest = _content_hash(tmp, tmp.stat().st_size - SIG)
+            signature = ed25519.Ed25519PrivateKey.from_private_bytes(sign_private).sign(SIG_CONTEXT + digest)
+            with tmp.open("r+b") as f:
+                f.seek(-SIG, os.SEEK_END)
+                f.write(signature)
     finally:
-        tmp.unlink(missing_ok=True)
         payload.discard()
-    return path
+    return Path(path).expanduser().resolve()
 
 
 def _content_hash(path: Path, length: int) -> bytes:

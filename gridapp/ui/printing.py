@@ -10,7 +10,6 @@ shipped CJK font is embedded in PDFs as real text.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import threading
 from collections.abc import Callable
@@ -341,25 +340,10 @@ def boards_pdf(boards: list[NoticeBoard], path: Path | str, progress: Progress |
 
 def _to_pdf(path: Path | str, landscape: bool, paint: Callable[[QPrinter], int]) -> int:
     """Paint into a temporary file and move it into place: a cancelled job leaves no half PDF."""
-    from gridapp.core.errors import ValidationError
-    from gridapp.core.store import check_output
+    from gridapp.core.files import atomic_output
 
-    path = check_output(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValidationError(f"无法写入 {path}：{exc.strerror or exc}") from exc
-    printer = make_printer(tmp, landscape=landscape)
-    try:
+    with atomic_output(path) as tmp:
+        printer = make_printer(tmp, landscape=landscape)
         pages = paint(printer)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise ValidationError(f"无法写入 {path}：{exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    del printer  # flush the PDF to disk
-    tmp.replace(path)
+        del printer  # flush the PDF to disk
     return pages

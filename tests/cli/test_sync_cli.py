@@ -42,6 +42,10 @@ def test_export_into_a_folder_that_does_not_exist_yet(tmp_path, capsys):
     run(capsys, "init", "--db", s, "--level", "street", "--code", "370203012", "--name", "海泉路街道")
     _c, out, _ = run(capsys, "sync", "identity", "--db", s, "--out", tmp_path / "s.json", "--json")
     run(capsys, "sync", "trust", "--db", c, tmp_path / "s.json", "--fingerprint", json.loads(out)["fingerprint"])
+    code, out, err = run(capsys, "sync", "export", "--db", c, "--to", "370203012", "--out", tmp_path / "U盘" / "数据交换")
+    assert code == 1 and "文件夹不存在" in err and "U盘" in err  # a stick not plugged in: not a folder on this disk
+    assert not (tmp_path / "U盘").exists()
+    (tmp_path / "U盘").mkdir()
     stick = tmp_path / "U盘" / "数据交换"
     code, out, _ = run(capsys, "sync", "export", "--db", c, "--to", "370203012", "--out", stick, "--json")
     assert code == 0 and json.loads(out)["out"].startswith(str(stick)) and len(list(stick.iterdir())) == 1

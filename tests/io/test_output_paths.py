@@ -39,6 +39,6 @@ def test_a_backup_a_folder_and_an_unwritable_place_are_refused(street_store, tmp
         check_output(tmp_path)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("x")
-    with pytest.raises(ValidationError, match="无法写入"):
+    with pytest.raises(ValidationError, match="not-a-folder 不是文件夹"):
         write_template(handler("grids").spec, blocked / "模板.xlsx")
     assert backup.read_bytes()[:15] == b"SQLite format 3"
