@@ -346,4 +346,18 @@ def _to_pdf(path: Path | str, landscape: bool, paint: Callable[[QPrinter], int])
         printer = make_printer(tmp, landscape=landscape)
         pages = paint(printer)
         del printer  # flush the PDF to disk
+        _check_complete(tmp, Path(path))
     return pages
+
+
+def _check_complete(pdf: Path, target: Path) -> None:
+    """Qt reports no write error: a PDF cut short (a full disk, a stick pulled out) lacks its closing %%EOF."""
+    from gridapp.core.errors import ValidationError
+
+    with open(pdf, "rb") as f:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 1024))
+        tail = f.read()
+    if b"%%EOF" not in tail:
+        raise ValidationError(f"PDF 文件 {target.name} 没有写完整（磁盘空间可能不足，或 U 盘已拔出），未保存")

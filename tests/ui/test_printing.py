@@ -97,3 +97,18 @@ def test_cancelled_print_leaves_no_file(qapp, staffed, tmp_path):
     with pytest.raises(Cancelled):
         printing.roster_pdf(reports.roster(staffed, "370203012002"), path, cancel=cancel)
     assert not path.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_a_pdf_cut_short_is_not_saved(qapp, demo_db, tmp_path):
+    from gridapp.core.errors import ValidationError
+    from gridapp.core.store import Store
+
+    with Store(demo_db) as store:
+        r = reports.roster(store, "370203012")
+    whole = tmp_path / "whole.pdf"
+    printing.roster_pdf(r, whole)
+    printing._check_complete(whole, whole)  # a whole PDF passes
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # what a full disk leaves
+    with pytest.raises(ValidationError, match="没有写完整"):
+        printing._check_complete(cut, tmp_path / "花名册.pdf")
