@@ -71,13 +71,19 @@ class _SubParser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     from gridapp.core.errors import Cancelled, DomainError
+    from gridapp.core.paths import restrict_new_files
 
+    # Before anything is opened: the database, SQLite's -wal/-shm, exports and logs are the user's alone.
+    restrict_new_files()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         from gridapp.ui.app import run_gui
 
         return run_gui(args.db, demo=args.demo, smoke_test=args.smoke_test)
+    from gridapp.core.logs import install_console_excepthook
+
+    install_console_excepthook()  # a traceback, if one escapes, with ID and phone numbers masked
     if args.db is None:
         from gridapp.core.paths import default_db_path
 
