@@ -199,3 +199,17 @@ def test_the_change_log_export_holds_no_full_id_number(gridded, tmp_path, capsys
     cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert any(f"{mask_id_number(old)} → {mask_id_number(new)}" in c for c in cells), cells  # it says what changed …
     assert not any(FULL_ID.search(c) for c in cells)  # … never in full
+
+
+def test_letters_sheets_and_boards_carry_no_id_numbers(demo_db, tmp_path, capsys, qapp):
+    with sqlite3.connect(demo_db) as conn:
+        site = conn.execute("SELECT code FROM site").fetchone()[0]
+        grid = conn.execute("SELECT code FROM org_unit WHERE level = 'grid' AND deleted_at IS NULL LIMIT 1").fetchone()[0]
+    for args, out in ((("feedback", "--year", "2026"), "fb.pdf"), (("feedback", "--year", "2026"), "fb.xlsx"),
+                      (("noticeboard", "--org", grid), "board.pdf"), (("firms", "--org", site), "firms.pdf")):
+        assert run(capsys, "print", *args, "--db", demo_db, "--out", tmp_path / out)[0] == 0, out
+    texts = [_pdf_text(tmp_path / n) for n in ("fb.pdf", "board.pdf", "firms.pdf")]
+    ws = openpyxl.load_workbook(tmp_path / "fb.xlsx").active
+    texts.append(" ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None))
+    assert all(t.strip() for t in texts)
+    assert not [t[:80] for t in texts if FULL_ID.search(t)]
