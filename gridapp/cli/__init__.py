@@ -89,7 +89,10 @@ def _wants_json(argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     from gridapp.core.errors import Cancelled, DomainError
+    from gridapp.core.paths import restrict_new_files
 
+    # Before anything is opened: the database, SQLite's -wal/-shm, exports and logs are the user's alone.
+    restrict_new_files()
     global _JSON_ERRORS
     argv = sys.argv[1:] if argv is None else list(argv)
     _JSON_ERRORS = _wants_json(argv)
@@ -99,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         from gridapp.ui.app import run_gui
 
         return run_gui(args.db, demo=args.demo, smoke_test=args.smoke_test)
+    from gridapp.core.logs import install_console_excepthook
+
+    install_console_excepthook()  # a traceback, if one escapes, with ID and phone numbers masked
     if args.db is None:
         from gridapp.core.paths import default_db_path
 
@@ -127,10 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("GRIDAPP_DEBUG"):
             raise
         from gridapp.cli.output import fail
+        from gridapp.core import logs
 
-        return fail(args.json, f"程序内部错误（{type(exc).__name__}）：本次操作没有完成，未写完的改动已撤销。"
-                               "这是 gridapp 的缺陷：请把所用的命令告诉技术支持人员；"
-                               "设置环境变量 GRIDAPP_DEBUG=1 再运行可看到详细信息")
+        where = ""
+        try:
+            where = f"，错误详情（已隐去身份证号码和电话）记录在 {logs.setup_logging()}"
+            logs.log.error("uncaught in %s: %s", args.command, logs.format_exception(exc))
+        except OSError:
+            pass
+        return fail(args.json, f"程序内部错误（{logs.summary(exc, 120)}）：本次操作没有完成，未写完的改动已撤销{where}。"
+                               "这是 gridapp 的缺陷，请把所用的命令和这个文件发给技术支持人员")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="反馈、评星年度（默认今年）")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
     p.add_argument("--date", type=dt.date.fromisoformat, help="填报日期（默认今天），如 2026-11-24")
-    p.add_argument("--show-ids", action="store_true", help="花名册显示完整身份证号码（默认脱敏）")
+    ids = p.add_mutually_exclusive_group()
+    ids.add_argument("--with-ids", action="store_true",
+                     help="花名册、报到登记表印出完整身份证号码（默认脱敏为 3702**********1234；"
+                          "例如交给党员本人核对的登记表）")
+    ids.add_argument("--show-ids", action="store_true", dest="with_ids", help=argparse.SUPPRESS)  # the old name
     p.set_defaults(run=run)
 
 
@@ -59,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
             raise ValidationError("请用 --org 指定街道、社区或网格编码")
         if args.what == "roster":
-            content = reports.roster(store, args.org, issued_on=args.date, mask=not args.show_ids)
+            content = reports.roster(store, args.org, issued_on=args.date, mask=not args.with_ids)
             pages = printing.roster_pdf(content, args.out, progress)
             what, count = content.title, content.count
         else:
@@ -94,7 +98,7 @@ def _feedback(args: argparse.Namespace, store: Store, printing, progress) -> int
 
 def _registration(args: argparse.Namespace, store: Store, printing) -> int:
     from gridapp.core.errors import NotFoundError, ValidationError
-    from gridapp.core.validation import parse_id_number
+    from gridapp.core.validation import mask_id_number, parse_id_number
     from gridapp.io import reports
 
     if not args.id_number:
@@ -106,8 +110,8 @@ def _registration(args: argparse.Namespace, store: Store, printing) -> int:
             "WHERE p.id_number = ? AND m.deleted_at IS NULL ORDER BY m.status = 'registered' DESC LIMIT 1",
             (number,)).scalar()
     if member is None:
-        raise NotFoundError(f"身份证号码 {number} 没有报到记录")
-    pages = printing.forms_pdf(reports.registration_forms(store, [member]), args.out)
+        raise NotFoundError(f"身份证号码 {mask_id_number(number)} 没有报到记录")
+    pages = printing.forms_pdf(reports.registration_forms(store, [member], mask=not args.with_ids), args.out)
     emit(args.json, {"what": "registration", "out": str(args.out), "pages": pages},
          f"已生成在职党员到社区报到登记表：{args.out}")
     return 0

@@ -53,7 +53,7 @@ def _on_begin(conn) -> None:
 
 def make_engine(path: Path) -> Engine:
     # The connection used last is handed out next, its page cache warm (the pool's default is the oldest).
-    engine = create_engine(f"sqlite:///{path}", pool_use_lifo=True)
+    engine = create_engine(f"sqlite:///{path}", pool_use_lifo=True, hide_parameters=True)  # no ID numbers in errors
     event.listen(engine, "connect", _on_connect)
     # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
     # let SQLAlchemy emit BEGIN itself.

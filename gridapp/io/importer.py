@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gridapp.core.errors import Cancelled, DomainError, ValidationError
 from gridapp.core.store import Store
+from gridapp.io import masked_ids
 from gridapp.io.sheet import Sheet, norm_header, read_sheet
 from gridapp.io.spec import Field, ImportSpec
 
@@ -142,6 +143,11 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                 if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
                     result.problems.append((f.title, f"{f.title}为空"))
             result.label = str(values.get(spec.label) or "")
+            if not result.problems and "id_number" in fields:
+                try:  # a masked export coming back: the full number of the one person it means, or a refusal
+                    masked_ids.resolve(s, values)
+                except DomainError as exc:
+                    result.problems.append((fields["id_number"].title, exc.message))
             key = tuple(values.get(k) for k in spec.keys)
             # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
             if spec.keys and not result.problems and all(v not in (None, "") for v in key):

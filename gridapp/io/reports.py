@@ -228,8 +228,9 @@ class RegistrationForm:
     registered_on: dt.date | None
 
 
-def registration_forms(store: Store, member_ids: list[str]) -> list[RegistrationForm]:
-    """One 登记表 per member: the person, their unit and post, where they live, what they serve as."""
+def registration_forms(store: Store, member_ids: list[str], *, mask: bool = True) -> list[RegistrationForm]:
+    """One 登记表 per member: the person, their unit and post, where they live, what they serve as.
+    The ID number is masked unless ``mask`` is False (a form handed to the member to check)."""
     from gridapp.core import codes
     from gridapp.core.models import Compound, MemberRegistration, Unit
     from gridapp.core.validation import mask_id_number
@@ -251,7 +252,7 @@ def registration_forms(store: Store, member_ids: list[str]) -> list[Registration
                 ("姓名", p.name, "性别", codes.GENDER.name(p.gender)),
                 ("出生年月", birth, "民族", codes.ETHNICITY.name(p.ethnicity)),
                 ("政治面貌", codes.POLITICAL.name(p.political_status), "文化程度", codes.EDUCATION.name(p.education)),
-                ("身份证号码", mask_id_number(p.id_number), "联系电话", p.phone or ""),
+                ("身份证号码", mask_id_number(p.id_number) if mask else p.id_number or "", "联系电话", p.phone or ""),
                 ("工作单位", unit.name if unit else "", "职务", (reg.position or "") + ("（处级以上）" if reg.is_leading_cadre else "")),
                 ("单位党组织", unit.party_org_name or "" if unit else "", "报到日期",
                  reg.registered_on.isoformat() if reg.registered_on else ""),

@@ -13,6 +13,7 @@ from typing import Any
 from gridapp.core import codes
 from gridapp.core.validation import parse_credit_code, parse_id_number, parse_org_code, split_phones
 from gridapp.io import cells
+from gridapp.io.masked_ids import MaskedIdNumber, parse_masked
 
 Parser = Callable[[object], Any]
 
@@ -61,8 +62,10 @@ def code_parser(table_key: str) -> Parser:
     return parse
 
 
-def id_number(value: object) -> str:
-    return parse_id_number(value).number
+def id_number(value: object) -> str | MaskedIdNumber:
+    """A full ID number; a masked one (3702**********1234) as such, for the importer to match or refuse."""
+    masked = parse_masked(value)
+    return masked if masked is not None else parse_id_number(value).number
 
 
 def phones(value: object) -> list[str]:

@@ -56,9 +56,12 @@ def _cell(ws, value, *, font=BODY_FONT, fill=None, text=False, border=True) -> W
 
 
 def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Path | str, *,
-                title: str | None = None, mask_ids: bool = False, progress: Progress | None = None,
+                title: str | None = None, mask_ids: bool = True, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> int:
-    """Export a list with its current search, filters and order; returns the number of rows."""
+    """Export a list with its current search, filters and order; returns the number of rows.
+
+    ID numbers are masked (3702**********1234) unless ``mask_ids`` is False: the user asked for them in full.
+    """
     check_target(path)  # refused before any work, not after it
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.title[:31])

@@ -13,6 +13,7 @@ from gridapp import APP_TITLE
 from gridapp.core import demo as demo_data
 from gridapp.core import paths
 from gridapp.core.errors import DomainError
+from gridapp.core.redact import redact
 from gridapp.core.services.site import init_site
 from gridapp.core.store import Store
 from gridapp.ui import operations, theme
@@ -99,6 +100,7 @@ def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = Fa
     import time
 
     started = time.perf_counter()
+    paths.restrict_new_files()  # also when started without the command line (gridapp.cli.main sets it too)
     app = make_app()
     setup_logging()
     install_excepthook()
@@ -120,7 +122,7 @@ def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = Fa
         if smoke_test:  # headless: say it, never wait on a dialog
             log.error("smoke test failed", exc_info=exc)
             if sys.stderr is not None:
-                print(f"自检失败：{exc}", file=sys.stderr)
+                print(f"自检失败：{redact(str(exc))}", file=sys.stderr)
             return 1
         if isinstance(exc, DomainError):
             QMessageBox.warning(None, "无法打开数据库", exc.message)

@@ -1,38 +1,29 @@
 """What a user sees when something goes wrong: a Chinese message, never a traceback.
 
-Unexpected errors go to a log file in the user data folder, and the message names it.
+Unexpected errors go to a log file in the user data folder, and the message names it. Neither the log
+nor the message carries an ID number or a phone number (``core.redact``).
 """
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gridapp.core import logs
 from gridapp.core.errors import Cancelled, DomainError
 
-log = logging.getLogger("gridapp")
+log = logs.log
+log_path = logs.log_path
+setup_logging = logs.setup_logging
 
 
-def log_path() -> Path:
-    from gridapp.core.paths import user_data_dir
-
-    folder = user_data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "gridapp.log"
-
-
-def setup_logging() -> None:
-    if any(isinstance(h, RotatingFileHandler) for h in log.handlers):
-        return
-    handler = RotatingFileHandler(log_path(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
+def unexpected_text(exc: BaseException) -> str:
+    """The dialog's text for an error no rule foresaw: what happened to the data, where the details are,
+    and one masked line of what went wrong (for the person on the support phone)."""
+    return (f"程序遇到了意外错误，当前操作没有完成，已保存的数据不受影响。\n\n"
+            f"错误详情已记录在：\n{log_path()}\n\n请把这个文件发给技术支持人员。\n\n"
+            f"错误摘要：{logs.summary(exc)}")
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作未完成") -> None:
@@ -42,11 +33,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作�
         QMessageBox.warning(parent, title, exc.message)
     else:
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-        QMessageBox.critical(
-            parent, "程序出错",
-            f"程序遇到了意外错误，当前操作没有完成，已保存的数据不受影响。\n\n"
-            f"错误详情已记录在：\n{log_path()}\n\n请把这个文件发给技术支持人员。",
-        )
+        QMessageBox.critical(parent, "程序出错", unexpected_text(exc))
 
 
 def install_excepthook() -> None:
@@ -54,7 +41,9 @@ def install_excepthook() -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
-        log.error("uncaught: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        show_error(None, exc)
+        exc = exc if exc is not None else exc_type()
+        exc.__traceback__ = tb
+        log.error("uncaught: %s", logs.format_exception(exc))
+        QMessageBox.critical(None, "程序出错", unexpected_text(exc))
 
     sys.excepthook = hook

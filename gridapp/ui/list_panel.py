@@ -9,13 +9,15 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QTableView,
     QToolButton,
@@ -84,11 +86,8 @@ class ListPanel(QWidget):
         self.export_button.setText("导出")
         self.export_button.setIcon(icon("export"))
         self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export_button)
-        menu.addAction("导出 Excel（身份证号码脱敏）…", lambda: self.export(mask_ids=True))
-        menu.addAction("导出 Excel（完整身份证号码，可再次导入）…", lambda: self.export(mask_ids=False))
-        self.export_button.setMenu(menu)
+        self.export_button.setToolTip("导出当前列表（含搜索和筛选条件）到 Excel")
+        self.export_button.clicked.connect(lambda: self.export())
         bar.addWidget(self.export_button)
         self.toolbar = QHBoxLayout()  # pages put their actions here
 
@@ -187,8 +186,16 @@ class ListPanel(QWidget):
         box = self.filter_boxes.get(key)
         return box.currentData() if box else None
 
-    def export(self, *, mask_ids: bool, path: Path | None = None) -> None:
-        """Export what the list shows now (search, filters, order) to .xlsx, off the GUI thread."""
+    def export(self, *, mask_ids: bool | None = None, path: Path | None = None) -> None:
+        """Export what the list shows now (search, filters, order) to .xlsx, off the GUI thread. ID numbers
+        are masked unless ``mask_ids`` is False; when it is not given, a list with ID numbers asks."""
+        if mask_ids is None:
+            mask_ids = True
+            if self._has_ids():
+                dialog = ExportDialog(self.spec.title, self.model.rowCount(), self)
+                if dialog.exec() != ExportDialog.DialogCode.Accepted:
+                    return
+                mask_ids = not dialog.full_ids.isChecked()
         if path is None:
             name, _ = QFileDialog.getSaveFileName(self, "导出到 Excel", f"{self.spec.title}.xlsx", "Excel 文件 (*.xlsx)")
             if not name:
@@ -201,7 +208,11 @@ class ListPanel(QWidget):
         self._export_op = operations.run(
             self, "正在导出", lambda p, c: export_list(self.store, self.spec, query, path, title=title,
                                                      mask_ids=mask_ids, progress=p, cancel=c),
-            lambda n: QMessageBox.information(self, "导出完成", f"已导出 {n:,} 条记录到：\n{path}"))
+            lambda n: QMessageBox.information(self, "导出完成", f"已导出 {n:,} 条记录到：\n{path}" + (
+                "\n\n文件含完整身份证号码，属于个人信息，请妥善保管。" if not mask_ids and self._has_ids() else "")))
+
+    def _has_ids(self) -> bool:
+        return any(c.kind == "id_number" for c in self.spec.columns)
 
     def show_only(self, filters: Iterable[tuple[str, Any]]) -> None:
         """Clear the search and every filter, then choose these: the list shows exactly those records."""
@@ -214,3 +225,32 @@ class ListPanel(QWidget):
         self.model.set_search("")
         for key in self.filter_boxes:
             self.set_filter(key, wanted.get(key))
+
+
+class ExportDialog(QDialog):
+    """Before a list with ID numbers is exported: masked (the default) or in full, with what that means."""
+
+    def __init__(self, title: str, rows: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("导出到 Excel")
+        what = QLabel(f"导出“{title}”当前显示的 {rows:,} 条记录（含搜索和筛选条件）。")
+        what.setWordWrap(True)
+        self.full_ids = QCheckBox("导出完整身份证号码")
+        self.full_ids.setObjectName("full_ids")
+        self.warning = QLabel(
+            "身份证号码属于个人信息。不勾选时号码脱敏导出（如 3702**********1234），用于核对、上报已经足够，"
+            "脱敏的表再次导入时按姓名和号码前后四位核对本人。只有需要完整号码（如交给有权使用的部门）时才勾选，"
+            "并妥善保管文件，用完及时删除。")
+        self.warning.setWordWrap(True)
+        self.warning.setObjectName("export_warning")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出…")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addWidget(self.full_ids)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
