@@ -35,7 +35,9 @@ def _modes(*tops: Path) -> dict[Path, int]:
 
 
 def test_every_file_the_command_line_makes_is_private(tmp_path):
-    home, out, peer = tmp_path / "home", tmp_path / "出口" / "名单", tmp_path / "peer"  # the program makes them
+    home, out, peer = tmp_path / "home", tmp_path / "出口" / "名单", tmp_path / "peer"
+    out.parent.mkdir(mode=0o700)  # the user's folders: the program writes into them, never makes them
+    out.mkdir(mode=0o700)
     _run(home, "demo", "--scale", "small", "--year", "2026", "--seed", "3")
     _run(home, "export", "--kind", "workers", "--out", out / "网格员.xlsx", "--with-ids")
     _run(home, "export", "--kind", "members", "--out", out / "在职党员.xlsx")
@@ -46,11 +48,11 @@ def test_every_file_the_command_line_makes_is_private(tmp_path):
     _run(home, "init", "--db", peer / "c.sqlite", "--level", "community", "--code", "370203012001", "--name", "云溪社区")
     ident = json.loads(_run(home, "sync", "identity", "--db", peer / "c.sqlite", "--out", peer / "c.json", "--json"))
     _run(home, "sync", "trust", peer / "c.json", "--fingerprint", ident["fingerprint"])
-    package = Path(json.loads(_run(home, "sync", "export", "--to", "370203012001", "--out", out, "--json"))["out"])
+    package = Path(json.loads(_run(home, "sync", "export", "--to", "370203012001", "--out", out / "交换", "--json"))["out"])
 
     made = _modes(home, out.parent, peer)
     expected = {home / "gridapp.sqlite", home / "backups", home / "logs", out / "网格员.xlsx", out / "在职党员.xlsx",
-                out / "身份.json", out / "花名册.pdf", package, peer / "c.sqlite", peer / "c.json"}
+                out / "身份.json", out / "花名册.pdf", out / "交换", package, peer / "c.sqlite", peer / "c.json"}
     assert expected - {home / "logs"} <= set(made), sorted(made)
     assert any(p.parent == home / "backups" and p.suffix == ".sqlite" for p in made), sorted(made)
     loose = {str(p.relative_to(tmp_path)): oct(m) for p, m in made.items() if m != (0o700 if p.is_dir() else 0o600)}
