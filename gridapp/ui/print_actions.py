@@ -41,10 +41,31 @@ def preview(parent: QWidget, title: str, paint: Callable[[QPrinter], object], *,
 PREVIEW_PAGES = 40  # above this a preview is slow to build (Qt paints every page first): PDF is offered first
 
 
-def preview_roster(parent: QWidget, store: Store, org_code: str) -> operations.Operation:
-    """Gather the roster off the GUI thread, say its scope, then preview it (or save it as PDF)."""
+FULL_IDS_WARNING = ("身份证号码属于个人信息。平时打印的号码已脱敏（如 3702**********1234），张贴、上报已经足够。"
+                    "只有确需完整号码（如交本人核对、交有权使用的部门）时才打印完整号码，"
+                    "打印件和 PDF 文件请妥善保管，用完及时销毁或删除。")
+
+
+def confirm_full_ids(parent: QWidget, what: str) -> bool:
+    """Asked before anything is printed with full ID numbers: what that means, and whether to go on."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "打印完整身份证号码", f"{what}将显示完整的身份证号码。", parent=parent)
+    box.setInformativeText(FULL_IDS_WARNING)
+    go = box.addButton("继续", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(go)  # the user chose the full-number entry a moment ago
+    box.setProperty("gridapp_default", True)  # the journey harness goes on, so it reaches the printout
+    box.exec()
+    return box.clickedButton() is go
+
+
+def preview_roster(parent: QWidget, store: Store, org_code: str, *, mask: bool = True) -> operations.Operation | None:
+    """Gather the roster off the GUI thread, say its scope, then preview it (or save it as PDF).
+    ID numbers are masked unless ``mask`` is False, which is asked for (and warned about) first."""
+    if not mask and not confirm_full_ids(parent, "网格员花名册"):
+        return None
+
     def work(progress, cancel):
-        content = reports.roster(store, org_code, progress=progress, cancel=cancel)
+        content = reports.roster(store, org_code, mask=mask, progress=progress, cancel=cancel)
         return content, printing.roster_pages(content)
 
     def show(result) -> None:
@@ -56,6 +77,10 @@ def preview_roster(parent: QWidget, store: Store, org_code: str) -> operations.O
             roster_pdf(parent, store, org_code, content=content)
 
     return operations.run(parent, "正在准备花名册", work, show)
+
+
+def preview_full_roster(parent: QWidget, store: Store, org_code: str) -> operations.Operation | None:
+    return preview_roster(parent, store, org_code, mask=False)
 
 
 def preview_boards(parent: QWidget, store: Store, org_code: str) -> operations.Operation:
@@ -170,7 +195,7 @@ def _guarded(parent: QWidget, store: Store, org_code: Callable[[], str | None], 
     return run
 
 
-def _menu_button(parent: QWidget, text: str, entries: list[tuple[str, Callable[[], None]] | None]) -> QToolButton:
+def menu_button(parent: QWidget, text: str, entries: list[tuple[str, Callable[[], None]] | None]) -> QToolButton:
     button = QToolButton(parent)
     button.setText(text)
     button.setIcon(icon("print"))
@@ -188,9 +213,10 @@ def _menu_button(parent: QWidget, text: str, entries: list[tuple[str, Callable[[
 
 def print_button(parent: QWidget, store: Store, org_code: Callable[[], str | None]) -> QToolButton:
     """A 打印 button whose menu prints for ``org_code()`` (the unit the page has selected)."""
-    return _menu_button(parent, "打印", [
+    return menu_button(parent, "打印", [
         ("网格员花名册 — 打印预览…", _guarded(parent, store, org_code, preview_roster)),
         ("网格员花名册 — 另存为 PDF…", _guarded(parent, store, org_code, roster_pdf)),
+        ("网格员花名册（完整身份证号码）— 打印预览…", _guarded(parent, store, org_code, preview_full_roster)),
         None,
         ("网格公示牌 — 打印预览…", _guarded(parent, store, org_code, preview_boards)),
         ("网格公示牌 — 另存为 PDF…", _guarded(parent, store, org_code, boards_pdf)),
@@ -200,11 +226,12 @@ def print_button(parent: QWidget, store: Store, org_code: Callable[[], str | Non
 def unit_print_buttons(parent: QWidget, store: Store,
                        org_code: Callable[[], str | None]) -> tuple[QToolButton, QToolButton]:
     """打印本网格花名册 and 打印本网格公示牌, for a unit's details panel (``set_unit_print_level`` renames them)."""
-    roster = _menu_button(parent, "打印本网格花名册", [
+    roster = menu_button(parent, "打印本网格花名册", [
         ("打印预览…", _guarded(parent, store, org_code, preview_roster)),
         ("另存为 PDF…", _guarded(parent, store, org_code, roster_pdf)),
+        ("完整身份证号码 — 打印预览…", _guarded(parent, store, org_code, preview_full_roster)),
     ])
-    boards = _menu_button(parent, "打印本网格公示牌", [
+    boards = menu_button(parent, "打印本网格公示牌", [
         ("打印预览…", _guarded(parent, store, org_code, preview_boards)),
         ("另存为 PDF…", _guarded(parent, store, org_code, boards_pdf)),
     ])

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from gridapp.core import list_specs
 from gridapp.core.errors import DomainError
 from gridapp.core.services import baodao, needs
-from gridapp.ui import operations
+from gridapp.ui import operations, print_actions
 from gridapp.ui.baodao_dialogs import (
     ActivityDialog,
     ClaimDialog,
@@ -71,7 +71,11 @@ class BaodaoPage(Page):
         mb = self.members.toolbar
         add_button(mb, "add", "报到登记", self.register)
         add_button(mb, "edit", "状态变更", self.change_status)
-        add_button(mb, "print", "打印登记表", self.print_form)
+        self.form_button = print_actions.menu_button(self, "打印登记表", [
+            ("打印预览（身份证号码脱敏）…", self.print_form),
+            ("打印预览（完整身份证号码，交本人核对）…", lambda: self.print_form(mask=False)),
+        ])
+        mb.addWidget(self.form_button)
         add_button(mb, "import", "导入在职党员", lambda: self.import_kind("members"))
         mb.addStretch(1)
         ub = self.units.toolbar
@@ -129,14 +133,16 @@ class BaodaoPage(Page):
         if MemberDialog(self.store, self).exec():
             self.refresh()
 
-    def print_form(self) -> None:
+    def print_form(self, *, mask: bool = True) -> None:
         rid = self._pick(self.members, "在职党员")
         if rid is None:
             return
         from gridapp.io import reports
-        from gridapp.ui import print_actions, printing
+        from gridapp.ui import printing
 
-        forms = reports.registration_forms(self.store, [rid])
+        if not mask and not print_actions.confirm_full_ids(self, "报到登记表"):
+            return
+        forms = reports.registration_forms(self.store, [rid], mask=mask)
         print_actions.preview(self, "在职党员到社区报到登记表", lambda p: printing.print_forms(forms, p),
                               landscape=False, size=(900, 900))
 
