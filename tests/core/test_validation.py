@@ -168,7 +168,8 @@ def test_invisible_characters_go_and_odd_spaces_become_spaces():
     from gridapp.core.validation import clean_text, strip_invisible
 
     assert strip_invisible("37020319\u200b9001\u200c01\u200d1233\u200e\u200f\u2060\ufeff\u00ad") == "370203199001011233"
-    assert strip_invisible("a\x7fb\x9bc\x01d") == "abcd"  # control characters
+    # Control characters and direction overrides stay, for the field rules to refuse with a message.
+    assert strip_invisible("a\x7fb\x9bc\x01d\u202e") == "a\x7fb\x9bc\x01d\u202e"
     assert strip_invisible("李\u00a0娜\u202f\u2007x") == "李 娜  x"  # non-breaking spaces
     assert strip_invisible("一\t二\n三\u2028四") == "一\t二\n三\n四"  # tabs and line breaks stay
     assert strip_invisible("第一网格") == "第一网格"
