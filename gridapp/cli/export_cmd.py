@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import list_specs, lists
 from gridapp.core.list_specs_property import ratings_list
@@ -24,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, type=Path, help="输出的 .xlsx 文件")
     p.add_argument("--org", help="只导出该单位（街道、社区或网格编码）范围内的记录")
     p.add_argument("--mask-ids", action="store_true", help="身份证号码脱敏（3702**********1234）")
-    p.add_argument("--year", type=int, help="评星定级的年度（默认今年）")
+    p.add_argument("--year", type=YEAR_ARG, help="评星定级的年度（默认今年）")
     p.set_defaults(run=run)
 
 

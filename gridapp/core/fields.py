@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Str
 from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ValidationError
-from gridapp.core.models.base import BOOKKEEPING_COLUMNS, YEAR, Base
+from gridapp.core.models.base import BOOKKEEPING_COLUMNS, YEAR, Base, Synced
 from gridapp.core.validation import (
     BIDI_CONTROLS,
     CONTROL_CHARACTERS,
@@ -179,12 +179,19 @@ def check_record(obj: Base, *, only_changed: bool) -> None:
             setattr(obj, key, clean)
 
 
+def _checked(obj: object) -> bool:
+    """The records people fill (not the program's own bookkeeping: settings, sync state)."""
+    from gridapp.core.models import Site
+
+    return isinstance(obj, Synced | Site)
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.new:
-        if isinstance(obj, Base):
+        if _checked(obj):
             check_record(obj, only_changed=False)
     for obj in session.dirty:
-        if isinstance(obj, Base):
+        if _checked(obj):
             check_record(obj, only_changed=True)
 
 
