@@ -34,7 +34,7 @@ from gridapp.core.validation import (
 
 TEXT_LIMIT = 5000  # a Text column without its own max_length (notes, descriptions)
 INT64 = (-(2**63), 2**63 - 1)  # what SQLite's INTEGER holds; beyond it the driver raises OverflowError
-__all__ = ["INT64", "TEXT_LIMIT", "YEAR", "Rule", "check", "check_record", "rule", "rules"]
+__all__ = ["INT64", "TEXT_LIMIT", "YEAR", "Rule", "check", "check_characters", "check_record", "rule", "rules"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,7 @@ class Rule:
         if only_invisible(value):
             raise self._fail(f"{self.label}只由不可见字符组成，请重新填写")
         text = strip_invisible(value)
-        if m := BIDI_CONTROLS.search(text):
-            raise self._fail(f"{self.label}含有改变文字显示方向的隐藏字符（U+{ord(m.group()):04X}），请删除后重新填写")
-        if m := CONTROL_CHARACTERS.search(text):
-            raise self._fail(f"{self.label}含有控制字符（U+{ord(m.group()):04X}），请删除后重新填写")
+        check_characters(text, self.label, field=self.key)
         if not self.multiline and LINE_CHARACTERS.search(text):
             raise self._fail(f"{self.label}不能含有换行或制表符，请写成一行")
         if self.max_length is not None and len(text) > self.max_length:
@@ -104,6 +101,16 @@ class Rule:
                 raise self._fail(f"{self.label}应在 {_num(low)}–{_num(high)} 之间，现为 {_num(value)}")
             bound = f"不能小于 {_num(low)}" if low is not None and value < low else f"不能大于 {_num(high)}"
             raise self._fail(f"{self.label}{bound}，现为 {_num(value)}")
+
+
+def check_characters(text: str, label: str, *, field: str | None = None) -> None:
+    """Refuse the characters no field may hold: direction overrides and isolates, control codes (tab and
+    line breaks aside). Also for text that is only looked up (a firm's name beside its credit code)."""
+    if m := BIDI_CONTROLS.search(text):
+        raise ValidationError(f"{label}含有改变文字显示方向的隐藏字符（U+{ord(m.group()):04X}），请删除后重新填写",
+                              field=field)
+    if m := CONTROL_CHARACTERS.search(text):
+        raise ValidationError(f"{label}含有控制字符（U+{ord(m.group()):04X}），请删除后重新填写", field=field)
 
 
 def _num(value: float) -> str:

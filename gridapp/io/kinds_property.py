@@ -109,7 +109,7 @@ FIRMS = ImportSpec(
         Field("alliance_joined_on", "加入联盟日期", ("入盟日期",), date_parser("加入联盟日期"), example="2024-06-30"),
     ),
     keys=("credit_code",),
-    fallback={"leading_community_id": "leading_community", "firm": "name"},
+    fallback={"leading_community_id": "leading_community", "community": "leading_community", "firm": "name"},
 )
 
 

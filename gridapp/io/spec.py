@@ -39,19 +39,23 @@ class Field:
     note: str = ""  # how to fill it, for the template's instructions
 
     def __post_init__(self) -> None:
-        if self.required:  # a cell that shows nothing is not “empty”: say what is in it
-            object.__setattr__(self, "parse", _visible(self.title, self.parse))
+        object.__setattr__(self, "parse", _guarded(self.title, self.parse, self.required))
 
     @property
     def headers(self) -> tuple[str, ...]:
         return (self.title, *self.synonyms)
 
 
-def _visible(title: str, parse: Parser) -> Parser:
+def _guarded(title: str, parse: Parser, required: bool) -> Parser:
+    """Every cell first: no direction overrides or control characters, in any column (stored or only looked
+    up); and a required cell that shows nothing is not “empty”: say what is in it."""
+
     @functools.wraps(parse)  # keeps what templates read from the parser (its code table)
     def read(value: object) -> Any:
-        if isinstance(value, str) and only_invisible(value):
-            raise ValidationError(f"{title}只由不可见字符组成（如零宽空格），请重新填写")
+        if isinstance(value, str):
+            if required and only_invisible(value):
+                raise ValidationError(f"{title}只由不可见字符组成（如零宽空格），请重新填写")
+            rules.check_characters(value, title)
         return parse(value)
 
     return read
