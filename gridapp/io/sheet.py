@@ -27,7 +27,7 @@ _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|�
 
 def norm_header(value: object) -> str:
     """Header text reduced for matching: no spaces, markers or bracketed notes."""
-    s = to_halfwidth(str(value or ""))
+    s = to_halfwidth(strip_invisible(str(value or "")))
     s = re.sub(r"[(（\[【].*?[)）\]】]", "", s)
     return re.sub(r"[\s*＊:：#]", "", s)
 
