@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from gridapp.cli.arg_types import DEMO_YEAR_ARG
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import demo
 
@@ -17,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scale", choices=tuple(demo.SCALES), default="small",
                    help="规模：small 小型街道；street 一个街道；district 一个区（约10万在职党员）")
     p.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
-    p.add_argument("--year", type=int, default=None, help="数据所在年份（默认今年）")
+    p.add_argument("--year", type=DEMO_YEAR_ARG, default=None, help="数据所在年份（默认今年）")
     p.set_defaults(run=run)
 
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import list_specs, lists
 from gridapp.core.list_specs_property import ratings_list
@@ -28,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                      help="导出完整身份证号码（默认脱敏为 3702**********1234；完整号码是个人信息，请妥善保管文件）")
     # Masked is the default now; scripts written for the old option keep working.
     ids.add_argument("--mask-ids", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--year", type=int, help="评星定级的年度（默认今年）")
+    p.add_argument("--year", type=YEAR_ARG, help="评星定级的年度（默认今年）")
     p.set_defaults(run=run)
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import TextProgress, emit
+from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.errors import ValidationError
 from gridapp.core.files import check_target
+from gridapp.core.services import orgs
 from gridapp.core.store import Store
+from gridapp.core.validation import parse_org_code
 from gridapp.io.importer import OUTCOME_NAMES, run_import
 from gridapp.io.kinds import HANDLERS
 from gridapp.io.xlsx_out import write_error_report
@@ -22,17 +27,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="导入的内容：grids=网格划分，workers=网格员花名册，units=报到单位，members=在职党员，"
                    "activities=服务活动，participations=活动签到，firms=物业企业，compounds=小区，contracts=物业服务合同，"
                    "ratings=评星定级")
-    p.add_argument("--year", type=int, help="评星定级的年度（表中没有“年度”列时用；默认今年）")
+    p.add_argument("--year", type=YEAR_ARG, help="评星定级的年度（表中没有“年度”列时用；默认今年）")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     p.add_argument("--report", type=Path, help="把未导入的行、列和原因写入这个 Excel 文件")
     p.add_argument("--org", help="表中网格名称所属的社区（或网格）编码，用于“第一网格”这类不带社区名的写法")
     p.set_defaults(run=run)
 
 
+def _check_org(store: Store, code: str) -> None:
+    """``--org`` names a community or grid of this site, refused like ``export`` and ``print`` refuse it."""
+    unit = orgs.get(store, parse_org_code(code))
+    if unit.level not in ("community", "grid", "microgrid"):
+        raise ValidationError(f"--org {code} 是{ORG_LEVEL.name(unit.level)}“{unit.name}”，"
+                              "应为表中网格所属的社区或网格的编码")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.report:  # refused before the import, not after its rows went in
         args.report = check_target(args.report, inputs=(args.file, args.db))
     with Store(args.db) as store:
+        if args.org:
+            _check_org(store, args.org)  # before the sheet is read
         report = run_import(store, HANDLERS[args.kind], args.file, commit=not args.dry_run,
                             options={"org": args.org, "year": args.year}, progress=TextProgress(quiet=args.json))
     if args.report and (report.rejected or report.noted):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from gridapp.cli.output import emit
 from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.fields import check
+from gridapp.core.models import OrgUnit
 from gridapp.core.services.site import SITE_LEVELS, init_site
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_org_code
@@ -24,6 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     parse_org_code(args.code, args.level)  # before any file is made
+    check(OrgUnit.name, (args.name or "").strip())
     new_file = not Path(args.db).exists()
     try:
         with Store(args.db, create=True) as store:

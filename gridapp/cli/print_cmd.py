@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core.store import Store
 
@@ -22,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id-number", help="在职党员的身份证号码（报到登记表）")
     p.add_argument("--org", help="街道、社区或网格编码（花名册、公示牌）")
     p.add_argument("--unit", help="报到单位的统一社会信用代码（反馈函；不填则为全部单位）")
-    p.add_argument("--year", type=int, help="反馈、评星年度（默认今年）")
+    p.add_argument("--year", type=YEAR_ARG, help="反馈、评星年度（默认今年）")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
     p.add_argument("--date", type=dt.date.fromisoformat, help="填报日期（默认今天），如 2026-11-24")
     ids = p.add_mutually_exclusive_group()

@@ -71,9 +71,13 @@ def _trust(args) -> int:
 
 
 def _export(args) -> int:
+    from gridapp.core.errors import ValidationError
     from gridapp.sync import export
 
     with Store(args.db) as store:
+        if store.site is not None and args.to.strip() == store.site.code:
+            raise ValidationError(f"--to {args.to} 是本站点（{store.site.name}）自己的编码，请填写接收数据包的对方站点编码"
+                                  "（用 gridapp sync log 查看已信任的站点）")
         r = export.export_package(store, args.to, args.out, full=args.full, progress=TextProgress(quiet=args.json))
     emit(args.json, {"out": str(r.path), "package_id": r.package_id, "number": r.number, "full": r.full,
                      "records": r.records, "changes": r.changes, "counts": r.counts},

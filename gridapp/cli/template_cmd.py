@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import emit
 from gridapp.io.kinds import HANDLERS
 from gridapp.io.xlsx_out import write_template
@@ -16,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help=HELP, description=HELP)
     p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="模板类型")
     p.add_argument("--out", required=True, type=Path, help="输出的 .xlsx 文件")
-    p.add_argument("--year", type=int, help="评星定级模板的年度（按该年度的评星标准列出指标）")
+    p.add_argument("--year", type=YEAR_ARG, help="评星定级模板的年度（按该年度的评星标准列出指标）")
     p.set_defaults(run=run)
 
 

@@ -32,28 +32,43 @@ _FULLWIDTH_ALNUM = ({0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF21 + i: 0x4
                     | {0xFF41 + i: 0x61 + i for i in range(26)} | {0x3000: 0x20})
 
 
-# Characters that show as nothing but break comparisons: zero-width spaces and joiners, direction marks,
-# the soft hyphen, the byte-order mark, C0/C1 controls (tab and line breaks stay: they separate values).
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+# Characters that show as nothing but break comparisons, dropped silently wherever text comes in (a
+# zero-width space pasted into an ID number): zero-width spaces and joiners, direction marks, the soft
+# hyphen, the byte-order mark, invisible operators.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb]")
+# Characters refused with a message instead (gridapp.core.fields): they reorder what a name shows
+# (bidirectional embeddings, overrides and isolates) or are control codes. Tab and line breaks are
+# control codes too, allowed only in multi-line fields.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_CHARACTERS = re.compile("[\t\n\r]")
 # Non-breaking and typographic spaces (pasted from web pages and Word) read as a plain space.
 _ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _ODD_BREAK = re.compile("[\u2028\u2029]")
 _ANY_ODD = re.compile(f"{_INVISIBLE.pattern}|{_ODD_SPACE.pattern}|{_ODD_BREAK.pattern}")
+# What clean_text folds into one space: only real spaces and line breaks, so a control character
+# stays in the value and is refused by the field's rule rather than turned into a space.
+_SPACES = re.compile("[ \t\n\r\u3000]+")
 
 
 def strip_invisible(text: str) -> str:
-    """Zero-width and control characters removed; non-breaking spaces as plain spaces."""
+    """Zero-width characters removed; non-breaking spaces as plain spaces. Bidirectional overrides and
+    control characters stay, for the field rules to refuse with a message."""
     if not _ANY_ODD.search(text):  # nearly every cell: one scan, no copy
         return text
     return _ODD_BREAK.sub("\n", _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text)))
+
+
+def only_invisible(text: str) -> bool:
+    """True for text that is not empty but shows nothing: zero-width characters and spaces only."""
+    return bool(text) and not strip_invisible(text).strip() and bool(_INVISIBLE.search(text))
 
 
 def clean_text(value: object) -> str:
     """A cell or field value as trimmed text with half-width digits and letters ('' for None)."""
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", strip_invisible(str(value)).translate(_FULLWIDTH_ALNUM)).strip()
+    return _SPACES.sub(" ", strip_invisible(str(value)).translate(_FULLWIDTH_ALNUM)).strip()
 
 
 # --- GB 11643 ID numbers -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
 from gridapp.core.models import Compound, OrgUnit
 from gridapp.core.models.base import set_fields
-from gridapp.core.services import orgs, workers
+from gridapp.core.services import orgs, people, workers
 from gridapp.core.services.orgs import add_unit, find_by_code
 from gridapp.core.store import Store
 from gridapp.core.validation import to_halfwidth
@@ -208,8 +208,8 @@ GRIDS = ImportSpec(
         Field("name", "网格名称", ("网格", "网格名"), cells.text, required=True, example="第一网格"),
         Field("code", "网格编码", ("编码", "网格代码", "网格编号"), org_code, required=True,
               example="370203012002001", note="15位：街道编码9位 + 社区3位 + 网格3位"),
-        Field("households", "户数", ("住户数", "户数（户）"), int_parser("户数"), example="400"),
-        Field("population", "人口", ("人口数", "常住人口", "人数"), int_parser("人口"), example="1050"),
+        Field("households", "户数", ("住户数", "户数（户）"), int_parser("户数", OrgUnit.households), example="400"),
+        Field("population", "人口", ("人口数", "常住人口", "人数"), int_parser("人口", OrgUnit.population), example="1050"),
         Field("boundary", "四至", ("四至范围", "四至边界", "范围", "边界"), cells.text, example="东至安路，西至福路，南至云街，北至山路"),
         Field("grid_type", "网格类型", ("类型",), code_parser("grid_type"), example="城镇社区网格"),
         Field("party_org_name", "网格党组织", ("党组织", "党支部"), cells.text, example="第一网格党支部"),
@@ -317,7 +317,10 @@ WORKERS = ImportSpec(
               example="13812345678", note="可填两个号码，用顿号或逗号分隔"),
         Field("community", "所属社区", ("社区",), cells.text, example="云溪社区",
               note="可不填：网格名称中含社区名、表头写明社区或导入时选定社区均可"),
-        Field("grid", "所属网格", ("网格名称", "网格", "所在网格"), cells.text, required=True, example="第一网格"),
+        Field("grid", "所属网格", ("网格名称", "网格", "所在网格"), cells.text, example="第一网格",
+              note="在岗人员填写所属网格或网格编码；离岗人员可不填"),
+        Field("grid_code", "网格编码", ("所属网格编码", "网格代码"), org_code, example="370203012002001",
+              note="15位（微网格18位）；填写后可不填社区和网格名称"),
         Field("category", "人员类别", ("人员类型", "类别", "网格员类别", "人员身份"), worker_category, required=True,
               example="专职网格员", note="专职网格员、兼职网格员、网格长、网格指导员、楼栋长"),
         Field("role", "网格职务", ("职务", "岗位"), code_parser("worker_role"), example="网格长",
@@ -328,7 +331,7 @@ WORKERS = ImportSpec(
         Field("notes", "备注", (), cells.text),
     ),
     keys=("id_number",),
-    fallback={"role": "category", "worker_type": "category", "status": "category"},
+    fallback={"role": "category", "worker_type": "category", "status": "category", "grid": "grid_code"},
 )
 
 _TYPE_FOR_ROLE = {"leader": "fulltime", "fulltime": "fulltime", "parttime": "parttime", "instructor": "parttime",
@@ -346,6 +349,7 @@ def type_and_role(category: tuple[str | None, str], role: str | None) -> tuple[s
 class _WorkersState:
     grids: GridResolver
     today: dt.date
+    site_code: str = ""
 
 
 class WorkersHandler:
@@ -355,11 +359,21 @@ class WorkersHandler:
         if store.site is None:
             raise ValidationError("数据库尚未建立站点，请先初始化")
         return _WorkersState(GridResolver.load(s, store.site.code, sheet.title, options.get("org"), orgs.labels(store)),
-                             options.get("today") or dt.date.today())
+                             options.get("today") or dt.date.today(), store.site.code)
 
     def apply(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> tuple[str, str]:
         wtype, role = type_and_role(v["category"], v.get("role"))
-        grid = state.grids.resolve(v["grid"], v.get("community"))
+        leaving = v.get("status") == "left"
+        grid = None
+        if v.get("grid_code"):
+            if v["grid_code"] not in state.grids.by_code:
+                raise ValidationError(f"找不到编码为 {v['grid_code']} 的网格（或已撤销、不在本站点范围内）",
+                                      field="grid_code")
+            grid = state.grids.by_code[v["grid_code"]]
+        elif v.get("grid"):
+            grid = state.grids.resolve(v["grid"], v.get("community"))
+        elif not leaving:  # a departed worker (as the export writes one) has no grid any more
+            raise ValidationError("在岗网格员请填写所属网格或网格编码", field="grid")
         numbers = v.get("phone") or []
         data = {
             "name": v["name"], "gender": v.get("gender"), "id_number": v["id_number"],
@@ -368,8 +382,10 @@ class WorkersHandler:
             "phone2": numbers[1] if len(numbers) > 1 else None, "worker_type": wtype,
             "hired_on": v.get("hired_on"), "notes": v.get("notes"),
         }
-        worker, created, changed = workers.save_worker(s, data, scope_code=grid.code)
-        if v.get("status") == "left":
+        known = people.find_by_id_number(s, v["id_number"])
+        scope = grid.code if grid else (known.scope_code if known and known.scope_code else state.site_code)
+        worker, created, changed = workers.save_worker(s, data, scope_code=scope)
+        if leaving:
             changed |= workers.set_left(s, worker, state.today, "花名册标注离岗")
         else:
             if worker.status == "left":
@@ -379,7 +395,7 @@ class WorkersHandler:
                 changed |= workers.assign(s, worker, grid.id, role, v.get("hired_on") if created else state.today)
             elif not any(a.org_unit_id == grid.id and a.role == role for a in current):
                 changed |= workers.move_assignments(s, worker, grid.id, role, state.today)
-        label = f"{v['name']}（{grid.name}）"
+        label = f"{v['name']}（{grid.name if grid else '离岗'}）"
         return ("new" if created else "updated" if changed else "unchanged"), label
 
 

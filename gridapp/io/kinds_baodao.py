@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
-from gridapp.core.models import Activity, MemberRegistration, OrgUnit, Participation, Person
+from gridapp.core.models import Activity, MemberRegistration, OrgUnit, Participation, Person, Unit
 from gridapp.core.models.base import set_fields
 from gridapp.core.services import baodao
 from gridapp.core.store import Store
@@ -45,7 +45,7 @@ UNITS = ImportSpec(
         Field("secretary", "党组织书记", ("书记",), cells.person_name, example="王强"),
         Field("contact_name", "联系人", (), cells.person_name, example="李娜"),
         Field("contact_phone", "联系电话", ("电话", "手机号"), phones, example="0532-88886666"),
-        Field("reported_member_count", "在职党员数", ("党员人数", "在职党员人数"), int_parser("在职党员数"), example="35"),
+        Field("reported_member_count", "在职党员数", ("党员人数", "在职党员人数"), int_parser("在职党员数", Unit.reported_member_count), example="35"),
         Field("communities", "结对社区", ("共建社区", "报到社区"), cells.text, example="云溪社区、松柏社区",
               note="多个社区用顿号分隔"),
         Field("agreement_date", "签约日期", ("共建协议日期", "结对日期"), date_parser("签约日期"), example="2024-03-01"),

@@ -16,13 +16,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridapp.core.errors import DomainError, NotFoundError, ValidationError
-from gridapp.core.models import Compound, OrgUnit, PropertyFirm, ServiceContract
+from gridapp.core.models import Compound, FirmRating, OrgUnit, OwnersCommittee, PropertyFirm, ServiceContract
 from gridapp.core.services import compounds, firms, ratings
 from gridapp.core.store import Store
 from gridapp.io import cells
 from gridapp.io.kinds import Places
 from gridapp.io.sheet import Sheet
-from gridapp.io.spec import Field, ImportSpec, code_parser, credit_code, date_parser, int_parser, phones
+from gridapp.io.spec import (
+    Field,
+    ImportSpec,
+    code_parser,
+    credit_code,
+    date_parser,
+    float_parser,
+    int_parser,
+    phones,
+)
 
 Notes = list[tuple[str, str]]
 
@@ -37,20 +46,6 @@ def yes_no(value: object) -> bool | None:
     if text in ("否", "N", "n", "0", "×", "✗", "无", "未成立", "未建立", "未覆盖", "false", "False", "未加入"):
         return False
     raise ValidationError(f"“{text}”应填“是”或“否”")
-
-
-def float_parser(title: str):
-    def parse(value: object) -> float | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        text = re.sub(r"[\s分%]", "", cells.text(value))
-        try:
-            return float(text)
-        except ValueError:
-            raise ValidationError(f"{title}应为数字，而不是“{value}”") from None
-    return parse
 
 
 def split_names(text: str | None) -> list[str]:
@@ -98,8 +93,8 @@ FIRMS = ImportSpec(
         Field("contact_phone", "联系电话", ("电话", "手机号", "联系方式"), phones, example="13747607395"),
         Field("address", "企业地址", ("地址", "办公地址"), cells.text),
         Field("qualification", "资质等级", ("资质",), cells.text, example="二级"),
-        Field("staff_count", "从业人数", ("员工人数", "职工人数", "员工数"), int_parser("从业人数"), example="120"),
-        Field("party_member_count", "党员人数", ("党员数", "党员数量"), int_parser("党员人数"), example="5"),
+        Field("staff_count", "从业人数", ("员工人数", "职工人数", "员工数"), int_parser("从业人数", PropertyFirm.staff_count), example="120"),
+        Field("party_member_count", "党员人数", ("党员数", "党员数量"), int_parser("党员人数", PropertyFirm.party_member_count), example="5"),
         Field("party_org_status", "党组织建立情况", ("党组织情况", "党组织组建情况", "组建方式", "党组织"),
               code_parser("firm_party_status"), example="单独组建"),
         Field("party_org_name", "党组织名称", (), cells.text, example="青岛海泉物业服务有限公司党支部"),
@@ -114,7 +109,7 @@ FIRMS = ImportSpec(
         Field("alliance_joined_on", "加入联盟日期", ("入盟日期",), date_parser("加入联盟日期"), example="2024-06-30"),
     ),
     keys=("credit_code",),
-    fallback={"leading_community_id": "leading_community", "firm": "name"},
+    fallback={"leading_community_id": "leading_community", "community": "leading_community", "firm": "name"},
 )
 
 
@@ -155,16 +150,16 @@ COMPOUNDS = ImportSpec(
         Field("grid", "所在网格", ("网格", "所属网格"), cells.text, required=True, example="第一网格"),
         Field("address", "小区地址", ("地址",), cells.text, example="海泉路8号"),
         Field("kind", "小区类型", ("类型",), code_parser("compound_kind"), example="商品房小区"),
-        Field("building_count", "楼栋数", ("楼栋", "楼座数"), int_parser("楼栋数"), example="12"),
-        Field("households", "户数", ("住户数", "总户数"), int_parser("户数"), example="480"),
-        Field("built_year", "建成年份", ("建成年代", "建成时间", "竣工年份"), int_parser("建成年份"), example="2008"),
+        Field("building_count", "楼栋数", ("楼栋", "楼座数"), int_parser("楼栋数", Compound.building_count), example="12"),
+        Field("households", "户数", ("住户数", "总户数"), int_parser("户数", Compound.households), example="480"),
+        Field("built_year", "建成年份", ("建成年代", "建成时间", "竣工年份"), int_parser("建成年份", Compound.built_year), example="2008"),
         Field("firm", "物业企业", ("物业公司", "物业服务企业", "服务企业"), cells.text, example="青岛海泉物业服务有限公司",
               note="须已登记；无物业的小区不填"),
         Field("firm_since", "服务起始日期", ("服务开始日期", "进驻日期"), date_parser("服务起始日期"), example="2020-01-01"),
         Field("committee", "业委会", ("业主委员会", "是否成立业委会", "成立业委会"), yes_no, example="是"),
         Field("committee_director", "业委会主任", ("业委会负责人",), cells.person_name, example="赵敏"),
-        Field("committee_members", "业委会成员数", ("业委会人数",), int_parser("业委会成员数"), example="7"),
-        Field("committee_party", "业委会党员数", ("业委会党员人数",), int_parser("业委会党员数"), example="4"),
+        Field("committee_members", "业委会成员数", ("业委会人数",), int_parser("业委会成员数", OwnersCommittee.member_count), example="7"),
+        Field("committee_party", "业委会党员数", ("业委会党员人数",), int_parser("业委会党员数", OwnersCommittee.party_member_count), example="4"),
         Field("committee_term_start", "业委会任期开始", (), date_parser("业委会任期开始"), example="2023-05-01"),
         Field("committee_term_end", "业委会任期届满", ("任期届满", "业委会任期结束"), date_parser("业委会任期届满"),
               example="2028-04-30"),
@@ -174,7 +169,8 @@ COMPOUNDS = ImportSpec(
     keys=("community", "name"),
     fallback={"grid_id": "grid", "compound": "name", "firm": "firm", "start_date": "firm_since",
               "established": "committee", "member_count": "committee_members",
-              "party_member_count": "committee_party", "term_end": "committee_term_end"},
+              "party_member_count": "committee_party", "term_end": "committee_term_end",
+              "director_name": "committee_director", "term_start": "committee_term_start"},
 )
 
 _COMMITTEE_COLUMNS = {"committee_director": "director_name", "committee_members": "member_count",
@@ -259,10 +255,10 @@ class ContractsHandler:
 RATING_FIELDS = (
     Field("name", "企业名称", ("物业企业", "企业"), cells.text, required=True, example="青岛海泉物业服务有限公司"),
     Field("credit_code", "统一社会信用代码", ("信用代码",), credit_code, example="913702036397004899"),
-    Field("year", "年度", ("评定年度", "评星年度"), int_parser("年度"), example="2026", note="可不填，为导入时选定的年度"),
+    Field("year", "年度", ("评定年度", "评星年度"), int_parser("年度", FirmRating.year), example="2026", note="可不填，为导入时选定的年度"),
 )
 RATING_TAIL = (
-    Field("total", "总分", ("合计", "得分"), float_parser("总分"), note="可不填，按各项得分计算"),
+    Field("total", "总分", ("合计", "得分"), float_parser("总分", FirmRating.total), note="可不填，按各项得分计算"),
     Field("rated_on", "评定日期", ("评星日期",), date_parser("评定日期")),
     Field("notes", "备注", ("评语",), cells.text),
 )

@@ -11,6 +11,7 @@ as an empty cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|�
 
 def norm_header(value: object) -> str:
     """Header text reduced for matching: no spaces, markers or bracketed notes."""
-    s = to_halfwidth(str(value or ""))
+    s = to_halfwidth(strip_invisible(str(value or "")))
     s = re.sub(r"[(（\[【].*?[)）\]】]", "", s)
     return re.sub(r"[\s*＊:：#]", "", s)
 
@@ -97,14 +98,17 @@ _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 def _control(match: re.Match) -> str:
     char = chr(int(match.group(1), 16))
-    return char if char in "\t\n\r" or strip_invisible(char) != char else match.group(0)
+    # Control characters too: the field rules refuse them with a message, rather than store the escape.
+    return char if unicodedata.category(char) in ("Cc", "Cf") else match.group(0)
 
 
 def clean_cell(text: str) -> str:
-    """A text cell without invisible and control characters, however the file stored them."""
+    """A text cell without zero-width characters, however the file stored them. A cell of nothing else
+    stays as it is, for the import to say “只由不可见字符组成” where a value is required."""
     if "_x" in text:
         text = _EXCEL_ESCAPE.sub(_control, text)
-    return strip_invisible(text)
+    clean = strip_invisible(text)
+    return clean if clean.strip() or not text.strip() else text
 
 
 class _Grid:
@@ -177,7 +181,7 @@ def _rows(layout: _Layout, uncomputed: set[tuple[int, int]]) -> list[SheetRow]:
     rows: list[SheetRow] = []
     for r in range(layout.header_rows[-1] + 1, len(grid.rows) + 1):
         values = tuple(grid.value(r, c) for c in range(1, grid.width + 1))
-        texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        texts = [t for v in values if v is not None and (t := strip_invisible(str(v)).strip())]
         missing = frozenset(c - 1 for c in range(1, grid.width + 1)
                             if grid.anchor.get((r, c), (r, c)) in uncomputed) if uncomputed else frozenset()
         if not texts and not missing:

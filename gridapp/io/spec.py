@@ -6,12 +6,23 @@ calls the capability's services; the reading, preview, error report and template
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gridapp.core import codes
-from gridapp.core.validation import parse_credit_code, parse_id_number, parse_org_code, split_phones
+from gridapp.core import fields as rules
+from gridapp.core.errors import ValidationError
+from gridapp.core.validation import (
+    only_invisible,
+    parse_credit_code,
+    parse_id_number,
+    parse_org_code,
+    split_phones,
+)
 from gridapp.io import cells
 from gridapp.io.masked_ids import MaskedIdNumber, parse_masked
 
@@ -28,9 +39,27 @@ class Field:
     example: str = ""
     note: str = ""  # how to fill it, for the template's instructions
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parse", _guarded(self.title, self.parse, self.required))
+
     @property
     def headers(self) -> tuple[str, ...]:
         return (self.title, *self.synonyms)
+
+
+def _guarded(title: str, parse: Parser, required: bool) -> Parser:
+    """Every cell first: no direction overrides or control characters, in any column (stored or only looked
+    up); and a required cell that shows nothing is not “empty”: say what is in it."""
+
+    @functools.wraps(parse)  # keeps what templates read from the parser (its code table)
+    def read(value: object) -> Any:
+        if isinstance(value, str):
+            if required and only_invisible(value):
+                raise ValidationError(f"{title}只由不可见字符组成（如零宽空格），请重新填写")
+            rules.check_characters(value, title)
+        return parse(value)
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -84,5 +113,47 @@ def date_parser(title: str) -> Parser:
     return lambda value: cells.parse_date(value, field=title)
 
 
-def int_parser(title: str) -> Parser:
-    return lambda value: cells.parse_int(value, field=title)
+def int_parser(title: str, attribute=None) -> Parser:
+    """A whole number; with the model ``attribute`` it stores into, within that column's declared range."""
+    rule = rules.rule(attribute) if attribute is not None else None
+
+    def parse(value: object) -> int | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(f"{title}应为整数，而不是“{value}”")
+        n = cells.parse_int(value, field=title, minimum=_low(rule))
+        return n if rule is None or n is None else _named(title, rule).check(n)
+
+    return parse
+
+
+def float_parser(title: str, attribute=None) -> Parser:
+    """A number (“95分”, “95%” read as 95); finite, and within the column's declared range when given."""
+    rule = rules.rule(attribute) if attribute is not None else None
+
+    def parse(value: object) -> float | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValidationError(f"{title}应为数字，而不是“{value}”")
+        if isinstance(value, int | float):
+            number = float(value) if abs(value) < 1e300 else math.inf
+        else:
+            text = re.sub(r"[\s分%]", "", cells.text(value))
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValidationError(f"{title}应为数字，而不是“{value}”") from None
+        if not math.isfinite(number):
+            raise ValidationError(f"{title}应为数字，而不是“{value}”")
+        return number if rule is None else _named(title, rule).check(number)
+
+    return parse
+
+
+def _low(rule: rules.Rule | None) -> int:
+    return 0 if rule is None else rules.INT64[0]  # with a rule, its range gives the message
+
+
+def _named(title: str, rule: rules.Rule) -> rules.Rule:
+    """The column's rule, its messages naming the sheet's column."""
+    return rules.Rule(rule.key, title, rule.kind, rule.max_length, rule.minimum, rule.maximum, rule.multiline)

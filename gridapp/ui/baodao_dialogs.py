@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import list_specs, lists
 from gridapp.core.errors import DomainError, ValidationError
+from gridapp.core.models import Activity, MemberRegistration, Person, Unit
 from gridapp.core.services import baodao, needs
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_id_number
@@ -35,7 +36,7 @@ from gridapp.io import reports
 from gridapp.io.xlsx_out import write_letters
 from gridapp.ui import operations, printing
 from gridapp.ui.errors import show_error
-from gridapp.ui.form_dialog import FormDialog
+from gridapp.ui.form_dialog import FormDialog, fit
 from gridapp.ui.picker import org_picker, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo
 
@@ -61,6 +62,8 @@ class MemberDialog(FormDialog):
         self.store = store
         self.setWindowTitle("在职党员报到登记")
         self.name, self.id_number, self.phone, self.position = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
+        fit(self.name, Person.name)
+        fit(self.position, MemberRegistration.position)
         self.id_hint = QLabel()
         self.id_number.textChanged.connect(self._check_id)
         self.unit = unit_combo(store, blank="请选择工作单位")
@@ -132,7 +135,10 @@ class UnitFormDialog(FormDialog):
         self.name, self.code, self.party_name = QLineEdit(), QLineEdit(), QLineEdit()
         self.secretary, self.contact, self.phone = QLineEdit(), QLineEdit(), QLineEdit()
         self.unit_type, self.party_type = code_combo("unit_type"), code_combo("party_org_type")
-        self.reported = QSpinBox(maximum=100000)
+        for widget, attribute in ((self.name, Unit.name), (self.party_name, Unit.party_org_name),
+                                  (self.secretary, Unit.secretary), (self.contact, Unit.contact_name)):
+            fit(widget, attribute)
+        self.reported = fit(QSpinBox(), Unit.reported_member_count)
         self.community = org_picker(store, "community", blank="（暂不结对）")
         self.agreement = date_edit()
         form = QFormLayout(self)
@@ -167,7 +173,7 @@ class ActivityDialog(FormDialog):
         super().__init__(parent)
         self.store = store
         self.setWindowTitle("新建服务活动")
-        self.title, self.place = QLineEdit(), QLineEdit()
+        self.title, self.place = fit(QLineEdit(), Activity.title), fit(QLineEdit(), Activity.place)
         self.date = date_edit()
         self.type = code_combo("activity_type", blank=False)
         self.community = org_picker(store, "community")

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridapp.core.models import Compound, OwnersCommittee
 from gridapp.core.services import compounds, firms
 from gridapp.core.store import Store
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, fit, spin_value
 from gridapp.ui.picker import searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, grid_combo, set_combo
 
@@ -31,12 +32,13 @@ class CompoundDialog(FormDialog):
         self.store, self.compound_id = store, compound_id
         d = compounds.details(store, compound_id) if compound_id else None
         self.setWindowTitle(f"小区 — {d.name}" if d else "登记小区")
-        self.name, self.address = QLineEdit(d.name if d else ""), QLineEdit(d.address or "" if d else "")
-        self.party_name = QLineEdit(d.party_org_name or "" if d else "")
+        self.name = fit(QLineEdit(d.name if d else ""), Compound.name)
+        self.address = fit(QLineEdit(d.address or "" if d else ""), Compound.address)
+        self.party_name = fit(QLineEdit(d.party_org_name or "" if d else ""), Compound.party_org_name)
         self.grid = grid_combo(store)
         self.kind = code_combo("compound_kind")
-        self.buildings = count_spin(d.building_count if d else None)
-        self.households = count_spin(d.households if d else None)
+        self.buildings = count_spin(d.building_count if d else None, attribute=Compound.building_count)
+        self.households = count_spin(d.households if d else None, attribute=Compound.households)
         self.built = QSpinBox(minimum=1899, maximum=2100)
         self.built.setSpecialValueText("未填")
         self.built.setValue(d.built_year if d and d.built_year else 1899)
@@ -51,9 +53,10 @@ class CompoundDialog(FormDialog):
         c = d.committee if d else None
         self.established = QCheckBox("已成立业主委员会")
         self.established.setChecked(bool(c and c.established))
-        self.director = QLineEdit(c.director_name or "" if c else "")
-        self.members = count_spin(c.member_count if c else None, 99)
-        self.party_members = count_spin(c.party_member_count if c else None, 99)
+        self.director = fit(QLineEdit(c.director_name or "" if c else ""), OwnersCommittee.director_name)
+        self.members = count_spin(c.member_count if c else None, attribute=OwnersCommittee.member_count)
+        self.party_members = count_spin(c.party_member_count if c else None,
+                                        attribute=OwnersCommittee.party_member_count)
         self.term_start = OptionalDate(c.term_start if c else None)
         self.term_end = OptionalDate(c.term_end if c else None)
         committee = QGroupBox("业主委员会")

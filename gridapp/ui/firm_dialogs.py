@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import codes
 from gridapp.core.errors import DomainError
+from gridapp.core.models import FirmQuarterly, PropertyFirm
 from gridapp.core.services import compounds, firms, ratings
 from gridapp.core.store import Store
 from gridapp.core.validation import parse_credit_code
-from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, spin_value
+from gridapp.ui.form_dialog import FormDialog, OptionalDate, count_spin, fit, spin_value
 from gridapp.ui.picker import org_picker, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
 
@@ -52,12 +53,15 @@ class FirmDialog(FormDialog):
                                                          "contact_phone", "address", "qualification", "party_org_name",
                                                          "party_secretary", "instructor_name", "instructor_phone")}
         self.fields = text
+        for key in ("name", "legal_rep", "contact_name", "address", "qualification", "party_org_name",
+                    "party_secretary", "instructor_name"):
+            fit(text[key], getattr(PropertyFirm, key))
         text["credit_code"].setMaxLength(20)
         text["credit_code"].setPlaceholderText("18位，按 GB 32100 校验")
         self.code_hint = QLabel()
         text["credit_code"].textChanged.connect(self._check_code)
-        self.staff = count_spin(v.get("staff_count"))
-        self.members = count_spin(v.get("party_member_count"))
+        self.staff = count_spin(v.get("staff_count"), attribute=PropertyFirm.staff_count)
+        self.members = count_spin(v.get("party_member_count"), attribute=PropertyFirm.party_member_count)
         self.status = code_combo("firm_party_status")
         set_combo(self.status, v.get("party_org_status"))
         self.status.currentIndexChanged.connect(self._follow_status)
@@ -144,8 +148,8 @@ class QuarterDialog(FormDialog):
         for q in range(1, 5):
             self.quarter.addItem(f"第{'一二三四'[q - 1]}季度", q)
         self.quarter.setCurrentIndex((today.month - 1) // 3)
-        self.complaints = QSpinBox(maximum=100000)
-        self.resolved = QSpinBox(maximum=100000)
+        self.complaints = fit(QSpinBox(), FirmQuarterly.complaints)
+        self.resolved = fit(QSpinBox(), FirmQuarterly.complaints_resolved)
         self.satisfaction = QDoubleSpinBox(minimum=-1, maximum=100, decimals=1, suffix=" %", value=-1)
         self.satisfaction.setSpecialValueText("未测评")
         form = QFormLayout(self)

@@ -10,12 +10,15 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QHBoxLayout,
+    QLineEdit,
     QSpinBox,
     QWidget,
 )
 
 from gridapp.core.errors import DomainError
+from gridapp.core.fields import rule
 from gridapp.ui.errors import show_error
 
 
@@ -65,10 +68,31 @@ class OptionalDate(QWidget):
         return self.edit.date().toPython() if self.check.isChecked() else None
 
 
-def count_spin(value: int | None = None, maximum: int = 100000) -> QSpinBox:
-    """A count that may be unknown: the lowest position reads “未填”."""
+_QT_INT = (-(2**31), 2**31 - 1)  # what a QSpinBox holds
+
+
+def fit(widget: QWidget, attribute) -> QWidget:
+    """Limit a field to the rule its model column declares (gridapp.core.fields): a line edit's length,
+    a spin box's range (a “未填” position below it stays). The same rule checks the value on save."""
+    r = rule(attribute)
+    if isinstance(widget, QLineEdit) and r.max_length:
+        widget.setMaxLength(r.max_length)
+    elif isinstance(widget, QSpinBox | QDoubleSpinBox):
+        cast = int if isinstance(widget, QSpinBox) else float
+        low = cast(max(r.minimum, _QT_INT[0])) if r.minimum is not None else widget.minimum()
+        high = cast(min(r.maximum, _QT_INT[1])) if r.maximum is not None else widget.maximum()
+        unset = widget.specialValueText() and widget.minimum() < low
+        widget.setRange(widget.minimum() if unset else low, high)
+    return widget
+
+
+def count_spin(value: int | None = None, maximum: int = 100000, *, attribute=None) -> QSpinBox:
+    """A count that may be unknown: the lowest position reads “未填”; with the model ``attribute``, its
+    declared range."""
     box = QSpinBox(minimum=-1, maximum=maximum)
     box.setSpecialValueText("未填")
+    if attribute is not None:
+        fit(box, attribute)
     box.setValue(-1 if value is None else value)
     return box
 

@@ -16,19 +16,17 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import codes
 from gridapp.core.errors import ValidationError
+from gridapp.core.models import OrgUnit
 from gridapp.core.services import grids, orgs
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone
-from gridapp.ui.form_dialog import FormDialog
+from gridapp.ui.form_dialog import FormDialog, count_spin, fit
 from gridapp.ui.picker import add_picks, searchable
 from gridapp.ui.worker_dialog import code_combo, date_edit, set_combo
 
 
-def _count(maximum: int = 100000) -> QSpinBox:
-    box = QSpinBox(minimum=-1, maximum=maximum)
-    box.setSpecialValueText("未填")
-    box.setValue(-1)
-    return box
+def _count(attribute) -> QSpinBox:
+    return count_spin(None, attribute=attribute)
 
 
 class UnitDialog(FormDialog):
@@ -42,12 +40,12 @@ class UnitDialog(FormDialog):
                                          "grid": "microgrid"}[parent_unit.level]
         self.level = level
         self.setWindowTitle(f"{'编辑' if unit else '新建'}{codes.ORG_LEVEL.name(level)}")
-        self.name = QLineEdit(unit.name if unit else "")
+        self.name = fit(QLineEdit(unit.name if unit else ""), OrgUnit.name)
         self.grid_type = code_combo("grid_type", blank=False)
-        self.households, self.population = _count(), _count(10_000_000)
+        self.households, self.population = _count(OrgUnit.households), _count(OrgUnit.population)
         self.boundary = QPlainTextEdit(unit.boundary or "" if unit else "")
         self.boundary.setFixedHeight(60)
-        self.party = QLineEdit(unit.party_org_name or "" if unit else "")
+        self.party = fit(QLineEdit(unit.party_org_name or "" if unit else ""), OrgUnit.party_org_name)
         self.phone = QLineEdit(unit.supervision_phone or "" if unit else "")
         form = QFormLayout(self)
         if unit:
@@ -133,9 +131,9 @@ class SplitDialog(FormDialog):
         lay = QVBoxLayout(self)
         parts = QGroupBox("拆分后的两个网格")
         pf = QFormLayout(parts)
-        self.names = [QLineEdit(f"{unit.name}一"), QLineEdit(f"{unit.name}二")]
-        self.households = [_count(), _count()]
-        self.boundaries = [QLineEdit(), QLineEdit()]
+        self.names = [fit(QLineEdit(f"{unit.name}{n}"), OrgUnit.name) for n in "一二"]
+        self.households = [_count(OrgUnit.households), _count(OrgUnit.households)]
+        self.boundaries = [fit(QLineEdit(), OrgUnit.boundary), fit(QLineEdit(), OrgUnit.boundary)]
         for i in range(2):
             pf.addRow(f"网格{'甲乙'[i]}名称 *", self.names[i])
             pf.addRow(f"网格{'甲乙'[i]}户数", self.households[i])
@@ -188,7 +186,7 @@ class MergeDialog(FormDialog):
         for sibling in orgs.children(store, unit.parent_id):
             if sibling.id != unit.id and sibling.level == "grid":
                 self.other.addItem(sibling.name, sibling.id)
-        self.name = QLineEdit(unit.name)
+        self.name = fit(QLineEdit(unit.name), OrgUnit.name)
         self.leader = QComboBox()
         self.leader.addItem(f"保留“{unit.name}”的网格长", 0)
         self.leader.addItem("保留另一网格的网格长", 1)

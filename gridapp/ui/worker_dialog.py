@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from gridapp.core import codes
 from gridapp.core.errors import DomainError
+from gridapp.core.models import Person
 from gridapp.core.services import orgs, workers
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_id_number
 from gridapp.ui.errors import show_error
+from gridapp.ui.form_dialog import fit
 from gridapp.ui.picker import org_picker
 
 _OK = "color: #2e7d32"
@@ -73,7 +75,7 @@ class WorkerDialog(QDialog):
         self.photo_changed = False
         self.setWindowTitle("编辑网格员" if self.worker else "登记网格员")
 
-        self.name = QLineEdit()
+        self.name = fit(QLineEdit(), Person.name)
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(20)
         self.id_hint = QLabel()
@@ -87,7 +89,7 @@ class WorkerDialog(QDialog):
         self.phone_hint = QLabel()
         self.worker_type = code_combo("worker_type", blank=False)
         self.hired_on = date_edit()
-        self.address = QLineEdit()
+        self.address = fit(QLineEdit(), Person.address)
         self.notes = QLineEdit()
         self.grid = grid_combo(store)
         self.role = code_combo("worker_role", blank=False)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -168,8 +169,98 @@ def test_invisible_characters_go_and_odd_spaces_become_spaces():
     from gridapp.core.validation import clean_text, strip_invisible
 
     assert strip_invisible("37020319\u200b9001\u200c01\u200d1233\u200e\u200f\u2060\ufeff\u00ad") == "370203199001011233"
-    assert strip_invisible("a\x7fb\x9bc\x01d") == "abcd"  # control characters
+    # Control characters and direction overrides stay, for the field rules to refuse with a message.
+    assert strip_invisible("a\x7fb\x9bc\x01d\u202e") == "a\x7fb\x9bc\x01d\u202e"
     assert strip_invisible("李\u00a0娜\u202f\u2007x") == "李 娜  x"  # non-breaking spaces
     assert strip_invisible("一\t二\n三\u2028四") == "一\t二\n三\n四"  # tabs and line breaks stay
     assert strip_invisible("第一网格") == "第一网格"
     assert clean_text("\ufeff 专职\u00a0网格员\u200b ") == "专职 网格员"
+
+
+# --- field rules declared with the model (gridapp.core.fields) ---------------------------------------
+
+
+def _dump(store) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(store.path) as conn:
+        return list(conn.iterdump())
+
+
+def test_rules_come_from_the_model_columns():
+    from gridapp.core import fields
+    from gridapp.core.models import SYNCED_MODELS, Compound, OrgUnit, Participation, Person
+
+    assert fields.rule(Person.name).max_length == 50 and fields.rule(Person.name).label == "姓名"
+    assert fields.rule(OrgUnit.name).max_length == 100
+    assert (fields.rule(OrgUnit.households).minimum, fields.rule(OrgUnit.households).maximum) == (0, 100_000)
+    assert fields.rule(OrgUnit.population).maximum == 1_000_000
+    assert fields.rule(Compound.built_year).maximum == 2100
+    assert (fields.rule(Participation.hours).minimum, fields.rule(Participation.hours).maximum) == (0, 24)
+    assert fields.rule(OrgUnit.boundary).multiline and not fields.rule(OrgUnit.name).multiline
+    for model in SYNCED_MODELS:  # every field people fill is named in Chinese and every integer fits SQLite
+        for key, r in fields.rules(model).items():
+            assert r.label != key, (model.__name__, key)
+            if r.kind == "int":
+                assert fields.INT64[0] <= r.minimum and r.maximum <= fields.INT64[1]
+
+
+def test_one_check_refuses_with_the_field_and_the_limit():
+    from gridapp.core import fields
+    from gridapp.core.models import OrgUnit, Person
+
+    cases = [
+        (Person.name, "王" * 32767, "姓名过长：最多 50 个字，现有 32767 个"),
+        (Person.name, "\u200b\u200b\ufeff", "姓名只由不可见字符组成"),
+        (Person.name, "\u202e强王", "姓名含有改变文字显示方向的隐藏字符（U+202E）"),
+        (Person.name, "王\u2066强", "U+2066"),
+        (Person.name, "王\x07强", "姓名含有控制字符（U+0007）"),
+        (Person.name, "王\x85强", "U+0085"),
+        (Person.name, "王\n强", "姓名不能含有换行或制表符"),
+        (OrgUnit.households, 10**19, "户数应在 0–100000 之间，现为 10000000000000000000"),
+        (OrgUnit.households, -1, "户数应在 0–100000 之间，现为 -1"),
+        (OrgUnit.households, True, "户数应为整数"),
+        (OrgUnit.households, 2.5, "户数应为整数"),
+        (OrgUnit.households, dt.date(2020, 1, 1), "户数应为整数，而不是日期“2020-01-01”"),
+        (OrgUnit.population, 2**63, "人口应在 0–1000000 之间"),
+    ]
+    for attribute, value, words in cases:
+        with pytest.raises(ValidationError, match=re.escape(words)) as exc:
+            fields.check(attribute, value)
+        assert exc.value.field == attribute.key
+    from gridapp.core.models import Participation
+
+    for bad in (float("nan"), float("inf"), -0.5, 25):
+        with pytest.raises(ValidationError, match="服务时长"):
+            fields.check(Participation.hours, bad)
+    assert fields.check(Person.name, "张\u200b三") == "张三"  # zero-width characters go, as from a sheet
+    assert fields.check(Person.notes, "第一行\n第二行\t完") == "第一行\n第二行\t完"  # multi-line field
+    assert fields.check(OrgUnit.households, 100_000) == 100_000 and fields.check(OrgUnit.households, 0) == 0
+
+
+def test_services_refuse_bad_values_and_change_nothing(street_store):
+    from gridapp.core.services import grids, orgs, workers
+
+    site = orgs.get(street_store, "370203012")
+    community = grids.add_child(street_store, site.id, "云溪社区")
+    grid = grids.add_child(street_store, community.id, "第一网格", households=300)
+    before = _dump(street_store)
+    bad = [
+        (lambda: grids.add_child(street_store, community.id, "网" * 32767), "名称过长：最多 100 个字，现有 32767 个"),
+        (lambda: grids.add_child(street_store, community.id, "\u200b\u200c"), "只由不可见字符组成"),
+        (lambda: grids.update(street_store, grid.id, households=10**19), "户数应在 0–100000 之间"),
+        (lambda: grids.update(street_store, grid.id, population=2**63), "人口应在 0–1000000 之间"),
+        (lambda: grids.update(street_store, grid.id, name="第一\u202e网格"), "U+202E"),
+        (lambda: workers.create_or_update(street_store, {"name": "\u2067张伟", "id_number": "370203199001011233",
+                                                         "worker_type": "fulltime"}, grid_id=grid.id), "U+2067"),
+        (lambda: workers.create_or_update(street_store, {"name": "张伟", "id_number": "370203199001011233",
+                                                         "worker_type": "fulltime", "notes": "注" * 6000},
+                                          grid_id=grid.id), "备注过长：最多 5000 个字"),
+    ]
+    for call, words in bad:
+        with pytest.raises(ValidationError, match=re.escape(words)):
+            call()
+    assert _dump(street_store) == before
+    worker = workers.create_or_update(street_store, {"name": "张\u200b伟", "id_number": "370203199001011233",
+                                                     "worker_type": "fulltime"}, grid_id=grid.id)
+    assert worker.name == "张伟"

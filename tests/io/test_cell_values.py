@@ -99,7 +99,10 @@ def test_invisible_characters_are_gone_before_any_check(gridded, tmp_path):
         ["\ufeff姓名", "身份证\u200b号码", "所属网格", "人员类别", "联系电话", "政治面貌", "备注"],
         ["李\u00a0娜\u200d", "\u200e" + WOMAN + "\u200b", "云溪社区\u2060第一网格", "专职\u00ad", "138\u00a01234\u00a05678",
          "党\u200c员", "第一行_x000D_\n第二行"],
-        ["王强\x7f", "\ufeff" + MAN, "云溪社区第二网格_x200B_", "兼\x9b职", "\u202f13800002222", "群众", None],
+        ["王强", "\ufeff" + MAN, "云溪社区第二网格_x200B_", "兼职", "\u202f13800002222", "群众", None],
+        # Control characters and direction overrides are not invisible padding: refused, not dropped.
+        ["赵\x7f敏", MAN2, "云溪社区第二网格", "兼职", None, "群众", None],
+        ["\u202e敏赵", MAN3, "云溪社区第二网格", "兼职", None, "群众", None],
     ])
     report = run_import(gridded, handler("workers"), path, commit=True)
     assert report.counts()["new"] == 2, report.rejected
@@ -109,6 +112,10 @@ def test_invisible_characters_are_gone_before_any_check(gridded, tmp_path):
     wang = workers.find_by_id_number(gridded, MAN)
     assert (wang.name, wang.phone, wang.worker_type, wang.current[0].grid_name) == (
         "王强", "13800002222", "parttime", "第二网格")
+    assert [r.problems for r in report.rejected] == [
+        [("姓名", "姓名含有控制字符（U+007F），请删除后重新填写")],
+        [("姓名", "姓名含有改变文字显示方向的隐藏字符（U+202E），请删除后重新填写")]]
+    assert workers.find_by_id_number(gridded, MAN2) is None and workers.find_by_id_number(gridded, MAN3) is None
 
 
 def _formula_message(row, column):

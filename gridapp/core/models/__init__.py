@@ -40,3 +40,6 @@ __all__ = [
 SYNCED_MODELS: tuple[type[Synced], ...] = tuple(
     m.class_ for m in Base.registry.mappers if issubclass(m.class_, Synced)
 )
+
+# The field rules' flush hook: every value stored through the ORM meets the rules declared above.
+from gridapp.core import fields as _fields  # noqa: E402, F401

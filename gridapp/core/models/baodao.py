@@ -15,7 +15,7 @@ class Unit(Synced, Base):
 
     __tablename__ = "unit"
 
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True, info={"label": "单位名称"})
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # GB 32100
     unit_type: Mapped[str | None] = mapped_column(String(12))  # codes.UNIT_TYPE
     party_org_type: Mapped[str | None] = mapped_column(String(16))  # codes.PARTY_ORG_TYPE
@@ -24,7 +24,7 @@ class Unit(Synced, Base):
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))
-    reported_member_count: Mapped[int | None] = mapped_column(Integer)  # in-service members it has
+    reported_member_count: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})  # in-service members it has
 
 
 class UnitPairing(Synced, Base):
@@ -68,7 +68,7 @@ class Need(Synced, Base):
     __tablename__ = "need"
 
     community_id: Mapped[str] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), info={"label": "需求名称"})
     description: Mapped[str | None] = mapped_column(Text)
     raised_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="open")  # codes.NEED_STATUS
@@ -86,7 +86,7 @@ class Resource(Synced, Base):
 
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"), index=True)
     member_id: Mapped[str | None] = mapped_column(ForeignKey("member_registration.id"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), info={"label": "资源名称"})
     category: Mapped[str | None] = mapped_column(String(50))
     description: Mapped[str | None] = mapped_column(Text)
 
@@ -96,7 +96,7 @@ class Project(Synced, Base):
 
     __tablename__ = "project"
 
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), info={"label": "项目名称"})
     community_id: Mapped[str] = mapped_column(ForeignKey("org_unit.id"), index=True)
     need_id: Mapped[str | None] = mapped_column(ForeignKey("need.id"))
     unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -111,7 +111,7 @@ class Activity(Synced, Base):
 
     __tablename__ = "activity"
 
-    title: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(200), index=True, info={"label": "活动名称"})
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     activity_type: Mapped[str | None] = mapped_column(String(16))  # codes.ACTIVITY_TYPE
     place: Mapped[str | None] = mapped_column(String(200))
@@ -133,8 +133,8 @@ class Participation(Synced, Base):
     activity_id: Mapped[str] = mapped_column(ForeignKey("activity.id"))
     member_id: Mapped[str] = mapped_column(ForeignKey("member_registration.id"), index=True)
     # Indexed for sorting the list by them.
-    hours: Mapped[float] = mapped_column(Float, default=0, index=True)
-    points: Mapped[float] = mapped_column(Float, default=0, index=True)
+    hours: Mapped[float] = mapped_column(Float, default=0, index=True, info={"label": "服务时长", "min": 0, "max": 24})
+    points: Mapped[float] = mapped_column(Float, default=0, index=True, info={"min": 0, "max": 100_000})
     evaluation: Mapped[str | None] = mapped_column(String(12), index=True)  # codes.EVALUATION
 
 
@@ -144,7 +144,7 @@ class PointsRule(Synced, Base):
     __tablename__ = "points_rule"
 
     activity_type: Mapped[str | None] = mapped_column(String(16))
-    points_per_hour: Mapped[float] = mapped_column(Float, default=1)
-    bonus_per_activity: Mapped[float] = mapped_column(Float, default=0)
-    max_points_per_activity: Mapped[float | None] = mapped_column(Float)
+    points_per_hour: Mapped[float] = mapped_column(Float, default=1, info={"min": 0, "max": 1000})
+    bonus_per_activity: Mapped[float] = mapped_column(Float, default=0, info={"min": 0, "max": 10_000})
+    max_points_per_activity: Mapped[float | None] = mapped_column(Float, info={"min": 0, "max": 100_000})
     valid_from: Mapped[dt.date | None] = mapped_column(Date)

@@ -50,6 +50,9 @@ class Synced:
         return self.deleted_at is not None
 
 
+# The range of a year a record is about (ratings, quarters), for ``info=`` (see gridapp.core.fields).
+YEAR = {"min": 1949, "max": 2100}
+
 # Columns the change journal does not record as user-visible field changes.
 BOOKKEEPING_COLUMNS = frozenset({"id", "created_at", "updated_at", "changed_by_site"})
 

@@ -14,13 +14,13 @@ class OrgUnit(Synced, Base):
     __tablename__ = "org_unit"
 
     code: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True, info={"label": "名称"})
     level: Mapped[str] = mapped_column(String(12), index=True)  # codes.ORG_LEVEL
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     grid_type: Mapped[str | None] = mapped_column(String(12))  # codes.GRID_TYPE, grids only
-    households: Mapped[int | None] = mapped_column(Integer)
-    population: Mapped[int | None] = mapped_column(Integer)
-    boundary: Mapped[str | None] = mapped_column(Text)  # 四至
+    households: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})
+    population: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 1_000_000})
+    boundary: Mapped[str | None] = mapped_column(Text, info={"max_length": 1000})  # 四至
     party_org_name: Mapped[str | None] = mapped_column(String(100))  # e.g. 第一网格党支部
     supervision_phone: Mapped[str | None] = mapped_column(String(40))  # 监督电话 on notice boards
     address: Mapped[str | None] = mapped_column(String(200))
@@ -38,13 +38,13 @@ class Compound(Synced, Base):
 
     __tablename__ = "compound"
 
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True, info={"label": "小区名称"})
     address: Mapped[str | None] = mapped_column(String(200))
     grid_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     kind: Mapped[str | None] = mapped_column(String(16))  # codes.COMPOUND_KIND
-    households: Mapped[int | None] = mapped_column(Integer)
-    building_count: Mapped[int | None] = mapped_column(Integer)
-    built_year: Mapped[int | None] = mapped_column(Integer)
+    households: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})
+    building_count: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 1000})
+    built_year: Mapped[int | None] = mapped_column(Integer, info={"min": 1900, "max": 2100})
     party_org_covered: Mapped[bool] = mapped_column(Boolean, default=False)
     party_org_name: Mapped[str | None] = mapped_column(String(100))
 
@@ -55,7 +55,7 @@ class Building(Synced, Base):
     __tablename__ = "building"
 
     compound_id: Mapped[str] = mapped_column(ForeignKey("compound.id"), index=True)
-    name: Mapped[str] = mapped_column(String(50))  # 3号楼
-    units: Mapped[int | None] = mapped_column(Integer)
-    households: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(50), info={"label": "楼栋名称"})  # 3号楼
+    units: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100})
+    households: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 10_000})
     microgrid_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)

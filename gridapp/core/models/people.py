@@ -17,7 +17,7 @@ class Person(Synced, Base):
     # Lists in pinyin order walk this index and join on ``id`` without reading the people's rows.
     __table_args__ = (Index("ix_person_name_initials_id", "name_initials", "id"),)
 
-    name: Mapped[str] = mapped_column(String(50), index=True)
+    name: Mapped[str] = mapped_column(String(50), index=True, info={"label": "姓名"})
     name_initials: Mapped[str | None] = mapped_column(String(50))  # pinyin initials: zs
     gender: Mapped[str | None] = mapped_column(String(1), index=True)  # GB/T 2261.1
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)  # GB 11643, 18 chars

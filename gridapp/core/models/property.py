@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gridapp.core.models.base import Base, Synced
+from gridapp.core.models.base import YEAR, Base, Synced
 
 
 class PropertyFirm(Synced, Base):
@@ -15,15 +15,15 @@ class PropertyFirm(Synced, Base):
 
     __tablename__ = "property_firm"
 
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True, info={"label": "企业名称"})
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # GB 32100
     legal_rep: Mapped[str | None] = mapped_column(String(50))
     contact_name: Mapped[str | None] = mapped_column(String(50))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(200))
     qualification: Mapped[str | None] = mapped_column(String(50))
-    staff_count: Mapped[int | None] = mapped_column(Integer)
-    party_member_count: Mapped[int | None] = mapped_column(Integer)
+    staff_count: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})
+    party_member_count: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})
     party_org_status: Mapped[str | None] = mapped_column(String(12))  # codes.FIRM_PARTY_STATUS
     party_org_name: Mapped[str | None] = mapped_column(String(100))
     party_secretary: Mapped[str | None] = mapped_column(String(50))
@@ -56,9 +56,9 @@ class OwnersCommittee(Synced, Base):
     established: Mapped[bool] = mapped_column(Boolean, default=False)
     term_start: Mapped[dt.date | None] = mapped_column(Date)
     term_end: Mapped[dt.date | None] = mapped_column(Date)
-    director_name: Mapped[str | None] = mapped_column(String(50))
-    member_count: Mapped[int | None] = mapped_column(Integer)
-    party_member_count: Mapped[int | None] = mapped_column(Integer)
+    director_name: Mapped[str | None] = mapped_column(String(50), info={"label": "业委会主任"})
+    member_count: Mapped[int | None] = mapped_column(Integer, info={"label": "业委会成员数", "min": 0, "max": 100})
+    party_member_count: Mapped[int | None] = mapped_column(Integer, info={"label": "业委会党员数", "min": 0, "max": 100})
 
 
 class CrossAppointment(Synced, Base):
@@ -82,11 +82,11 @@ class FirmQuarterly(Synced, Base):
     __tablename__ = "firm_quarterly"
 
     firm_id: Mapped[str] = mapped_column(ForeignKey("property_firm.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    quarter: Mapped[int] = mapped_column(Integer)
-    complaints: Mapped[int] = mapped_column(Integer, default=0)
-    complaints_resolved: Mapped[int] = mapped_column(Integer, default=0)
-    satisfaction: Mapped[float | None] = mapped_column(Float)  # percent, 0-100
+    year: Mapped[int] = mapped_column(Integer, info=YEAR)
+    quarter: Mapped[int] = mapped_column(Integer, info={"min": 1, "max": 4})
+    complaints: Mapped[int] = mapped_column(Integer, default=0, info={"min": 0, "max": 1_000_000})
+    complaints_resolved: Mapped[int] = mapped_column(Integer, default=0, info={"min": 0, "max": 1_000_000})
+    satisfaction: Mapped[float | None] = mapped_column(Float, info={"min": 0, "max": 100})  # percent, 0-100
 
 
 class RatingTemplate(Synced, Base):
@@ -94,8 +94,8 @@ class RatingTemplate(Synced, Base):
 
     __tablename__ = "rating_template"
 
-    name: Mapped[str] = mapped_column(String(100))
-    year: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100), info={"label": "评星标准名称"})
+    year: Mapped[int | None] = mapped_column(Integer, info=YEAR)
     star_thresholds: Mapped[str] = mapped_column(String(50), default="60,70,80,90")
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -104,10 +104,10 @@ class RatingIndicator(Synced, Base):
     __tablename__ = "rating_indicator"
 
     template_id: Mapped[str] = mapped_column(ForeignKey("rating_template.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    weight: Mapped[float] = mapped_column(Float, default=1)
-    max_score: Mapped[float] = mapped_column(Float, default=100)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(100), info={"label": "指标名称"})
+    weight: Mapped[float] = mapped_column(Float, default=1, info={"min": 0, "max": 100})
+    max_score: Mapped[float] = mapped_column(Float, default=100, info={"min": 0, "max": 1000})
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"min": 0, "max": 10_000})
     description: Mapped[str | None] = mapped_column(Text)
 
 
@@ -117,10 +117,10 @@ class FirmRating(Synced, Base):
     __tablename__ = "firm_rating"
 
     firm_id: Mapped[str] = mapped_column(ForeignKey("property_firm.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True, info=YEAR)
     template_id: Mapped[str] = mapped_column(ForeignKey("rating_template.id"))
-    total: Mapped[float | None] = mapped_column(Float)
-    stars: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[float | None] = mapped_column(Float, info={"min": 0, "max": 100_000})
+    stars: Mapped[int | None] = mapped_column(Integer, info={"min": 1, "max": 5})
     rated_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -130,4 +130,4 @@ class RatingScore(Synced, Base):
 
     rating_id: Mapped[str] = mapped_column(ForeignKey("firm_rating.id"), index=True)
     indicator_id: Mapped[str] = mapped_column(ForeignKey("rating_indicator.id"))
-    score: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float, info={"min": 0, "max": 1000})
