@@ -6,9 +6,25 @@ import datetime as dt
 import re
 
 from gridapp.core.errors import ValidationError
-from gridapp.core.validation import clean_text, to_halfwidth
+from gridapp.core.validation import clean_text, strip_invisible, to_halfwidth
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# Excel writes a control character in text as _xHHHH_ (a line break's \r as _x000D_); the file holds the
+# escape as written.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _control(match: re.Match) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in "\t\n\r" or strip_invisible(char) != char else match.group(0)
+
+
+def clean_cell(text: str) -> str:
+    """A text cell without invisible and control characters, however the file stored them."""
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(_control, text)
+    return strip_invisible(text)
 
 
 def text(value: object) -> str:
