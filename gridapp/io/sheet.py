@@ -158,7 +158,9 @@ def _layout(grid: _Grid, known: set[str]) -> _Layout | None:
         score = matches(one)
         if score > best[0]:
             best = (score, r, 1)
-        if r + 1 <= height:
+        # A two-row header's upper row names at least one known column (序号 or 姓名 merged down, say);
+        # one naming none is a title row, whose text is context, not part of the header.
+        if r + 1 <= height and score:
             two = [_pick(norm_header(value(r, c)), norm_header(value(r + 1, c)), known) for c in range(1, width + 1)]
             score2 = matches(two)
             if score2 > best[0] and score2 > score:
