@@ -219,10 +219,15 @@ def long_shared_string(path: Path, rows: Sequence[Sequence[object]], length: int
     return path
 
 
-def long_inline_string(path: Path, rows: Sequence[Sequence[object]], length: int) -> Path:
-    """A cell holding a string longer than Excel allows, inline in the sheet."""
+def long_inline_string(path: Path, rows: Sequence[Sequence[object]], length: int, *, noise: bool = False) -> Path:
+    """A cell holding a string longer than Excel allows, inline in the sheet; with ``noise`` random characters
+    that do not compress (so no ratio check stops the file first)."""
+    import random
+
     n = len(rows) + 1
-    return write_xlsx(path, rows, extra_cells=f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>{"字" * length}</t></is></c></row>')
+    text = ("".join(random.Random(length).choices([chr(c) for c in range(0x4E00, 0x9FFF)], k=length)) if noise
+            else "字" * length)
+    return write_xlsx(path, rows, extra_cells=f'<row r="{n}"><c r="B{n}" t="inlineStr"><is><t>{text}</t></is></c></row>')
 
 
 def inflating_member(path: Path, rows: Sequence[Sequence[object]], size: int, *, name: str = "xl/media/pad.bin") -> Path:
