@@ -16,6 +16,10 @@ MAX_COLUMNS = 500
 # a merged range fills: 300,000 rows of 30 columns.
 MAX_CELLS = 9_000_000
 
+# Cells the merged ranges of a sheet may cover, clipped to its data (a roster merging its grid column down
+# 300,000 rows covers 300,000; ranges that overlap, which Excel never saves, count each time).
+MAX_MERGED_CELLS = 3_000_000
+
 # Merged ranges a sheet may declare (a roster merging its grid cells group by group needs thousands).
 MAX_MERGED_RANGES = 200_000
 

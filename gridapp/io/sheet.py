@@ -108,14 +108,14 @@ class _Grid:
             bottom, right = min(bottom, height), min(right, self.width)
             if top > bottom or left > right:
                 continue  # wholly outside the data
+            area += (bottom - top + 1) * (right - left + 1)
+            if area > limits.MAX_MERGED_CELLS:
+                raise ValidationError(f"文件 {file} 工作表“{raw.name}”的合并单元格共覆盖超过 {limits.MAX_MERGED_CELLS:,} "
+                                      "个单元格，请取消多余的合并后再导入")
             for r in range(top, min(bottom, HEADER_SCAN_ROWS + 1) + 1):
                 self.merged_top.update((r, c) for c in range(left, right + 1))
             if top == bottom and left == right:
                 continue
-            area += (bottom - top + 1) * (right - left + 1)
-            if area > limits.MAX_CELLS:
-                raise ValidationError(f"文件 {file} 工作表“{raw.name}”的合并单元格共覆盖超过 {limits.MAX_CELLS:,} 个单元格，"
-                                      "请取消多余的合并后再导入")
             anchor = rows[top - 1]
             fills.append((top, left, bottom, right, anchor[left - 1] if left <= len(anchor) else None))
         for top, left, bottom, right, value in fills:  # every value read before any is filled

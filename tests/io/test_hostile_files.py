@@ -66,7 +66,7 @@ def test_overlapping_ranges_to_the_far_corner_are_clipped_too(tmp_path):
 
 
 def test_merged_cells_covering_more_than_the_limit_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_CELLS", 10)
+    monkeypatch.setattr(limits, "MAX_MERGED_CELLS", 10)
     rows = [["姓名", "身份证号码", "所属网格", "人员类别"]] + [[f"人{i}", None, None, None] for i in range(5)]
     assert _message(S.huge_merge(tmp_path / "m.xlsx", rows, ["B2:D6"])) == (
         "文件 m.xlsx 工作表“Sheet1”的合并单元格共覆盖超过 10 个单元格，请取消多余的合并后再导入")
