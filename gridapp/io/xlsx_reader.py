@@ -85,13 +85,16 @@ class _Bounded:
         self.raw, self.limit, self.member, self.budget = raw, limit, member, budget
         self.total = 0
         self.run = 0  # bytes since the last "<"
+        self.tail = b""  # the end of the last chunk, for a declaration split between two
 
     def read(self, n: int = -1) -> bytes:
         data = self.raw.read(_READ_CHUNK if n is None or n < 0 or n > _READ_CHUNK else n)
         self.total += len(data)
         self.budget[0] -= len(data)
-        if self.total > self.limit or self.budget[0] < 0:
+        if self.total > self.limit:
             raise _Refused(f"其中的 {self.member} 解压后超过 {self.limit >> 20} MB，可能是恶意构造的文件")
+        if self.budget[0] < 0:
+            raise _Refused(f"解压后共超过 {limits.MAX_TOTAL_BYTES >> 20} MB，可能是恶意构造的文件")
         first = data.find(b"<")
         if first == -1:
             self.run += len(data)
@@ -102,8 +105,10 @@ class _Bounded:
                 self.run = len(data) - data.rfind(b"<") - 1
         if self.run > limits.MAX_TEXT_BYTES:
             raise _Refused(f"{self.member} 中有一段文字超过 {_n(limits.MAX_CELL_CHARS)} 个字符（Excel 单元格的上限）")
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        seam = self.tail + data[:16]
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!DOCTYPE" in seam or b"<!ENTITY" in seam:
             raise _Refused(f"{self.member} 含有 DTD 声明，不是 Excel 保存的文件")
+        self.tail = data[-16:]
         return data
 
     def close(self) -> None:

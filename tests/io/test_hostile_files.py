@@ -102,6 +102,20 @@ def test_declared_sizes_are_not_trusted_alone(tmp_path):
     with pytest.raises(xlsx_reader._Refused, match="解压后超过"):
         while stream.read(100):
             pass
+    budget = [1500]  # what all members together may inflate to, shared between their streams
+    first = xlsx_reader._Bounded(io.BytesIO(b"<a>" * 400), 10_000, "a.xml", budget)
+    second = xlsx_reader._Bounded(io.BytesIO(b"<a>" * 400), 10_000, "b.xml", budget)
+    assert first.read(2000) and budget == [300]
+    with pytest.raises(xlsx_reader._Refused, match="解压后共超过"):
+        second.read(2000)
+
+
+def test_a_dtd_is_refused_even_across_two_chunks():
+    data = b"x" * (64 * 1024 - 4) + b"<!DOCTYPE a>"
+    stream = xlsx_reader._Bounded(io.BytesIO(data), 1 << 20, "xl/worksheets/sheet1.xml", [1 << 30])
+    with pytest.raises(xlsx_reader._Refused, match="含有 DTD 声明"):
+        while stream.read(64 * 1024):
+            pass
 
 
 def test_too_many_zip_entries_are_refused_before_the_directory_is_read(tmp_path):
