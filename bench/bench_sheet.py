@@ -4,9 +4,11 @@
 
 A 20,000-row, 12-column roster read by ``read_sheet`` three ways: plain values; with a 序号 column of
 formulas and a 备注 column of formulas giving empty text, their results stored as Excel saves them
-(one scan of the XML finds nothing missing); with the same formulas saved without results, as by a
-program that does not calculate (the formulas are then read once more, streaming, to place them). Baseline: openpyxl loading the values and walking every row, which is all the reader did
-before it cleaned cells and looked at formulas. Processor time, best of two.
+(nothing is missing); with the same formulas saved without results, as by a program that does not
+calculate (marked in the same single streaming pass). Baseline: openpyxl loading the values and walking
+every row, which is all the reader did before it cleaned cells and looked at formulas. Processor time,
+best of two. (At 100,000 rows the bounded streaming reader of gridapp/io/xlsx_reader.py took 0.41 of the
+time of the openpyxl-based reader it replaced.)
 """
 
 from __future__ import annotations

@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from gridapp.core.errors import ValidationError
-from gridapp.core.validation import clean_text, to_halfwidth
+from gridapp.core.validation import clean_text, strip_invisible, to_halfwidth
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+# Excel writes a control character in text as _xHHHH_ (a line break's \r as _x000D_); the file holds the
+# escape as written.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _control(match: re.Match) -> str:
+    char = chr(int(match.group(1), 16))
+    # Control characters too: the field rules refuse them with a message, rather than store the escape.
+    return char if unicodedata.category(char) in ("Cc", "Cf") else match.group(0)
+
+
+def clean_cell(text: str) -> str:
+    """A text cell without zero-width characters, however the file stored them. A cell of nothing else
+    stays as it is, for the import to say “只由不可见字符组成” where a value is required."""
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub(_control, text)
+    clean = strip_invisible(text)
+    return clean if clean.strip() or not text.strip() else text
 
 
 def text(value: object) -> str:

@@ -115,8 +115,8 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     report = ImportReport(spec.kind, spec.title, str(path), sheet.name, [c.header for c in sheet.columns], [],
                           [c.index for c in sheet.columns])
     read = set(mapping.values())
-    # A row of nothing but formulas without results counts only where a column that is read has one.
-    rows = [r for r in sheet.rows if not r.blank or r.uncomputed & read]
+    # A row of nothing but formulas without results or errors counts only where a column that is read has one.
+    rows = [r for r in sheet.rows if not r.blank or (r.uncomputed | r.errors.keys()) & read]
     headers = {c.index: c.header for c in sheet.columns}
     total = len(rows)
     with store.session(commit=commit) as s:
@@ -132,6 +132,10 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
             for key, index in mapping.items():
                 if index in row.uncomputed:
                     result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
+                    continue
+                if index in row.errors:
+                    result.problems.append((fields[key].title, _error_message(row.number, headers[index],
+                                                                              row.errors[index])))
                     continue
                 raw = row.values[index] if index < len(row.values) else None
                 try:
@@ -177,6 +181,10 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
             progress(total, total, "正在写入数据库" if commit else "检查完成")
     report.committed = commit
     return report
+
+
+def _error_message(number: int, header: str, error: str) -> str:
+    return f"第 {number} 行“{header}”列是错误值 {error}（公式出错），请在 Excel 中更正后再导入"
 
 
 def _uncomputed_message(number: int, header: str) -> str:

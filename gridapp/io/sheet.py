@@ -11,15 +11,17 @@ as an empty cell.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from zipfile import BadZipFile, ZipFile
 
 from gridapp.core.errors import ValidationError
 from gridapp.core.validation import strip_invisible, to_halfwidth
+from gridapp.io import limits
+from gridapp.io.cells import clean_cell  # noqa: F401  (re-exported: where callers found it)
+from gridapp.io.csv_reader import read_csv
+from gridapp.io.source import source_kind
+from gridapp.io.xlsx_reader import UNCOMPUTED, Marker, RawSheet, read_sheets
 
 HEADER_SCAN_ROWS = 25
 _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|填报人|审核人|负责人|经办人|签字|签名|盖章|单位盖章|说明|备注[:：]|注[:：])")
@@ -44,7 +46,8 @@ class SheetRow:
     values: tuple[object, ...]
     # Columns (0-based) holding a formula without a saved result; their values read None.
     uncomputed: frozenset[int] = frozenset()
-    blank: bool = False  # nothing but such formulas: a row only if one of them is in a column that is read
+    blank: bool = False  # nothing but such formulas or errors: a row only if one is in a column that is read
+    errors: Mapping[int, str] = field(default_factory=dict)  # columns (0-based) holding an error value (#REF!)
 
 
 @dataclass
@@ -56,92 +59,94 @@ class Sheet:
     rows: list[SheetRow]
 
 
-def open_workbook(path: Path | str, *, formulas: bool = False, read_only: bool = False):
-    """The workbook with cached values (or, with ``formulas``, the formulas themselves)."""
-    import openpyxl
-
-    path = Path(path)
-    if not path.exists():
-        raise ValidationError(f"文件不存在：{path}")
-    if path.suffix.lower() == ".xls":
-        raise ValidationError(f"{path.name} 是旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 后再导入")
-    try:
-        return openpyxl.load_workbook(path, data_only=not formulas, read_only=read_only)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(f"{path.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏：{exc}") from None
-
-
 def read_sheet(path: Path | str, known_headers: Sequence[str], *, sheet: str | None = None) -> Sheet:
-    """The best-matching sheet of a workbook, with its header found among ``known_headers``."""
-    wb = open_workbook(path)
+    """The best-matching sheet of a workbook (.xlsx) or a .csv file, with its header found among ``known_headers``.
+
+    What the path is comes from its content (``source_kind``); cells are read within ``gridapp.io.limits``."""
+    path = Path(path)
     known = {norm_header(h) for h in known_headers}
-    candidates = [wb[sheet]] if sheet else wb.worksheets
+    if source_kind(path) == "csv":
+        sheets: Iterator[RawSheet] = iter([read_csv(path)])
+    else:
+        sheets = read_sheets(path, sheet)
     best: _Layout | None = None
     best_score = 0
-    for ws in candidates:
-        found = _layout(ws, known)
+    for raw in sheets:  # one sheet's cells in memory at a time, besides the best so far
+        found = _layout(_Grid(raw, path.name), known)
         if found is not None:
             score = sum(1 for c in found.columns if norm_header(c.header) in known)
             if score > best_score:
                 best, best_score = found, score
     if best is None:
         expected = "、".join(list(dict.fromkeys(known_headers))[:6])
-        raise ValidationError(f"{Path(path).name} 中找不到表头（应包含 {expected} 等列）")
-    uncomputed = _uncomputed(path, best) if _may_lack_results(path) else set()
-    return Sheet(best.title, best.ws.title, best.header_rows, best.columns, _rows(best, uncomputed))
+        raise ValidationError(f"{path.name} 中找不到表头（应包含 {expected} 等列）")
+    return Sheet(best.title, best.grid.name, best.header_rows, best.columns, _rows(best))
 
 
-# Excel writes a control character in text as _xHHHH_ (a line break's \r as _x000D_); openpyxl hands the
-# escape on as written.
-_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _control(match: re.Match) -> str:
-    char = chr(int(match.group(1), 16))
-    # Control characters too: the field rules refuse them with a message, rather than store the escape.
-    return char if unicodedata.category(char) in ("Cc", "Cf") else match.group(0)
-
-
-def clean_cell(text: str) -> str:
-    """A text cell without zero-width characters, however the file stored them. A cell of nothing else
-    stays as it is, for the import to say “只由不可见字符组成” where a value is required."""
-    if "_x" in text:
-        text = _EXCEL_ESCAPE.sub(_control, text)
-    clean = strip_invisible(text)
-    return clean if clean.strip() or not text.strip() else text
+_EMPTY: list[object] = []
 
 
 class _Grid:
-    """A worksheet's values, invisible characters removed, merged cells reading as their top-left cell."""
+    """A worksheet's values, merged cells reading as their top-left cell, merged ranges clipped to the data.
 
-    def __init__(self, ws) -> None:
-        self.anchor: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.anchor[(r, c)] = (rng.min_row, rng.min_col)
-        self.width = ws.max_column or 0
-        self.rows = [tuple(clean_cell(v) if isinstance(v, str) else v for v in row)
-                     for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=self.width, values_only=True)]
+    Each merged range is filled with its top-left value over the rows and columns that hold data, so a
+    range declared to the sheet's far corner costs no more than the data it covers."""
+
+    def __init__(self, raw: RawSheet, file: str) -> None:
+        self.name = raw.name
+        self.width = raw.width
+        height = raw.height
+        rows: list[list[object]] = [_EMPTY] * height
+        for r, values in raw.rows.items():
+            rows[r - 1] = values
+        self.marked = set(raw.marked)
+        # Cells of merged ranges in the rows the header may take, for the title (a merged cell's text once).
+        self.merged_top: set[tuple[int, int]] = set()
+        fills = []
+        area = 0
+        for top, left, bottom, right in raw.merges:
+            bottom, right = min(bottom, height), min(right, self.width)
+            if top > bottom or left > right:
+                continue  # wholly outside the data
+            area += (bottom - top + 1) * (right - left + 1)
+            if area > limits.MAX_MERGED_CELLS:
+                raise ValidationError(f"文件 {file} 工作表“{raw.name}”的合并单元格共覆盖超过 {limits.MAX_MERGED_CELLS:,} "
+                                      "个单元格，请取消多余的合并后再导入")
+            for r in range(top, min(bottom, HEADER_SCAN_ROWS + 1) + 1):
+                self.merged_top.update((r, c) for c in range(left, right + 1))
+            if top == bottom and left == right:
+                continue
+            anchor = rows[top - 1]
+            fills.append((top, left, bottom, right, anchor[left - 1] if left <= len(anchor) else None))
+        for top, left, bottom, right, value in fills:  # every value read before any is filled
+            span = [value] * (right - left + 1)
+            for r in range(top, bottom + 1):
+                row = rows[r - 1]
+                if row is _EMPTY:
+                    row = rows[r - 1] = []
+                if len(row) < right:
+                    row.extend([None] * (right - len(row)))
+                row[left - 1:right] = span
+            if value.__class__ is Marker:
+                self.marked.update(range(top, bottom + 1))
+        self.rows = rows
 
     def value(self, r: int, c: int) -> object:  # 1-based
-        r, c = self.anchor.get((r, c), (r, c))
         row = self.rows[r - 1]
-        return row[c - 1] if c - 1 < len(row) else None
+        v = row[c - 1] if c <= len(row) else None
+        return None if v.__class__ is Marker else v
 
 
 @dataclass
 class _Layout:
-    ws: Any
     grid: _Grid
     header_rows: tuple[int, ...]
     columns: list[Column]
     title: str
 
 
-def _layout(ws, known: set[str]) -> _Layout | None:
+def _layout(grid: _Grid, known: set[str]) -> _Layout | None:
     """Where the header is (one row, or two with merged group cells), its columns and the title above it."""
-    grid = _Grid(ws)
     value, width, height = grid.value, grid.width, len(grid.rows)
 
     def matches(texts: list[str]) -> int:
@@ -153,7 +158,9 @@ def _layout(ws, known: set[str]) -> _Layout | None:
         score = matches(one)
         if score > best[0]:
             best = (score, r, 1)
-        if r + 1 <= height:
+        # A two-row header's upper row names at least one known column (序号 or 姓名 merged down, say);
+        # one naming none is a title row, whose text is context, not part of the header.
+        if r + 1 <= height and score:
             two = [_pick(norm_header(value(r, c)), norm_header(value(r + 1, c)), known) for c in range(1, width + 1)]
             score2 = matches(two)
             if score2 > best[0] and score2 > score:
@@ -170,77 +177,34 @@ def _layout(ws, known: set[str]) -> _Layout | None:
             columns.append(Column(c - 1, header))
     title = " ".join(
         str(value(r, c)) for r in range(1, first) for c in range(1, width + 1)
-        if value(r, c) is not None and (c == 1 or (r, c) not in grid.anchor)
+        if value(r, c) is not None and (c == 1 or (r, c) not in grid.merged_top)
     )
-    return _Layout(ws, grid, header_rows, columns, title)
+    return _Layout(grid, header_rows, columns, title)
 
 
-def _rows(layout: _Layout, uncomputed: set[tuple[int, int]]) -> list[SheetRow]:
+def _rows(layout: _Layout) -> list[SheetRow]:
     """The data rows below the header, up to the totals or signature lines."""
     grid = layout.grid
+    width = grid.width
     rows: list[SheetRow] = []
     for r in range(layout.header_rows[-1] + 1, len(grid.rows) + 1):
-        values = tuple(grid.value(r, c) for c in range(1, grid.width + 1))
-        texts = [t for v in values if v is not None and (t := strip_invisible(str(v)).strip())]
-        missing = frozenset(c - 1 for c in range(1, grid.width + 1)
-                            if grid.anchor.get((r, c), (r, c)) in uncomputed) if uncomputed else frozenset()
-        if not texts and not missing:
+        row = grid.rows[r - 1]
+        if not row:
             continue
-        if texts and _FOOTER.match(re.sub(r"\s", "", to_halfwidth(texts[0]))):
+        missing: frozenset[int] = frozenset()
+        errors: dict[int, str] = {}
+        if r in grid.marked:
+            missing = frozenset(i for i, v in enumerate(row) if v is UNCOMPUTED)
+            errors = {i: v.error for i, v in enumerate(row) if v.__class__ is Marker and v.error is not None}
+            row = [None if v.__class__ is Marker else v for v in row]
+        values = tuple(row) + (None,) * (width - len(row))
+        first = next((t for t in (strip_invisible(str(v)).strip() for v in values if v is not None) if t), None)
+        if first is None and not missing and not errors:
+            continue
+        if first is not None and _FOOTER.match(re.sub(r"\s", "", to_halfwidth(first))):
             break
-        rows.append(SheetRow(r, values, missing, blank=not texts))
+        rows.append(SheetRow(r, values, missing, blank=first is None, errors=errors))
     return rows
-
-
-# A formula with nothing after it in its cell but an empty value (text in cells is escaped, so "<" is
-# always markup). In a cell typed other than number it is a calculated text, truth value or error, and
-# an empty calculated text looks just like this: such a cell has its result.
-_FORMULA_WITHOUT_VALUE = re.compile(
-    rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
-_NOT_A_NUMBER = re.compile(rb"""\bt\s*=\s*["'](?!n["'])""")
-_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ")  # a quick look first: most sheets hold none
-
-
-def _lacks_result(xml: bytes) -> bool:
-    for m in _FORMULA_WITHOUT_VALUE.finditer(xml):
-        start = xml.rfind(b"<", 0, m.start())  # the cell's start tag: a formula is a cell's first child
-        if not _NOT_A_NUMBER.search(xml, start, m.start()):
-            return True
-    return False
-
-
-def _may_lack_results(path: Path | str) -> bool:
-    """Whether a worksheet of the file may hold a formula without its result: one scan of the XML, so a
-    sheet saved by Excel (every result stored) or holding no formulas costs next to nothing."""
-    with ZipFile(path) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = z.read(name)
-                if any(tag in xml for tag in _FORMULA_TAGS) and _lacks_result(xml):
-                    return True
-    return False
-
-
-def _uncomputed(path: Path | str, layout: _Layout) -> set[tuple[int, int]]:
-    """Cells below the header holding a formula whose result the file does not carry.
-
-    Read once more with formulas, streaming, and only where the values read empty: a calculated empty
-    text keeps its type ("str") in the values, so only a missing result counts.
-    """
-    wb = open_workbook(path, formulas=True, read_only=True)
-    try:
-        found: set[tuple[int, int]] = set()
-        first = layout.header_rows[-1] + 1
-        # Bounds from the full read: a read-only sheet trusts the file's own (sometimes wrong) dimensions.
-        for row in wb[layout.ws.title].iter_rows(min_row=first, max_row=len(layout.grid.rows), max_col=layout.grid.width):
-            for cell in row:
-                if cell.data_type != "f" or layout.grid.value(cell.row, cell.column) is not None:
-                    continue
-                if layout.ws.cell(cell.row, cell.column).data_type == "n":
-                    found.add((cell.row, cell.column))
-        return found
-    finally:
-        wb.close()
 
 
 def _pick(upper: str, lower: str, known: set[str]) -> str:

@@ -95,7 +95,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"导入{self.handler.spec.title}")
         self.resize(900, 600)
 
-        self.path_edit = QLineEdit(placeholderText="请选择要导入的 Excel 文件（.xlsx）")
+        self.path_edit = QLineEdit(placeholderText="请选择要导入的 Excel 文件（.xlsx）或 CSV 文件")
         self.path_edit.setReadOnly(True)
         choose = QPushButton(icon("open"), "选择文件…")
         choose.clicked.connect(self.choose_file)
@@ -173,7 +173,7 @@ class ImportDialog(QDialog):
         self.report_button.setEnabled(False)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择 Excel 文件", "", "Excel 文件 (*.xlsx);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择 Excel 文件", "", "表格文件 (*.xlsx *.csv);;所有文件 (*)")
         if path:
             self.set_path(Path(path))
             self.check()

@@ -158,16 +158,21 @@ def test_a_sheet_of_formulas_without_results_is_not_read_as_empty(gridded, tmp_p
 
 
 def test_a_sheet_with_every_result_stored_is_read_once(gridded, tmp_path, monkeypatch):
-    """Formulas saved by Excel carry their results, an empty text included: no second reading."""
-    from gridapp.io import sheet
+    """Formulas saved by Excel carry their results, an empty text included: the sheet is read once."""
+    from gridapp.io.xlsx_reader import Workbook
 
-    def second_reading(*_args):
-        raise AssertionError("read again")
+    reads = []
+    original = Workbook.read_sheet
 
-    monkeypatch.setattr(sheet, "_uncomputed", second_reading)
+    def counted(self, name, part):
+        reads.append(name)
+        return original(self, name, part)
+
+    monkeypatch.setattr(Workbook, "read_sheet", counted)
     path = _book(tmp_path / "excel.xlsx", [
         ["序号", "姓名", "身份证号码", "所属网格", "人员类别", "备注"],
         ["=ROW()-1", "张伟", MAN, "云溪社区第一网格", "专职", '=IF(1,"","有")'],
     ], results={"A2": "1", "F2": ""})
     report = run_import(gridded, handler("workers"), path, commit=True)
     assert report.counts()["new"] == 1 and workers.find_by_id_number(gridded, MAN).notes is None
+    assert reads == ["Sheet"]

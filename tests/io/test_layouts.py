@@ -130,3 +130,12 @@ def test_missing_required_column_and_bad_files(gridded, tmp_path):
     nohead = _book(tmp_path, [["a", "b"], [1, 2]], name="nohead.xlsx")
     with pytest.raises(ValidationError, match="找不到表头"):
         run_import(gridded, handler("workers"), nohead, commit=True)
+
+
+def test_one_title_row_right_above_the_header_is_the_title_not_a_header_row(gridded, tmp_path):
+    """A title in A1 (merged or not) directly above a one-row header names the community the grids are in."""
+    rows = [["云溪社区网格员花名册", None, None, None], ["姓名", "身份证号码", "所属网格", "人员类别"],
+            ["丙", IDS[5], "第一网格", "兼职"]]
+    for merges, name in (((), "plain.xlsx"), (("A1:D1",), "merged.xlsx")):
+        report = run_import(gridded, handler("workers"), _book(tmp_path, rows, merges, name=name), commit=False)
+        assert report.counts()["new"] == 1, (name, report.rejected)

@@ -1,0 +1,472 @@
+"""Reading an .xlsx's cells in one bounded, streaming pass, whatever the file claims about itself.
+
+openpyxl's full reader builds an object per cell of every merged range and of the sheet's dimensions
+(a 5 KB file with one cell at XFD1048576 takes the machine's memory) and reads the shared strings
+whole. This reader checks the zip's members before reading any, reads each member through a stream
+that stops at its limit, keeps only the cells that hold something, and leaves merged ranges as
+rectangles for the caller to clip to the data. It reads the cached values (what Excel shows) and
+marks, in the same pass, the formulas saved without their result and the cells holding an error value.
+All bounds are in ``gridapp.io.limits``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import ParseError, iterparse
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+
+from gridapp.core.errors import ValidationError
+from gridapp.io import limits
+from gridapp.io.cells import clean_cell
+
+_MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+_READ_CHUNK = 64 * 1024
+# Worksheet tags by local name, in each namespace a workbook may use (transitional, strict, none).
+_TAGS = {f"{{{ns}}}{local}" if ns else local: local for ns in (*_MAIN_NS, "")
+         for local in ("c", "row", "v", "f", "is", "mergeCell")}
+
+
+class Marker:
+    """In place of a value: a formula saved without its result (``error`` None), or an error value (#REF!)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: str | None = None):
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Marker({self.error!r})"
+
+
+UNCOMPUTED = Marker()
+
+
+@dataclass
+class RawSheet:
+    """The cells of one worksheet that hold something, by 1-based row and column; text already cleaned."""
+
+    name: str
+    rows: dict[int, list[object]] = field(default_factory=dict)  # row → values from column A on
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (top, left, bottom, right), as declared
+    marked: set[int] = field(default_factory=set)  # rows holding a Marker
+    height: int = 0  # the last row and column holding something
+    width: int = 0
+
+
+class _Refused(Exception):
+    """A bound was hit inside a stream; turned into a sentence naming the file by the caller."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+class _Bounded:
+    """A zip member read in chunks, stopped past ``limit`` bytes, past a run of text longer than any cell
+    may hold, or at a DTD (no part of an .xlsx has one; entity definitions are how XML bombs work)."""
+
+    def __init__(self, raw, limit: int, member: str, budget: list[int]):
+        self.raw, self.limit, self.member, self.budget = raw, limit, member, budget
+        self.total = 0
+        self.run = 0  # bytes since the last "<"
+        self.tail = b""  # the end of the last chunk, for a declaration split between two
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.raw.read(_READ_CHUNK if n is None or n < 0 or n > _READ_CHUNK else n)
+        self.total += len(data)
+        self.budget[0] -= len(data)
+        if self.total > self.limit:
+            raise _Refused(f"其中的 {self.member} 解压后超过 {self.limit >> 20} MB，可能是恶意构造的文件")
+        if self.budget[0] < 0:
+            raise _Refused(f"解压后共超过 {limits.MAX_TOTAL_BYTES >> 20} MB，可能是恶意构造的文件")
+        first = data.find(b"<")
+        if first == -1:
+            self.run += len(data)
+        else:
+            if self.run + first > limits.MAX_TEXT_BYTES:
+                self.run += first
+            else:
+                self.run = len(data) - data.rfind(b"<") - 1
+        if self.run > limits.MAX_TEXT_BYTES:
+            raise _Refused(f"{self.member} 中有一段文字超过 {_n(limits.MAX_CELL_CHARS)} 个字符（Excel 单元格的上限）")
+        seam = self.tail + data[:16]
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"<!DOCTYPE" in seam or b"<!ENTITY" in seam:
+            raise _Refused(f"{self.member} 含有 DTD 声明，不是 Excel 保存的文件")
+        self.tail = data[-16:]
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def column_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(index: int) -> str:
+    out = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class Workbook:
+    """An .xlsx opened for reading: its members checked, its sheet list, styles and shared strings read."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        if size > limits.MAX_FILE_BYTES:
+            raise ValidationError(f"文件 {self.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_FILE_BYTES >> 20} MB，"
+                                  "请拆分后再导入")
+        try:
+            self._check_directory()
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+            raise self._damaged(exc) from None
+        try:
+            self._check_members()
+            self.budget = [limits.MAX_TOTAL_BYTES]
+            self._names = {i.filename for i in self.zip.infolist()}
+            self._read_workbook()
+            self.date_styles, self.timedelta_styles = self._read_styles()
+            self.strings = self._read_strings()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    # --- the container ---------------------------------------------------------------------------------
+
+    def _damaged(self, exc: BaseException | str) -> ValidationError:
+        detail = exc if isinstance(exc, str) else type(exc).__name__ + (f"：{exc}" if str(exc) else "")
+        return ValidationError(f"{self.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏（{detail}）")
+
+    def _refused(self, reason: str) -> ValidationError:
+        return ValidationError(f"文件 {self.name} 无法导入：{reason}")
+
+    def _check_directory(self) -> None:
+        """The zip's central directory is bounded before ``ZipFile`` reads it into objects, one per entry."""
+        with self.path.open("rb") as f:
+            end = zipfile._EndRecData(f)  # the end record (zip64 aware), as ZipFile itself reads it
+        if end is None:
+            raise zipfile.BadZipFile("没有 zip 目录")
+        entries, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+        if entries > 10_000 or directory > 8 << 20:
+            raise ValidationError(f"文件 {self.name} 无法导入：其中有 {_n(entries)} 个部件，远多于任何 Excel 文件，"
+                                  "可能是恶意构造的文件")
+
+    def _check_members(self) -> None:
+        """Declared sizes and compression ratios, before any member is inflated."""
+        total = 0
+        for info in self.zip.infolist():
+            if info.flag_bits & 0x1:
+                raise ValidationError(f"文件 {self.name} 的内容设有密码，请在 Excel 中取消密码后再导入")
+            size, packed = info.file_size, max(info.compress_size, 1)
+            total += size
+            if size > limits.MAX_MEMBER_BYTES:
+                raise self._refused(f"其中的 {info.filename} 解压后有 {size >> 20} MB，超过上限 "
+                                    f"{limits.MAX_MEMBER_BYTES >> 20} MB，可能是恶意构造的文件")
+            if size > limits.RATIO_FLOOR and size / packed > limits.MAX_RATIO:
+                raise self._refused(f"其中的 {info.filename} 压缩比为 {size // packed}:1（上限 {limits.MAX_RATIO}:1），"
+                                    "解压后远大于文件本身，可能是恶意构造的“压缩炸弹”")
+        if total > limits.MAX_TOTAL_BYTES:
+            raise self._refused(f"解压后共 {total >> 20} MB，超过上限 {limits.MAX_TOTAL_BYTES >> 20} MB")
+
+    def _open(self, member: str) -> _Bounded:
+        try:
+            return _Bounded(self.zip.open(member), limits.MAX_MEMBER_BYTES, member, self.budget)
+        except RuntimeError as exc:  # an encrypted member
+            raise self._damaged(exc) from None
+        except NotImplementedError:
+            raise self._damaged(f"{member} 使用了不支持的压缩方式") from None
+
+    def _parse(self, member: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, object]]:
+        """The XML events of a member, every failure of the container or the XML a sentence."""
+        stream = self._open(member)
+        try:
+            yield from iterparse(stream, events)
+        except _Refused as exc:
+            raise self._refused(exc.reason) from None
+        except ParseError as exc:
+            raise self._damaged(f"{member} 不是完好的 XML：{exc}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            raise self._damaged(exc) from None
+        finally:
+            stream.close()
+
+    def _rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """A part's relationships: id → (type, target part name)."""
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        out: dict[str, tuple[str, str]] = {}
+        if rels not in self._names:
+            return out
+        for _, el in self._parse(rels):
+            if el.tag == _PKG_REL and el.get("TargetMode") != "External":
+                target = el.get("Target") or ""
+                target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                out[el.get("Id") or ""] = (el.get("Type") or "", target)
+        return out
+
+    def _read_workbook(self) -> None:
+        root = next((t for kind, t in self._rels("").values() if kind.endswith("/officeDocument")), "xl/workbook.xml")
+        if root not in self._names:
+            raise self._damaged("缺少 xl/workbook.xml")
+        rels = self._rels(root)
+        self.sheets: list[tuple[str, str]] = []  # (name, part)
+        self.epoch = CALENDAR_WINDOWS_1900
+        for _, el in self._parse(root):
+            local = el.tag.rpartition("}")[2]
+            if local == "sheet":
+                kind, target = rels.get(el.get(f"{{{_REL_NS}}}id") or el.get("{http://purl.oclc.org/ooxml/officeDocument/relationships}id") or "", ("", ""))
+                if kind.endswith("/worksheet") and target in self._names:
+                    self.sheets.append((el.get("name") or target, target))
+            elif local == "workbookPr" and el.get("date1904") in ("1", "true"):
+                self.epoch = CALENDAR_MAC_1904
+        by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+        self._strings_part = by_kind.get("sharedStrings")
+        self._styles_part = by_kind.get("styles")
+
+    def _read_styles(self) -> tuple[set[int], set[int]]:
+        """The cell styles (by index) that show a number as a date or as a duration."""
+        if not self._styles_part or self._styles_part not in self._names:
+            return set(), set()
+        custom: dict[int, str] = {}
+        xfs: list[int] = []
+        in_cell_xfs = False
+        for event, el in self._parse(self._styles_part, ("start", "end")):
+            local = el.tag.rpartition("}")[2]
+            if local == "cellXfs":
+                in_cell_xfs = event == "start"
+            elif event == "end" and local == "numFmt":
+                with contextlib.suppress(ValueError):
+                    custom[int(el.get("numFmtId") or "")] = el.get("formatCode") or ""
+            elif event == "end" and local == "xf" and in_cell_xfs:
+                try:
+                    xfs.append(int(el.get("numFmtId") or 0))
+                except ValueError:
+                    xfs.append(0)
+        dates, durations = set(), set()
+        for index, fmt_id in enumerate(xfs):
+            fmt = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id) or "General"
+            if is_date_format(fmt):
+                dates.add(index)
+            if is_timedelta_format(fmt):
+                durations.add(index)
+        return dates, durations
+
+    def _read_strings(self) -> list[str | None]:
+        """The shared strings; one longer than a cell may hold is kept as None and refused where a cell uses it."""
+        if not self._strings_part or self._strings_part not in self._names:
+            return []
+        strings: list[str | None] = []
+        for _, el in self._parse(self._strings_part):
+            local = el.tag.rpartition("}")[2]
+            if local != "si":
+                continue
+            text = _text_of(el).replace("x005F_", "")  # as openpyxl reads them
+            strings.append(clean_cell(text) if len(text) <= limits.MAX_CELL_CHARS else None)
+            el.clear()
+            if len(strings) > limits.MAX_CELLS:
+                raise self._refused(f"共享字符串超过 {_n(limits.MAX_CELLS)} 个")
+        return strings
+
+    # --- the sheets ------------------------------------------------------------------------------------
+
+    def read_sheet(self, name: str, part: str) -> RawSheet:
+        """One worksheet's cells; a cell outside the bounds, or too long, is refused naming its place."""
+        sheet = RawSheet(name)
+        row_number = 0
+        pending: list[tuple[int | None, object, int]] = []  # (column or None, value, flag) of the open row
+        row_elements = 0
+        cells_in_row = 0
+        stored = 0
+        merges = sheet.merges
+        for _, el in self._parse(part):
+            tag = _TAGS.get(el.tag)
+            if tag is None:
+                continue
+            if tag == "c":
+                cells_in_row += 1
+                if cells_in_row > 16_384:
+                    raise self._refused(f"工作表“{name}”的一行中有超过 16,384 个单元格（Excel 的列数上限），文件已损坏")
+                item = self._cell(el, name)
+                if item is not None:
+                    pending.append(item)
+                el.clear()
+            elif tag == "row":
+                row_elements += 1
+                r = el.get("r")
+                try:
+                    row_number = int(r) if r else row_number + 1
+                except ValueError:
+                    raise self._damaged(f"工作表“{name}”的行号“{r[:20]}”无效") from None
+                if pending:
+                    stored += self._store(sheet, row_number, pending)
+                    if stored > limits.MAX_CELLS:
+                        raise self._refused(f"工作表“{name}”的数据超过 {_n(limits.MAX_CELLS)} 个单元格，请拆分后再导入")
+                    pending = []
+                elif row_elements > limits.MAX_ROWS * 2:
+                    raise self._refused(f"工作表“{name}”超过 {_n(limits.MAX_ROWS * 2)} 行，请删除多余的空行或拆分后再导入")
+                cells_in_row = 0
+                el.clear()
+            elif tag == "mergeCell":
+                merges.append(self._merge(el.get("ref") or "", name))
+                if len(merges) > limits.MAX_MERGED_RANGES:
+                    raise self._refused(f"工作表“{name}”的合并单元格超过 {_n(limits.MAX_MERGED_RANGES)} 处")
+                el.clear()
+        return sheet
+
+    def _cell(self, el, sheet: str) -> tuple[int | None, object, int] | None:
+        """(column, value, flag) of a cell holding something; flag 1 is a formula without its result, 2 an error."""
+        kind = el.get("t", "n")
+        ref = el.get("r")
+        column: int | None = None
+        if ref:
+            m = _REF.fullmatch(ref)
+            if m is None:
+                raise self._damaged(f"工作表“{sheet}”的单元格地址“{ref[:20]}”无效")
+            column = column_index(m.group(1))
+        value: object = None
+        formula = False
+        for child in el:
+            local = _TAGS.get(child.tag)
+            if local == "v" and kind != "inlineStr":
+                value = child.text or None
+            elif local == "is" and kind == "inlineStr":
+                value = clean_cell(_text_of(child))
+            elif local == "f":
+                formula = True
+        if value is None:
+            if kind == "n" and formula:
+                return (column, None, 1)
+            return None
+        if kind == "n":
+            try:
+                number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+            except ValueError:
+                raise self._damaged(f"工作表“{sheet}”单元格 {ref or ''} 的数值“{value[:20]}”无效") from None
+            s = el.get("s")
+            style = int(s) if s and s.isdigit() else 0
+            if style in self.date_styles:
+                try:
+                    return (column, from_excel(number, self.epoch, timedelta=style in self.timedelta_styles), 0)
+                except (OverflowError, ValueError):
+                    return (column, "#VALUE!", 2)
+            return (column, number, 0)
+        if kind == "s":
+            try:
+                index = int(value)
+                text = self.strings[index] if index >= 0 else None
+            except (ValueError, IndexError):
+                raise self._damaged(f"工作表“{sheet}”单元格 {ref or ''} 指向不存在的共享字符串 {value[:20]}") from None
+            if text is None:
+                raise self._too_long(sheet, ref)
+            return (column, text, 0)
+        if kind == "b":
+            return (column, value.strip() in ("1", "true"), 0)
+        if kind == "e":
+            return (column, value, 2)
+        if kind == "d":
+            try:
+                return (column, from_ISO8601(value), 0)
+            except ValueError:
+                return (column, value, 0)
+        if kind == "str":  # a formula's text result
+            return (column, clean_cell(value), 0)
+        return (column, value, 0)  # inline text, cleaned above; an unknown type as written
+
+    def _too_long(self, sheet: str, ref: str | None) -> ValidationError:
+        return ValidationError(f"文件 {self.name} 工作表“{sheet}”单元格 {ref or ''} 的文字超过 "
+                               f"{_n(limits.MAX_CELL_CHARS)} 个字符（Excel 单元格的上限），请删减后再导入")
+
+    def _store(self, sheet: RawSheet, row: int, cells: list[tuple[int | None, object, int]]) -> int:
+        """Put a row's cells in place; the number of slots its values take."""
+        values = sheet.rows.get(row)
+        if values is None:
+            values = sheet.rows[row] = []
+        column = 0
+        for col, value, flag in cells:
+            column = col if col is not None else column + 1
+            if row > limits.MAX_ROWS or column > limits.MAX_COLUMNS:
+                where = f"{column_letters(column)}{row}"
+                raise self._refused(
+                    f"工作表“{sheet.name}”单元格 {where} 超出可读取的范围（最多 {_n(limits.MAX_ROWS)} 行、"
+                    f"{_n(limits.MAX_COLUMNS)} 列），请删除表格中远离数据的多余内容后再导入")
+            if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
+                raise self._too_long(sheet.name, f"{column_letters(column)}{row}")
+            if len(values) < column:
+                values.extend([None] * (column - len(values)))
+            values[column - 1] = value
+            if flag:
+                values[column - 1] = UNCOMPUTED if flag == 1 else Marker(str(value))
+                sheet.marked.add(row)
+        if values:
+            sheet.height = max(sheet.height, row)
+            sheet.width = max(sheet.width, len(values))
+        return len(values)
+
+    def _merge(self, ref: str, sheet: str) -> tuple[int, int, int, int]:
+        parts = ref.split(":")
+        found = [_REF.fullmatch(p) for p in parts]
+        if not 1 <= len(parts) <= 2 or not all(found):
+            raise self._damaged(f"工作表“{sheet}”的合并单元格“{ref[:30]}”无效")
+        (c0, r0), (c1, r1) = [(column_index(m.group(1)), int(m.group(2))) for m in (found[0], found[-1])]
+        return (min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _text_of(el) -> str:
+    """A string item's text: its plain text and its rich-text runs, without phonetic guides."""
+    parts = []
+    for child in el:
+        local = child.tag.rpartition("}")[2]
+        if local == "t":
+            parts.append(child.text or "")
+        elif local == "r":
+            for t in child:
+                if t.tag.rpartition("}")[2] == "t":
+                    parts.append(t.text or "")
+    return "".join(parts)
+
+
+def read_sheets(path: Path, only: str | None = None) -> Iterator[RawSheet]:
+    """The worksheets of an .xlsx one at a time (or only the one named ``only``), cells bounded by ``limits``."""
+    book = Workbook(path)
+    try:
+        sheets = book.sheets
+        if only is not None:
+            sheets = [s for s in sheets if s[0] == only]
+            if not sheets:
+                names = "、".join(n for n, _ in book.sheets)
+                raise ValidationError(f"{path.name} 中没有名为“{only}”的工作表（有：{names}）")
+        for name, part in sheets:
+            yield book.read_sheet(name, part)
+    finally:
+        book.close()
