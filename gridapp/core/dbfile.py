@@ -120,7 +120,19 @@ def full_message(where: Path | str) -> str:
 
 def translate(exc: BaseException, path: Path) -> StoreError | None:
     """A Chinese StoreError for a failure of the disk or of the file under ``path``; None for anything else
-    (a broken rule such as UNIQUE stays what it is)."""
+    (a broken rule such as UNIQUE stays what it is). The causes are searched too: after SQLITE_FULL SQLite
+    rolls the whole transaction back itself, and what surfaces is the failed ROLLBACK TO SAVEPOINT."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        error = _translate_one(exc, path)
+        if error is not None:
+            return error
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _translate_one(exc: BaseException, path: Path) -> StoreError | None:
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, sqlite3.Error):
         code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF

@@ -194,7 +194,10 @@ class Store:
 
     def _check_writable(self, found: dbfile.Look | None, rev: str | None, readonly_ok: bool) -> bool:
         """True when the database is to be opened read-only; StoreError when it must be written but cannot."""
-        reason = dbfile.readonly_reason(self.path if self.path.exists() else self.path.parent / "_")
+        target = self.path
+        while not target.exists() and target.parent != target:  # a new file: the folder it will be made in
+            target = target.parent
+        reason = dbfile.readonly_reason(target if target == self.path else target / self.path.name)
         if reason is None:
             return False
         if readonly_ok and rev == schema.SCHEMA_HEAD:
