@@ -231,9 +231,10 @@ class Store:
             raise self._translated(exc) from exc
 
     def close(self, *, remove_lock: bool = False) -> None:
-        """Release the database; ``remove_lock`` (a refused open) also deletes a lock file this store made."""
+        """Release the database; ``remove_lock`` (a refused open) writes nothing more (no statistics, no
+        checkpoint) and also deletes a lock file this store made."""
         engine = getattr(self, "engine", None)
-        if engine is not None and getattr(self, "readonly", False):
+        if engine is not None and (remove_lock or getattr(self, "readonly", False)):
             engine.dispose()
             self.engine = None
         elif engine is not None:

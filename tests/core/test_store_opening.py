@@ -406,3 +406,67 @@ def test_backup_of_a_healthy_database_is_checked_and_leaves_nothing_else(site_db
     assert state(site_db) == before
     with Store(out, **OPENINGS["reading"]) as copy:
         assert copy.site.name == "海泉路街道"
+
+
+def test_damage_found_after_the_lock_was_taken_leaves_no_lock_and_no_write(site_db):
+    with sqlite3.connect(site_db) as conn:
+        pages = {name: page for name, page in conn.execute("SELECT name, rootpage FROM sqlite_master "
+                                                           "WHERE type = 'table'")}
+    conn.close()
+    with open(site_db, "r+b") as f:  # the site table's page: the schema stays readable, the site does not
+        f.seek((pages["site"] - 1) * 4096)
+        f.write(b"\xff" * 4096)
+    before = state(site_db)
+    with pytest.raises(StoreError, match="已损坏"):
+        Store(site_db)
+    assert state(site_db) == before
+
+
+def test_a_real_full_disk_in_a_private_tmpfs(site_db, tmp_path):
+    """ENOSPC from the kernel itself: a 1 MB tmpfs mounted in a private user and mount namespace (nothing
+    outside the test sees it). Skipped where unshare is not allowed."""
+    import sys
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    (tmp_path / "write.py").write_text(
+        "from gridapp.core.store import Store\n"
+        "from gridapp.core.errors import StoreError\n"
+        "s = Store('db.sqlite')\n"
+        "try:\n"
+        "    s.set_setting('big', 'x' * 3_000_000)\n"
+        "except StoreError as e:\n"
+        "    print('store', e)\n"
+        "s.close()\n")
+    (tmp_path / "look.py").write_text(
+        "import sqlite3\n"
+        "c = sqlite3.connect('file:db.sqlite?mode=ro&immutable=1', uri=True)\n"
+        "print('integrity', c.execute('PRAGMA integrity_check').fetchone()[0],\n"
+        "      c.execute(\"SELECT count(*) FROM setting WHERE key = 'big'\").fetchone()[0])\n")
+    script = tmp_path / "full.sh"
+    script.write_text(f"""
+set -e
+mount -t tmpfs -o size=1m tmpfs {disk}
+cp {site_db} {disk}/db.sqlite
+head -c 300000 /dev/urandom > {disk}/filler
+cd {disk}
+{sys.executable} -m gridapp backup --db db.sqlite --out bk.sqlite 2>{tmp_path}/backup.err || echo "backup=$?" >> {tmp_path}/rc
+{sys.executable} {tmp_path}/write.py > {tmp_path}/store.out 2>{tmp_path}/store.err || echo "store=$?" >> {tmp_path}/rc
+{sys.executable} {tmp_path}/look.py >> {tmp_path}/store.out
+ls > {tmp_path}/listing
+cd {tmp_path}
+cat rc backup.err store.out store.err listing > report
+""")
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare --user --mount is not allowed here")
+    done = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", str(script)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH":
+                                                                           str(Path(__file__).parents[2])})
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "report").read_text()
+    assert "backup=1" in report and "磁盘空间不足" in report.split("store")[0]
+    assert "store 磁盘空间不足" in report
+    assert "Traceback" not in report and "已损坏" not in report
+    assert "integrity ok 0" in report  # nothing half-written
+    assert (tmp_path / "listing").read_text().split() == ["db.sqlite", "db.sqlite.lock", "filler"]  # no .part
