@@ -1,7 +1,7 @@
 """What a database file is, looked at before anything opens it for writing, and what its failures mean.
 
 A look never leaves a trace: the header is read as bytes, the table list through SQLite's
-``immutable=1`` (no -wal, -shm or lock) unless a -wal already beside the file holds commits.
+``immutable=1`` (no -wal, -shm or lock) unless a -wal is already beside the file.
 """
 
 from __future__ import annotations
@@ -38,12 +38,10 @@ class Look:
         return self.size == 0 or not self.tables
 
 
-def wal_has_commits(path: Path) -> bool:
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
+def has_wal(path: Path) -> bool:
+    """A -wal beside the file: another program has it open, or commits wait in it (a crash). Either way
+    the file must be read through SQLite's locks, not as immutable."""
+    return path.with_name(path.name + "-wal").exists()
 
 
 def uri(path: Path, *, immutable: bool) -> str:
@@ -54,8 +52,8 @@ def uri(path: Path, *, immutable: bool) -> str:
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection that leaves nothing beside the file. ``mode=ro`` alone creates -wal and
     -shm next to a WAL database and leaves them; ``immutable=1`` does not, but would miss commits
-    still in a -wal, so it is used only when there is none."""
-    return sqlite3.connect(uri(path, immutable=not wal_has_commits(path)), uri=True)
+    still in a -wal and ignore other programs' locks, so it is used only when there is no -wal."""
+    return sqlite3.connect(uri(path, immutable=not has_wal(path)), uri=True)
 
 
 def look(path: Path) -> Look:

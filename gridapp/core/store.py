@@ -57,7 +57,7 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     """An engine on ``path``; ``readonly`` opens it as SQLite's read-only URI that leaves nothing beside it
     (for read-only media, where no -wal, -shm or lock file can be made)."""
     if readonly:
-        immutable = not dbfile.wal_has_commits(path)
+        immutable = not dbfile.has_wal(path)
         url = URL.create("sqlite", database=f"file:{quote(str(path))}",
                          query={"mode": "ro", **({"immutable": "1"} if immutable else {}), "uri": "true"})
     else:  # URL.create, not a string: '?', '#' or '%' in a folder name must stay part of the path

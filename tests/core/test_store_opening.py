@@ -470,3 +470,21 @@ cat rc backup.err store.out store.err listing > report
     assert "Traceback" not in report and "已损坏" not in report
     assert "integrity ok 0" in report  # nothing half-written
     assert (tmp_path / "listing").read_text().split() == ["db.sqlite", "db.sqlite.lock", "filler"]  # no .part
+
+
+def test_reading_beside_a_running_gridapp_sees_its_commits_and_leaves_nothing(site_db):
+    writer = Store(site_db)
+    try:
+        writer.set_setting("note", "fresh")  # in the -wal, not yet in the main file
+        assert dbfile.has_wal(site_db)
+        assert dbfile.look(site_db).revisions == (schema.SCHEMA_HEAD,)
+        with Store(site_db, **OPENINGS["reading"]) as reader:
+            assert reader.get_setting("note") == "fresh"
+    finally:
+        writer.close()
+    assert sorted(p.name for p in site_db.parent.iterdir()) == ["street.sqlite", "street.sqlite.lock"]
+    site_db.with_name("street.sqlite.lock").unlink()
+    before = state(site_db)
+    with Store(site_db, **OPENINGS["reading"]) as reader:
+        assert not reader.readonly and reader.get_setting("note") == "fresh"
+    assert state(site_db)[2] == before[2]  # no -wal, -shm or lock left by a reading command
