@@ -116,21 +116,23 @@ def full_message(where: Path | str) -> str:
     return f"磁盘空间不足：写入 {where} 时磁盘已满，本次改动没有写入（已全部撤销）。请清理磁盘空间后重试"
 
 
-def translate(exc: BaseException, path: Path) -> StoreError | None:
+def translate(exc: BaseException, path: Path, *, writing: bool = True) -> StoreError | None:
     """A Chinese StoreError for a failure of the disk or of the file under ``path``; None for anything else
     (a broken rule such as UNIQUE stays what it is). The causes are searched too: after SQLITE_FULL SQLite
     rolls the whole transaction back itself, and what surfaces is the failed ROLLBACK TO SAVEPOINT."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        error = _translate_one(exc, path)
+        error = _translate_one(exc, path, "本次改动没有写入。" if writing else "")
         if error is not None:
             return error
         exc = exc.__cause__ or exc.__context__
     return None
 
 
-def _translate_one(exc: BaseException, path: Path) -> StoreError | None:
+def _translate_one(exc: BaseException, path: Path, unwritten: str) -> StoreError | None:
+    if isinstance(exc, StoreError):  # already said (by the engine's error hook)
+        return exc
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, sqlite3.Error):
         code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
@@ -140,13 +142,13 @@ def _translate_one(exc: BaseException, path: Path) -> StoreError | None:
         if code == SQLITE_READONLY or "readonly database" in text:
             return StoreError(readonly_message(path, readonly_reason(path) or "文件或磁盘不允许写入"))
         if code in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in text:
-            return StoreError(f"数据库 {path} 正被另一个程序占用（{text}），本次改动没有写入。"
+            return StoreError(f"数据库 {path} 正被另一个程序占用（{text}），{unwritten}"
                               "请关闭正在使用它的其他程序（如数据库查看工具）后重试")
         if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-            return StoreError(f"数据库 {path} 已损坏（{text}），本次改动没有写入。请用 gridapp check 检查，"
+            return StoreError(f"数据库 {path} 已损坏（{text}），{unwritten}请用 gridapp check 检查，"
                               "并从备份恢复")
         if code == SQLITE_IOERR:
-            return StoreError(f"读写数据库 {path} 时磁盘出错（{text}），本次改动没有写入。"
+            return StoreError(f"读写数据库 {path} 时磁盘出错（{text}），{unwritten}"
                               "请检查U盘或磁盘是否已拔出或损坏")
         if code == SQLITE_CANTOPEN:
             return StoreError(f"无法打开数据库 {path}（{text}）：文件被移走、改名，或所在位置不可访问")

@@ -65,6 +65,17 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     # The connection used last is handed out next, its page cache warm (the pool's default is the oldest).
     engine = create_engine(url, pool_use_lifo=True)
     event.listen(engine, "connect", _on_connect)
+
+    def _on_error(context) -> None:
+        # Every statement, whoever runs it (sessions, lists, the journal reader): a full disk, read-only
+        # media, a lock held elsewhere or damage is raised as the sentence saying so.
+        statement = (context.statement or "").lstrip().upper()
+        error = dbfile.translate(context.original_exception, path,
+                                 writing=not statement.startswith(("SELECT", "WITH", "PRAGMA")))
+        if error is not None:
+            raise error from context.original_exception
+
+    event.listen(engine, "handle_error", _on_error)
     # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
     # let SQLAlchemy emit BEGIN itself.
     event.listen(engine, "begin", _on_begin)
@@ -249,7 +260,7 @@ class Store:
                     # Fold the WAL back into the main file: people copy the .sqlite file alone. Inside
                     # a transaction a checkpoint cannot finish, so it goes straight to the driver.
                     conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except (DatabaseError, sqlite3.DatabaseError):
+            except (DatabaseError, sqlite3.DatabaseError, StoreError):
                 pass
             engine.dispose()
             self.engine = None
@@ -294,6 +305,12 @@ class Store:
         s = self._sessions()
         try:
             yield s
+        except (DBAPIError, sqlite3.Error) as exc:
+            # Damage met while reading, a vanished USB stick: a sentence, not a traceback.
+            error = dbfile.translate(exc, self.path, writing=False)
+            if error is None:
+                raise
+            raise error from exc
         finally:
             s.close()
 
