@@ -1,17 +1,16 @@
-"""gridapp backup: a consistent copy made with SQLite's backup API."""
+"""gridapp backup: a consistent copy made with SQLite's backup API, checked before it is kept."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from gridapp.cli.output import emit
 from gridapp.core.errors import StoreError
 from gridapp.core.files import check_target
 from gridapp.core.paths import backups_dir
-from gridapp.core.store import backup_database
+from gridapp.core.store import backup_database, identify
 
 HELP = "备份数据库（程序运行时也可安全备份）"
 
@@ -23,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    src = Path(args.db)
+    src = Path(args.db).expanduser().resolve()
     if not src.exists():
         raise StoreError(f"数据库文件不存在：{src}")
     out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
@@ -31,11 +30,13 @@ def run(args: argparse.Namespace) -> int:
         out = check_target(out, inputs=(src,))
     if Path(out).exists():
         raise StoreError(f"备份文件已存在，未覆盖：{out}")
-    backup_database(src, Path(out))
-    with sqlite3.connect(f"file:{out}?mode=ro", uri=True) as conn:
-        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if verdict != "ok":
-        raise StoreError(f"备份文件校验失败：{verdict}")
+    # An empty, foreign, damaged, unknown-revision or newer file is refused before any copy is made;
+    # an older gridapp database may be backed up as it is (that is what one does before upgrading).
+    try:
+        identify(src)
+    except StoreError as exc:
+        raise StoreError(f"没有备份：{exc.message}") from None
+    backup_database(src, Path(out))  # checked with quick_check before it is moved into place
     size = Path(out).stat().st_size
     emit(args.json, {"db": str(src), "backup": str(out), "bytes": size},
          f"已备份到 {out}（{size / 1048576:.1f} MB，已校验）")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
+
+from sqlalchemy.exc import DatabaseError
 
 from gridapp.cli.output import emit
+from gridapp.core.errors import StoreError
 from gridapp.core.services import overview
 from gridapp.core.store import Store
 
@@ -17,14 +21,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db, lock=False, upgrade=False) as store:
-        report = overview.check(store)
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+        try:
+            report = overview.check(store)
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            # Damage that stops the check itself is its finding, not a crash.
+            raise StoreError(f"数据库 {store.path} 已损坏，检查无法完成（{getattr(exc, 'orig', exc)}）。"
+                             "请从备份恢复（gridapp 的自动备份在数据库旁的 backups 文件夹中）") from None
         site = store.site
+        readonly = store.readonly
     labels = overview.labels()
-    lines = [f"数据库：{args.db}", f"站点：{site.name}（{site.code}）" if site else "站点：未初始化",
-             f"数据库版本：{report.revision}"]
+    lines = [f"数据库：{args.db}" + ("（只读位置，以只读方式打开）" if readonly else ""),
+             f"站点：{site.name}（{site.code}）" if site else "站点：未初始化", f"数据库版本：{report.revision}"]
     lines += [f"  {labels[k]}：{v}" for k, v in report.counts.items()]
     lines += ["检查结果：正常"] if report.ok else ["发现问题："] + [f"  - {p}" for p in report.problems]
     emit(args.json, {"db": str(args.db), "site": site.__dict__ if site else None, "revision": report.revision,
-                     "counts": report.counts, "problems": report.problems, "healthy": report.ok}, "\n".join(lines))
+                     "counts": report.counts, "problems": report.problems, "healthy": report.ok,
+                     "readonly": readonly}, "\n".join(lines))
     return 0 if report.ok else 4

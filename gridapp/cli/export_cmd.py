@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db, lock=False, upgrade=False) as store:
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         spec = KINDS[args.kind] or ratings_list(store, args.year or dt.date.today().year)
         query = lists.Query()
         title = None

@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     query = oplog.LogQuery(since=args.since, until=args.until, actor=args.actor, kind=args.kind,
                            search=args.search or "")
-    with Store(args.db, lock=False, upgrade=False) as store:
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         if args.out:
             from gridapp.io.xlsx_out import export_oplog
 

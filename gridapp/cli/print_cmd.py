@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from gridapp.ui import printing
 
     progress = TextProgress(quiet=args.json)
-    with Store(args.db, lock=False, upgrade=False) as store:
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         if args.what == "feedback":
             return _feedback(args, store, printing, progress)
         if args.what == "registration":

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 def _identity(args) -> int:
     from gridapp.sync import identity
 
-    with Store(args.db, lock=False, upgrade=False) as store:
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         path = identity.write_identity(store, args.out)
         data = identity.identity(store)
     emit(args.json, {"out": str(path), "code": data["code"], "name": data["name"], "fingerprint": data["fingerprint"]},
@@ -113,7 +113,7 @@ def _import(args) -> int:
 def _log(args) -> int:
     from gridapp.sync import history
 
-    with Store(args.db, lock=False, upgrade=False) as store:
+    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         peers = history.peer_status(store)
         packs = history.packages(store, 50)
         open_conflicts = history.conflicts(store)

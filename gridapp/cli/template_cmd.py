@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if hasattr(handler, "bind"):  # the columns come from the database (ratings: the year's indicators)
         from gridapp.core.store import Store
 
-        with Store(args.db, lock=False, upgrade=False) as store:
+        with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
             handler = handler.bind(store, {"year": args.year})
     spec = handler.spec
     write_template(spec, args.out)

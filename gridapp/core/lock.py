@@ -5,6 +5,7 @@ The OS releases the lock when the process dies, so a crash never leaves a stale 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -43,9 +44,15 @@ class DatabaseLock:
     def __init__(self, db_path: Path):
         self.path = Path(str(db_path) + ".lock")
         self._fd: int | None = None
+        self.created = False  # this lock made the file: a refused open removes it again
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        existed = self.path.exists()
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"数据库 {self.path.with_suffix('')} 所在位置只读（无法在文件夹 {self.path.parent} 中建立"
+                             f"锁文件：{exc.strerror}），不能写入。请把数据库复制到可写的位置后再操作") from None
         if not _try_lock(fd):
             holder = ""
             try:
@@ -65,15 +72,26 @@ class DatabaseLock:
         os.lseek(fd, 1, os.SEEK_SET)
         os.write(fd, f"进程 {os.getpid()}，计算机 {socket.gethostname()}".encode())
         self._fd = fd
+        self.created = not existed
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
+        """Let the database go; ``remove`` deletes the lock file too (while still holding it, so no
+        other program is holding the file this deletes)."""
         if self._fd is None:
             return
         try:
+            if remove and os.name != "nt":
+                self._remove()
             _unlock(self._fd)
         finally:
             os.close(self._fd)
             self._fd = None
+        if remove and os.name == "nt":  # pragma: no cover - Windows cannot delete an open file
+            self._remove()
+
+    def _remove(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> DatabaseLock:
         self.acquire()

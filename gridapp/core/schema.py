@@ -62,8 +62,78 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def check_not_newer(revision: str | None, path: Path) -> None:
+    """Refuse a revision label this program does not know (newer, or not a gridapp label at all)."""
     if revision is not None and revision not in REVISIONS:
-        raise StoreError(
-            f"数据库 {path} 由更新版本的 gridapp 创建（数据库版本 {revision}，本程序支持到 {SCHEMA_HEAD}），"
-            "请先升级本程序再打开它。"
-        )
+        raise StoreError(unknown_revision_message(revision, path))
+
+
+def unknown_revision_message(revision: object, path: Path) -> str:
+    label = f"“{revision}”" + ("（空）" if revision in (None, "") else "")
+    newer = isinstance(revision, str) and len(revision) == len(SCHEMA_HEAD) and revision.isdigit() \
+        and revision > SCHEMA_HEAD
+    hint = ("它可能由更新版本的 gridapp 创建，请先升级本程序再打开它" if newer
+            else "它不是任何版本的 gridapp 写下的，文件可能已损坏或被其他程序改动过")
+    return (f"数据库 {path} 的版本标记{label}是未知版本（本程序认识 {REVISIONS[0]}–{SCHEMA_HEAD}）：{hint}；"
+            "为避免破坏数据未打开它")
+
+
+def check_label(rows: tuple[object, ...], path: Path) -> str:
+    """The one revision an alembic_version table holds, known to this program; StoreError otherwise."""
+    if len(rows) != 1:
+        raise StoreError(f"数据库 {path} 的版本信息有 {len(rows)} 条（应为 1 条），文件可能已损坏或被其他程序改动过；"
+                         "为避免破坏数据未打开它")
+    rev = rows[0]
+    if not isinstance(rev, str) or rev not in REVISIONS:
+        raise StoreError(unknown_revision_message(rev, path))
+    return rev
+
+
+# How each revision changed the tables' shape (indexes and data aside): a file's label is checked
+# against its tables by undoing these from the models' shape. A new revision that adds, drops or
+# renames a table or column adds its line here (a test builds every revision and checks it).
+_CREATED: dict[str, tuple[str, ...]] = {
+    "0004": ("sync_conflict", "sync_coverage", "sync_package", "sync_receipt"),
+}
+_COLUMNS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {  # revision: table: (added, dropped)
+    "0003": {"property_firm": (frozenset({"instructor_name", "instructor_phone"}),
+                               frozenset({"instructor_person_id"}))},
+    "0004": {"change_journal": (frozenset({"record_hlc"}), frozenset())},
+}
+
+
+def expected_tables(revision: str) -> dict[str, frozenset[str]]:
+    """The tables, and their columns, a database at ``revision`` has."""
+    from gridapp.core.models import Base
+
+    shape = {name: frozenset(t.columns.keys()) for name, t in Base.metadata.tables.items()}
+    for later in reversed(REVISIONS[REVISIONS.index(revision) + 1:]):
+        for name in _CREATED.get(later, ()):
+            shape.pop(name, None)
+        for name, (added, dropped) in _COLUMNS.get(later, {}).items():
+            shape[name] = (shape[name] - added) | dropped
+    return shape
+
+
+def shape_problem(revision: str, tables: dict[str, frozenset[str]]) -> str | None:
+    """What in ``tables`` disagrees with ``revision`` (in Chinese), or None. Tables gridapp never had are
+    left alone; a table of another revision, a missing table or column, or an extra column is not."""
+    want = expected_tables(revision)
+    ours = set(want) | {t for names in _CREATED.values() for t in names}
+    for name in sorted(ours):
+        have, need = tables.get(name), want.get(name)
+        if need is None and have is not None:
+            return f"有表 {name}，而该版本没有这个表"
+        if need is not None and have is None:
+            return f"缺少表 {name}"
+        if need is not None and have is not None and have != need:
+            missing, extra = sorted(need - have), sorted(have - need)
+            parts = ([f"缺少列 {'、'.join(missing)}"] if missing else []) + ([f"多出列 {'、'.join(extra)}"] if extra else [])
+            return f"表 {name} {'，'.join(parts)}"
+    return None
+
+
+def check_shape(revision: str, tables: dict[str, frozenset[str]], path: Path) -> None:
+    problem = shape_problem(revision, tables)
+    if problem:
+        raise StoreError(f"数据库 {path} 标记的版本是 {revision}，但其中的表与该版本不符（{problem}），"
+                         "可能被其他程序改动过；为避免破坏数据未打开它，也没有升级它")

@@ -10,13 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gridapp.core import journal, org_labels, schema
+from gridapp.core import dbfile, journal, org_labels, schema
 from gridapp.core.errors import StoreError
 from gridapp.core.lock import DatabaseLock
 from gridapp.core.models import Setting, Site
@@ -37,7 +38,8 @@ class SiteInfo:
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
+    # journal_mode = WAL is not set here: it is written into the file, so the store sets it once, after
+    # making sure the file is a gridapp database it may write (a refused file stays as it was).
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.execute("PRAGMA foreign_keys = ON")
     # 64 MiB of pages per connection (SQLite's default is 2 MiB): a list walking 100,000 rows of a
@@ -51,10 +53,29 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, readonly: bool = False) -> Engine:
+    """An engine on ``path``; ``readonly`` opens it as SQLite's read-only URI that leaves nothing beside it
+    (for read-only media, where no -wal, -shm or lock file can be made)."""
+    if readonly:
+        immutable = not dbfile.has_wal(path)
+        url = URL.create("sqlite", database=f"file:{quote(str(path))}",
+                         query={"mode": "ro", **({"immutable": "1"} if immutable else {}), "uri": "true"})
+    else:  # URL.create, not a string: '?', '#' or '%' in a folder name must stay part of the path
+        url = URL.create("sqlite", database=str(path))
     # The connection used last is handed out next, its page cache warm (the pool's default is the oldest).
-    engine = create_engine(f"sqlite:///{path}", pool_use_lifo=True, hide_parameters=True)  # no ID numbers in errors
+    engine = create_engine(url, pool_use_lifo=True, hide_parameters=True)  # no ID numbers in errors
     event.listen(engine, "connect", _on_connect)
+
+    def _on_error(context) -> None:
+        # Every statement, whoever runs it (sessions, lists, the journal reader): a full disk, read-only
+        # media, a lock held elsewhere or damage is raised as the sentence saying so.
+        statement = (context.statement or "").lstrip().upper()
+        error = dbfile.translate(context.original_exception, path,
+                                 writing=not statement.startswith(("SELECT", "WITH", "PRAGMA")))
+        if error is not None:
+            raise error from context.original_exception
+
+    event.listen(engine, "handle_error", _on_error)
     # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
     # let SQLAlchemy emit BEGIN itself.
     event.listen(engine, "begin", _on_begin)
@@ -62,86 +83,175 @@ def make_engine(path: Path) -> Engine:
 
 
 def backup_database(src: Path, dest: Path) -> Path:
-    """A consistent copy with SQLite's online backup API (safe while the database is in use)."""
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """A consistent copy with SQLite's online backup API (safe while the database is in use), checked
+    with ``quick_check`` before it is moved into place: a failed or damaged copy leaves no file."""
+    from gridapp.core.files import check_target
+
+    src, dest = Path(src), Path(dest)
     tmp = dest.with_name(dest.name + ".part")
-    src_conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     try:
-        dst_conn = sqlite3.connect(tmp)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = check_target(dest, inputs=(src,))  # never over a database, another backup or the source
+        # Read-write where it may be (the last connection closing tidies -wal and -shm away), else a
+        # read-only look that leaves nothing beside the file.
+        src_conn = sqlite3.connect(src) if dbfile.readonly_reason(src) is None else dbfile.connect_readonly(src)
         try:
-            src_conn.backup(dst_conn)
+            dst_conn = sqlite3.connect(tmp)
+            try:
+                src_conn.backup(dst_conn)
+                verdict = dst_conn.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                dst_conn.close()
         finally:
-            dst_conn.close()
+            src_conn.close()
+        if verdict != "ok":
+            raise StoreError(f"数据库 {src} 已损坏（完整性检查：{verdict}），没有生成备份。请用 gridapp check 检查")
+        tmp.replace(dest)
+    except (sqlite3.Error, OSError) as exc:
+        raise _backup_failed(exc, src, dest) from exc
     finally:
-        src_conn.close()
-    tmp.replace(dest)
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
+                         tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
     return dest
+
+
+def identify(path: Path, *, create: bool = False) -> tuple[dbfile.Look | None, str | None]:
+    """What the file is, found without touching it: (None, None) for a file to be made, (look, None)
+    for a blank one ``create`` may fill, else (look, a known revision whose tables it has).
+    StoreError for anything else: missing, empty, foreign, damaged, unknown or mislabelled."""
+    if not path.exists():
+        if not create:
+            raise StoreError(f"数据库文件不存在：{path}")
+        return None, None
+    found = dbfile.look(path)
+    if found.blank:
+        if not create:
+            what = "是空文件（0 字节）" if found.size == 0 else "是没有任何表的空数据库"
+            raise StoreError(f"文件 {path} {what}，不是 gridapp 数据库，没有打开它"
+                             "（新建数据库请用 gridapp init，或在程序首次运行时建立）")
+        return found, None
+    if found.revisions is None:
+        raise StoreError(f"文件 {path} 不是 gridapp 数据库（缺少版本信息），为避免破坏数据未打开它")
+    rev = schema.check_label(found.revisions, path)
+    schema.check_shape(rev, found.tables, path)
+    return found, rev
+
+
+def _backup_failed(exc: BaseException, src: Path, dest: Path) -> StoreError:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (dbfile.SQLITE_CORRUPT, dbfile.SQLITE_NOTADB):
+        return StoreError(f"数据库 {src} 已损坏（{exc}），没有生成备份。请用 gridapp check 检查")
+    error = dbfile.translate(exc, dest)
+    if error is not None and "磁盘空间不足" in error.message:
+        return StoreError(f"磁盘空间不足：写入备份 {dest} 时磁盘已满，没有生成备份。请清理磁盘空间或换一个位置")
+    reason = getattr(exc, "strerror", None) or exc
+    return StoreError(f"备份 {src} 到 {dest} 失败（{reason}），没有生成备份")
 
 
 class Store:
     """An open gridapp database.
 
-    ``create`` makes the file if missing; an existing file at an older schema revision is copied to
-    ``backups/`` and upgraded; a newer one, a locked one or a non-gridapp file raises StoreError.
+    ``create`` makes the file if missing (only ``init``, ``demo`` and the first-run dialog ask for it);
+    an existing file at an older schema revision is copied to ``backups/`` and upgraded; a newer or
+    unknown one, a locked one, an empty one or a non-gridapp file raises StoreError, and is left
+    exactly as it was. ``readonly_ok`` (reading commands) opens a database on read-only media
+    read-only instead of refusing it; ``readonly`` then says so.
     """
 
     def __init__(self, path: Path | str, *, create: bool = False, lock: bool = True, upgrade: bool = True,
-                 actor: str | None = None):
+                 actor: str | None = None, readonly_ok: bool = False):
         self.path = Path(path).expanduser().resolve()
-        if not self.path.exists() and not create:
-            raise StoreError(f"数据库文件不存在：{self.path}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = DatabaseLock(self.path) if lock else None
+        self.engine: Engine | None = None
+        self._lock: DatabaseLock | None = None
+        self.upgraded_from: str | None = None
+        self.backup_path: Path | None = None
+        # Bumped by each committed unit of work: what caches of the data (org labels) go by.
+        self.generation = 0
+        self.org_labels = org_labels.LabelCache(lambda: self.generation)
+        found, rev = self._identify(create)
+        self.readonly = self._check_writable(found, rev, readonly_ok)
+        if rev not in (None, schema.SCHEMA_HEAD) and not upgrade:
+            raise StoreError(
+                f"数据库 {self.path} 的版本（{rev}）需要升级到 {schema.SCHEMA_HEAD}；"
+                "用 gridapp 正常打开一次即可自动升级（升级前自动备份）"
+            )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"无法建立文件夹 {self.path.parent}（{exc.strerror}）") from None
+        self._lock = DatabaseLock(self.path) if lock and not self.readonly else None
         if self._lock:
             self._lock.acquire()
         _OPEN.add(self.path)
         try:
-            self.engine = make_engine(self.path)
-            # Bumped by each committed unit of work: what caches of the data (org labels) go by.
-            self.generation = 0
-            self.org_labels = org_labels.LabelCache(lambda: self.generation)
+            self.engine = make_engine(self.path, readonly=self.readonly)
             event.listen(self.engine, "connect", self.org_labels.install)
-            self.upgraded_from: str | None = None
-            self.backup_path: Path | None = None
-            self._migrate(upgrade)
+            if not self.readonly and (found is None or not found.wal_mode):
+                self._set_wal()
+            if rev != schema.SCHEMA_HEAD:
+                self._migrate(rev, has_data=found is not None and not found.blank)
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
             self.actor = actor or journal.default_actor()
-            self.site = self._load_site()
+            try:
+                self.site = self._load_site()
+            except DatabaseError as exc:
+                raise StoreError(f"数据库 {self.path} 已损坏，无法读取（{exc.orig}）") from exc
         except BaseException:
-            self.close()
+            self.close(remove_lock=True)
             raise
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
-    def _migrate(self, allowed: bool) -> None:
+    def _identify(self, create: bool) -> tuple[dbfile.Look | None, str | None]:
+        return identify(self.path, create=create)
+
+    def _check_writable(self, found: dbfile.Look | None, rev: str | None, readonly_ok: bool) -> bool:
+        """True when the database is to be opened read-only; StoreError when it must be written but cannot."""
+        target = self.path
+        while not target.exists() and target.parent != target:  # a new file: the folder it will be made in
+            target = target.parent
+        reason = dbfile.readonly_reason(target if target == self.path else target / self.path.name)
+        if reason is None:
+            return False
+        if readonly_ok and rev == schema.SCHEMA_HEAD:
+            return True
+        if readonly_ok and rev is not None:
+            raise StoreError(f"数据库 {self.path} 的版本（{rev}）需要先升级到 {schema.SCHEMA_HEAD} 才能使用，"
+                             f"但它所在位置只读（{reason}）。请把它复制到可写的位置，用 gridapp 打开一次即可自动升级")
+        raise StoreError(dbfile.readonly_message(self.path, reason))
+
+    def _set_wal(self) -> None:
+        # Written into the file once; every later connection finds it there.
         try:
             with self.engine.connect() as conn:
-                rev = schema.current_revision(conn)
-                has_tables = schema.has_user_tables(conn)
-        except DatabaseError as exc:
-            raise StoreError(f"文件 {self.path} 不是 gridapp 数据库，或已损坏（{exc.orig}）") from exc
-        schema.check_not_newer(rev, self.path)
-        if rev == schema.SCHEMA_HEAD:
-            return
-        if has_tables and rev is None:
-            raise StoreError(f"文件 {self.path} 不是 gridapp 数据库（缺少版本信息），为避免破坏数据未打开它")
-        if not allowed:
-            raise StoreError(
-                f"数据库 {self.path} 的版本（{rev or '空'}）需要升级到 {schema.SCHEMA_HEAD}；"
-                "用 gridapp 正常打开一次即可自动升级（升级前自动备份）"
-            )
-        if has_tables:
+                conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
+        except DBAPIError as exc:
+            raise self._translated(exc) from exc
+
+    def _translated(self, exc: BaseException) -> BaseException:
+        return dbfile.translate(exc, self.path) or exc
+
+    def _migrate(self, rev: str | None, *, has_data: bool) -> None:
+        if has_data:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             self.backup_path = backup_database(
                 self.path, backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite"
             )
             self.upgraded_from = rev
-        schema.upgrade(self.engine)
+        try:
+            schema.upgrade(self.engine)
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            raise self._translated(exc) from exc
 
-    def close(self) -> None:
+    def close(self, *, remove_lock: bool = False) -> None:
+        """Release the database; ``remove_lock`` (a refused open) writes nothing more (no statistics, no
+        checkpoint) and also deletes a lock file this store made."""
         engine = getattr(self, "engine", None)
-        if engine is not None:
+        if engine is not None and (remove_lock or getattr(self, "readonly", False)):
+            engine.dispose()
+            self.engine = None
+        elif engine is not None:
             try:
                 if self._lock:
                     # Fresh statistics keep searches on index paths (a few ms even at district scale).
@@ -153,12 +263,12 @@ class Store:
                     # Fold the WAL back into the main file: people copy the .sqlite file alone. Inside
                     # a transaction a checkpoint cannot finish, so it goes straight to the driver.
                     conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except (DatabaseError, sqlite3.DatabaseError):
+            except (DatabaseError, sqlite3.DatabaseError, StoreError):
                 pass
             engine.dispose()
             self.engine = None
         if self._lock:
-            self._lock.release()
+            self._lock.release(remove=remove_lock and self._lock.created)
         _OPEN.discard(self.path)
 
     def __enter__(self) -> Store:
@@ -175,13 +285,20 @@ class Store:
 
         With ``commit=False`` it is rolled back at the end too: a preview runs the very same work.
         """
-        with self._sessions.begin() as s:
-            s.info["journal"] = journal.JournalContext(
-                self.site.code if self.site else journal.UNSET_SITE, self.actor
-            )
-            yield s
-            if not commit:
-                s.rollback()
+        try:
+            with self._sessions.begin() as s:
+                s.info["journal"] = journal.JournalContext(
+                    self.site.code if self.site else journal.UNSET_SITE, self.actor
+                )
+                yield s
+                if not commit:
+                    s.rollback()
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            # A full disk, read-only media or a lock held elsewhere: one sentence for every writer.
+            error = dbfile.translate(exc, self.path)
+            if error is None:
+                raise
+            raise error from exc
         if commit:
             self.generation += 1
 
@@ -191,6 +308,12 @@ class Store:
         s = self._sessions()
         try:
             yield s
+        except (DBAPIError, sqlite3.Error) as exc:
+            # Damage met while reading, a vanished USB stick: a sentence, not a traceback.
+            error = dbfile.translate(exc, self.path, writing=False)
+            if error is None:
+                raise
+            raise error from exc
         finally:
             s.close()
 

@@ -16,9 +16,11 @@ time: a district-wide export never sits in memory.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import os
+import re
 import struct
 import tempfile
 import zipfile
@@ -38,7 +40,9 @@ CHUNK = 1 << 20  # compressed bytes per sealed chunk
 NAMES = ("manifest.json", "payload.bin")
 SIG = 64  # an Ed25519 signature, the last bytes of the file (the zip comment)
 SIG_CONTEXT = b"gridapp-sync-file-v1"
-MAX_MANIFEST = 4 << 20
+MAX_MANIFEST = 1 << 20  # a district's manifest is a few KB
+MAX_DEPTH = 12  # the manifest nests 3 deep (coverage → origin → [start, end]); room to grow, none to recurse
+MAX_INT = 1 << 53  # counts, numbers and sequence numbers: anything larger is not one
 _TAG = 16
 
 
@@ -180,18 +184,20 @@ def open_package(path: Path | str) -> Opened:
         size = path.stat().st_size
     except FileNotFoundError:
         raise PackageError(f"找不到数据包 {path}") from None
+    except OSError as exc:
+        raise PackageError(f"无法读取数据包 {path}（{exc.strerror}）") from None
+    if not path.is_file():
+        raise PackageError(f"{path} 不是文件，请选择数据包文件（{SUFFIX}）")
     if size < SIG + 22:
         raise PackageError(f"{path.name} 不是 gridapp 数据包（文件太小，可能不完整）")
-    whole = hashlib.sha256()
-    content = hashlib.sha256()
-    with path.open("rb") as f:
-        left = size - SIG
-        while left > 0 and (chunk := f.read(min(1 << 20, left))):
-            whole.update(chunk)
-            content.update(chunk)
-            left -= len(chunk)
-        signature = f.read()
-        whole.update(signature)
+    try:
+        with path.open("rb") as f:
+            f.seek(size - SIG)
+            signature = f.read()
+    except OSError as exc:
+        raise PackageError(f"无法读取数据包 {path}（{exc.strerror}）") from None
+    # The structure first, from the zip's directory at the end: a huge file that is no package is refused
+    # without being read whole.
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -202,22 +208,117 @@ def open_package(path: Path | str) -> Opened:
             info = {i.filename: i for i in infos}
             if info["manifest.json"].file_size > MAX_MANIFEST or z.comment != signature:
                 raise PackageError(f"{path.name} 的结构异常，数据包已损坏或被改动")
-            if info["payload.bin"].file_size > size:
+            if max(info["payload.bin"].file_size, info["payload.bin"].compress_size) > size:
                 raise PackageError(f"{path.name} 的数据大小与文件不符，数据包已损坏或不完整")
-            body = z.read("manifest.json")
+            with z.open("manifest.json") as f:
+                body = f.read(MAX_MANIFEST + 1)
     except PackageError:
         raise
     except zipfile.BadZipFile:
         raise PackageError(f"{path.name} 已损坏或不完整（无法作为数据包打开），请让对方重新导出") from None
     except Exception as exc:  # a damaged header can make zipfile fail in many ways: all mean the same here
         raise PackageError(f"{path.name} 已损坏，无法读取（{type(exc).__name__}）") from None
-    try:
-        manifest = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PackageError(f"{path.name} 的清单已损坏") from None
-    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
-        raise PackageError(f"{path.name} 不是 gridapp 数据包")
+    whole = hashlib.sha256()
+    content = hashlib.sha256()
+    with path.open("rb") as f:
+        left = size - SIG
+        while left > 0 and (chunk := f.read(min(1 << 20, left))):
+            whole.update(chunk)
+            content.update(chunk)
+            left -= len(chunk)
+        whole.update(f.read())
+    manifest = parse_manifest(body, path.name)
     return Opened(path, manifest, signature, content.digest(), whole.hexdigest())
+
+
+_STRUCTURE = re.compile(r'[\[\]{}"]')
+_STRING_REST = re.compile(r'(?:[^"\\]|\\.)*"')
+
+
+def _depth(text: str, limit: int) -> int:
+    """How deep the JSON ``text`` nests, up to ``limit + 1``, found without recursion and in one pass: each
+    string is skipped from its opening quote (an unclosed one ends the scan), brackets are counted."""
+    depth = deepest = pos = 0
+    while deepest <= limit and (m := _STRUCTURE.search(text, pos)):
+        ch = m.group()
+        if ch == '"':
+            rest = _STRING_REST.match(text, m.end())
+            if rest is None:
+                break  # unterminated: json.loads will say so
+            pos = rest.end()
+            continue
+        depth += 1 if ch in "[{" else -1
+        deepest = max(deepest, depth)
+        pos = m.end()
+    return deepest
+
+
+def parse_manifest(body: bytes, name: str) -> dict[str, Any]:
+    """The manifest's JSON, bounded in size and depth before it is parsed, every field's type checked after."""
+    if len(body) > MAX_MANIFEST:
+        raise PackageError(f"{name} 的清单超过 {MAX_MANIFEST >> 20} MB，数据包已损坏或被改动")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PackageError(f"{name} 的清单已损坏（不是 UTF-8 文本）") from None
+    if _depth(text, MAX_DEPTH) > MAX_DEPTH:
+        raise PackageError(f"{name} 的清单嵌套超过 {MAX_DEPTH} 层，数据包已损坏或被改动")
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):  # ValueError: broken JSON, or an integer of thousands of digits
+        raise PackageError(f"{name} 的清单已损坏") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise PackageError(f"{name} 不是 gridapp 数据包")
+    if manifest.get("format") == FORMAT:  # another format is refused by its number, with the version to install
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise PackageError(f"{name} 的清单不完整或已损坏（{problem}），请让对方重新导出")
+    return manifest
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_INT
+
+
+def _is_text(v: object, limit: int = 200) -> bool:
+    return isinstance(v, str) and len(v) <= limit
+
+
+def _manifest_problem(m: dict[str, Any]) -> str | None:
+    """The first field of a format-1 manifest that is missing or of the wrong type, in Chinese."""
+    for key in ("package_id", "created_at", "schema_revision", "ephemeral_public"):
+        if not _is_text(m.get(key)) or not m[key]:
+            return f"字段 {key} 应为非空文本"
+    for key in ("app_version", "period"):
+        if key in m and not _is_text(m[key]):
+            return f"字段 {key} 应为文本"
+    try:
+        dt.datetime.fromisoformat(m["created_at"])
+    except ValueError:
+        return "字段 created_at 不是日期时间"
+    for key in ("sender", "recipient"):
+        party = m.get(key)
+        if not isinstance(party, dict) or not _is_text(party.get("code"), 20) or not _is_text(party.get("name", "")):
+            return f"字段 {key} 应含文本的 code 和 name"
+    for key in ("number", "records", "changes"):
+        if key in m and not _is_int(m[key]):
+            return f"字段 {key} 应为不超过 {MAX_INT} 的非负整数"
+    if "full" in m and not isinstance(m["full"], bool):
+        return "字段 full 应为 true 或 false"
+    for key in ("counts", "have"):
+        value = m.get(key, {})
+        if not isinstance(value, dict) or not all(_is_text(k) and _is_int(v) for k, v in value.items()):
+            return f"字段 {key} 应为“名称: 非负整数”的对照表"
+    coverage = m.get("coverage", {})
+    if not isinstance(coverage, dict) or not all(
+            _is_text(k) and isinstance(v, list) and len(v) == 2 and all(_is_int(x) for x in v)
+            for k, v in coverage.items()):
+        return "字段 coverage 应为“站点: [起, 止]”的对照表"
+    files = m.get("files")
+    payload = files.get("payload.bin") if isinstance(files, dict) else None
+    if not isinstance(payload, dict) or not _is_int(payload.get("size")) or not _is_text(payload.get("sha256"), 64):
+        return "字段 files 应含 payload.bin 的 size 和 sha256"
+    return None
 
 
 def verify_signature(opened: Opened, sign_public: bytes) -> None:
@@ -292,12 +393,24 @@ def records(opened: Opened, enc_private: bytes, recipient: str) -> Iterator[dict
             pending += unzip.decompress(plain)
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                yield json.loads(line)
+                yield _record(line, opened.path.name)
     if not last_seen:
         raise PackageError(f"{opened.path.name} 的数据部分被截断")
     pending += unzip.flush()
     if pending.strip():
         raise PackageError(f"{opened.path.name} 的数据部分结尾不完整")
+
+
+def _record(line: bytes, name: str) -> dict[str, Any]:
+    if _depth(line.decode("utf-8", "replace"), MAX_DEPTH) > MAX_DEPTH:
+        raise PackageError(f"{name} 的数据部分有嵌套过深的记录，数据包已拒绝")
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        raise PackageError(f"{name} 的数据部分有无法读取的记录，数据包已拒绝") from None
+    if not isinstance(record, dict):
+        raise PackageError(f"{name} 的数据部分有格式不对的记录，数据包已拒绝")
+    return record
 
 
 def file_name(sender: str, recipient: str, period: str, number: int, full: bool) -> str:

@@ -87,7 +87,7 @@ def restore_backup(backup: Path, path: Path) -> Store:
     """Start from a backup: it is checked by opening it, then copied to this PC's database location."""
     from gridapp.core.store import backup_database
 
-    with Store(backup, lock=False, upgrade=False) as check:
+    with Store(backup, lock=False, upgrade=False, readonly_ok=True) as check:
         if check.site is None:
             raise DomainError(f"{backup.name} 中没有站点信息，不是可恢复的 gridapp 数据库备份")
     backup_database(backup, path)
