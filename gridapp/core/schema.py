@@ -67,11 +67,15 @@ def check_not_newer(revision: str | None, path: Path) -> None:
         raise StoreError(unknown_revision_message(revision, path))
 
 
+def is_newer(revision: object) -> bool:
+    """A label of the form this program writes, beyond the newest it knows."""
+    return isinstance(revision, str) and len(revision) == len(SCHEMA_HEAD) and revision.isdigit() \
+        and revision > SCHEMA_HEAD
+
+
 def unknown_revision_message(revision: object, path: Path) -> str:
     label = f"“{revision}”" + ("（空）" if revision in (None, "") else "")
-    newer = isinstance(revision, str) and len(revision) == len(SCHEMA_HEAD) and revision.isdigit() \
-        and revision > SCHEMA_HEAD
-    hint = ("它可能由更新版本的 gridapp 创建，请先升级本程序再打开它" if newer
+    hint = ("它可能由更新版本的 gridapp 创建，请先升级本程序再打开它" if is_newer(revision)
             else "它不是任何版本的 gridapp 写下的，文件可能已损坏或被其他程序改动过")
     return (f"数据库 {path} 的版本标记{label}是未知版本（本程序认识 {REVISIONS[0]}–{SCHEMA_HEAD}）：{hint}；"
             "为避免破坏数据未打开它")

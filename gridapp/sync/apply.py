@@ -99,8 +99,11 @@ def verify(store: Store, path: Path | str) -> tuple[package.Opened, identity.Pee
     package.verify_payload(opened)
     revision = m.get("schema_revision")
     if revision not in schema.REVISIONS:
-        raise PackageError(f"{name} 由更新版本的 gridapp（{m.get('app_version', '?')}，数据库版本 {revision}）制作，"
-                           f"请先把本程序升级到 {m.get('app_version', '该版本')} 或更高版本再导入")
+        if schema.is_newer(revision):
+            raise PackageError(f"{name} 由更新版本的 gridapp（{m.get('app_version', '?')}，数据库版本 {revision}）制作，"
+                               f"请先把本程序升级到 {m.get('app_version', '该版本')} 或更高版本再导入")
+        raise PackageError(f"{name} 的数据库版本“{revision}”是未知版本（本程序认识 {schema.REVISIONS[0]}–"
+                           f"{schema.SCHEMA_HEAD}），不是任何版本的 gridapp 制作的，未导入")
     return opened, peer
 
 

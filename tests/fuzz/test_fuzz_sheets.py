@@ -305,7 +305,6 @@ DOOR = st.sampled_from([10**19, 1e19, -(10**19), 2**63, 1e308, "1e19", "9" * 40,
                         "\u3000", "\ufeff", "\x00王", "王" * 32_767])
 
 
-@pytest.mark.xfail(reason="door slice", strict=False)
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(kind=st.sampled_from(KINDS), data=st.data())
