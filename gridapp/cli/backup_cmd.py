@@ -25,17 +25,17 @@ def run(args: argparse.Namespace) -> int:
     src = Path(args.db).expanduser().resolve()
     if not src.exists():
         raise StoreError(f"数据库文件不存在：{src}")
-    out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
-    if args.out:
-        out = check_target(out, inputs=(src,))
-    if Path(out).exists():
-        raise StoreError(f"备份文件已存在，未覆盖：{out}")
     # An empty, foreign, damaged, unknown-revision or newer file is refused before any copy is made;
     # an older gridapp database may be backed up as it is (that is what one does before upgrading).
     try:
         identify(src)
     except StoreError as exc:
         raise StoreError(f"没有备份：{exc.message}") from None
+    out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+    if args.out:
+        out = check_target(out, inputs=(src,))
+    if Path(out).exists():
+        raise StoreError(f"备份文件已存在，未覆盖：{out}")
     backup_database(src, Path(out))  # checked with quick_check before it is moved into place
     size = Path(out).stat().st_size
     emit(args.json, {"db": str(src), "backup": str(out), "bytes": size},

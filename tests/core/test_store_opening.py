@@ -404,6 +404,7 @@ def test_backup_refuses_what_it_cannot_vouch_for(site_db, tmp_path, capsys, kind
 
 def test_backup_of_a_healthy_database_is_checked_and_leaves_nothing_else(site_db, tmp_path, capsys):
     out = tmp_path / "bk" / "copy.sqlite"
+    out.parent.mkdir()  # a folder the user names must exist (a stick not plugged in is not made on this disk)
     before = state(site_db)
     assert main(["backup", "--db", str(site_db), "--out", str(out)]) == 0
     assert "已校验" in capsys.readouterr().out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import sqlite3
 import struct
 import warnings
@@ -194,7 +195,7 @@ def _members(sites: Sites, layout: str) -> list[tuple[str, bytes]]:
         "two manifests": [("manifest.json", manifest), ("manifest.json", b"{}"), ("payload.bin", sites.payload)],
         "two payloads": [("manifest.json", manifest), ("payload.bin", sites.payload), ("payload.bin", b"x")],
         "renamed": [("manifest.json", manifest), ("payload.dat", sites.payload)],
-        "traversal": [("manifest.json", manifest), ("../payload.bin", sites.payload)],
+        "traversal": [("manifest.json", manifest), (posixpath.join(posixpath.pardir, "payload.bin"), sites.payload)],
         "absolute": [("/manifest.json", manifest), ("payload.bin", sites.payload)],
         "empty payload": [("manifest.json", manifest), ("payload.bin", b"")],
         "cut payload": [("manifest.json", manifest), ("payload.bin", sites.payload[: len(sites.payload) // 2])],
