@@ -405,6 +405,7 @@ def run_case(case, base: Base, scratch: Path) -> Outcome:  # case: catalogue.Cas
         watched = [ctx.dir, *ctx.facts.get("watch", [])]
         before = {str(w): files_state(w) for w in watched}
         dump_before = db_dump(ctx.db, root / "snap")
+        ctx.facts["wal_before"] = _in_wal_mode(ctx.db)
         child = run_child(argv, ctx.dir, ctx.home, fsize=case.fsize)
         o.code, o.seconds, o.rss_mb, o.timed_out = child.code, round(child.seconds, 2), round(child.rss_mb), child.timed_out
         o.stdout, o.stderr = child.stdout, child.stderr
@@ -424,6 +425,16 @@ def run_case(case, base: Base, scratch: Path) -> Outcome:  # case: catalogue.Cas
         ctx.cleanup()
         shutil.rmtree(root, ignore_errors=True)
     return o
+
+
+def _in_wal_mode(db: Path) -> bool:
+    """A database in WAL mode gets -wal and -shm from any reader; any other file must not."""
+    try:
+        with db.open("rb") as f:
+            head = f.read(20)
+    except OSError:
+        return False
+    return head[:16] == b"SQLite format 3\0" and head[18] == 2
 
 
 def _expected_codes(expect: str) -> set[int]:
@@ -465,13 +476,14 @@ def judge(case, ctx: Ctx, o: Outcome, before: dict, dump_before: str, watched: l
     # what changed on disk
     db_rel = str(ctx.db.relative_to(ctx.dir)) if ctx.db.is_relative_to(ctx.dir) else None
     sidecars = {f"{db_rel}{s}" for s in SIDECARS} if db_rel else set()
+    benign_sidecars = not case.strict_db or ctx.facts.get("wal_before", False)
     for w in watched:
         after = files_state(w)
         old = before[str(w)]
         for rel, st in old.items():
             if rel == db_rel and not case.strict_db:
                 continue
-            if rel in sidecars and not case.strict_db:
+            if rel in sidecars and benign_sidecars:
                 continue
             if rel not in after:
                 o.changes.append(f"removed {rel}")
@@ -480,7 +492,7 @@ def judge(case, ctx: Ctx, o: Outcome, before: dict, dump_before: str, watched: l
         for rel in after:
             if rel in old or _allowed(case, rel):
                 continue
-            if rel in sidecars and not case.strict_db:
+            if rel in sidecars and benign_sidecars:
                 continue
             o.changes.append(f"left {rel}")
     if ctx.db.exists() or dump_before.startswith("<no file"):
@@ -491,4 +503,6 @@ def judge(case, ctx: Ctx, o: Outcome, before: dict, dump_before: str, watched: l
 
 
 def _allowed(case, rel: str) -> bool:
+    """An output the case allows, or the -wal/-shm a check of that output (a backup's) leaves beside it."""
+    rel = rel.removesuffix("-wal").removesuffix("-shm")
     return any(fnmatch.fnmatch(rel, pattern) for pattern in case.outputs)
