@@ -91,9 +91,18 @@ def import_argv(name: str = "in.xlsx", kind: str = "grids", *extra) -> Callable[
 
 
 def no_words(pattern: re.Pattern, where: str) -> Callable[[Ctx, Outcome], list[str]]:
+    """Neither stderr nor any log the program keeps in its data folder holds ``pattern``."""
+
     def check(ctx: Ctx, o: Outcome) -> list[str]:
+        bad = []
         found = pattern.findall(o.stderr)
-        return [f"{where} printed on stderr: {found[0][:6]}…"] if found else []
+        if found:
+            bad.append(f"{where} printed on stderr: {found[0][:6]}…")
+        for log in (p for p in ctx.home.rglob("*") if p.is_file() and p.suffix in (".log", ".txt", "")):
+            hit = pattern.search(log.read_text(encoding="utf-8", errors="replace"))
+            if hit:
+                bad.append(f"{where} written to {log.name}: {hit.group()[:6]}…")
+        return bad
 
     return check
 

@@ -1,6 +1,6 @@
 """Run the hostile-input catalogue and print how issue 12 stands.
 
-    python -m tests.hostile.probe [--jobs 2] [--only CATEGORY-or-CASE] [--json results.json]
+    python -m tests.hostile.probe [--jobs 2] [--only CATEGORY-or-CASE] [--json results.json] [--source TREE]
 
 Prints a Markdown table (one row per category) and the cases not handled, each with its stderr's first line.
 """
@@ -83,7 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", help="one category (or one case id)")
     p.add_argument("--json", type=Path, help="also write every outcome to this file")
     p.add_argument("--list", action="store_true", help="list the cases and exit")
+    p.add_argument("--source", type=Path, help="run the gridapp of this source tree (default: this checkout)")
     args = p.parse_args(argv)
+    if args.source:
+        from tests.hostile import runner
+
+        if not (args.source / "gridapp" / "__init__.py").is_file():
+            print(f"{args.source} holds no gridapp package", file=sys.stderr)
+            return 2
+        runner.SOURCE = args.source.resolve()
     cases = by_category(args.only)
     if args.list:
         for c in cases:

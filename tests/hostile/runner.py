@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+# the source tree whose gridapp the children run (``probe --source`` points it at another checkout)
+SOURCE = REPO
 TIMEOUT = 60.0
 ADDRESS_SPACE = 3 << 30
 SIDECARS = ("-wal", "-shm", ".lock", "-journal")
@@ -43,7 +45,7 @@ def child_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP")}
     env.update(HOME=str(home), GRIDAPP_HOME=str(home / "gridapp"), LANG="C.UTF-8", LC_ALL="C.UTF-8",
                PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1", QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=str(REPO))
+               PYTHONPATH=str(SOURCE))
     return env
 
 
