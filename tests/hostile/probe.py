@@ -80,7 +80,7 @@ def skipped(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.hostile.probe", description=__doc__.splitlines()[0])
     p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--only", help="one category (or one case id)")
+    p.add_argument("--only", help="categories or case ids, comma-separated")
     p.add_argument("--json", type=Path, help="also write every outcome to this file")
     p.add_argument("--list", action="store_true", help="list the cases and exit")
     p.add_argument("--source", type=Path, help="run the gridapp of this source tree (default: this checkout)")
