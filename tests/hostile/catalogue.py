@@ -278,7 +278,7 @@ def _place(kind: str) -> Callable[[Ctx], Path | None]:
         if kind == "sys":
             return Path("/sys/gridapp-probe-out.xlsx")
         if kind == "readonly":
-            where = ctx.tmpfs("只读盘", 1 << 20, readonly_after=lambda p: None)
+            where = ctx.tmpfs("只读盘", 1 << 20, readonly=True)
             return None if where is None else where / "out.xlsx"
         if kind == "full":
             where = ctx.tmpfs("满盘", 1 << 16)
@@ -551,7 +551,7 @@ def _readonly_folder(ctx: Ctx) -> None:
     def fill(where: Path) -> None:
         shutil.copy2(ctx.base.demo, where / "demo.sqlite")
 
-    where = ctx.tmpfs("只读盘", 8 << 20, readonly_after=fill)
+    where = ctx.tmpfs("只读盘", 8 << 20, readonly=True, fill=fill)
     if where is not None:
         ctx.db = where / "demo.sqlite"
 

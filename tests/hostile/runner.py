@@ -177,7 +177,6 @@ class Base:
     exports: dict[str, Path]
     templates: dict[str, Path]
     backup: Path
-    own_identity: Path
 
 
 _SETUP = r"""
@@ -233,7 +232,7 @@ def prepare_base(folder: Path, jobs: int = 2) -> Base:
     package = Path(json.loads(outs[4])["out"])
     for sidecar in SIDECARS:
         Path(f"{demo}{sidecar}").unlink(missing_ok=True)
-    return Base(folder, demo, community, package, exports, templates, backup, street_id)
+    return Base(folder, demo, community, package, exports, templates, backup)
 
 
 # -- one case ----------------------------------------------------------------------------------------------------
@@ -259,17 +258,19 @@ class Ctx:
         p.parent.mkdir(parents=True, exist_ok=True)
         return p
 
-    def tmpfs(self, name: str, size: int, *, readonly_after: Callable[[Path], None] | None = None) -> Path | None:
-        """A tiny file system at ``dir/name`` (None, and the case skipped, where mounting is not allowed)."""
+    def tmpfs(self, name: str, size: int, *, readonly: bool = False,
+              fill: Callable[[Path], None] | None = None) -> Path | None:
+        """A tiny file system at ``dir/name``, ``fill``ed and then made read-only if asked (None, and the case
+        skipped, where mounting is not allowed)."""
         where = self.dir / name
         if not able("mount", self.root.parent) or not mount_tmpfs(where, size):
             self.skip = "cannot mount a tmpfs here (needs root)"
             return None
         self.cleanups.append(lambda: unmount(where))
-        if readonly_after is not None:
-            readonly_after(where)
-            if not remount_readonly(where):
-                self.skip = "cannot remount read-only"
+        if fill is not None:
+            fill(where)
+        if readonly and not remount_readonly(where):
+            self.skip = "cannot remount read-only"
         return where
 
     def immutable(self, path: Path) -> bool:
