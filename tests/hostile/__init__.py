@@ -1,0 +1,1 @@
+"""The hostile-input catalogue of issue 12: every defect category tried through the real command line."""

@@ -1,0 +1,292 @@
+"""Generators of hostile inputs, written by code into a folder: raw xlsx parts, bombs, OLE files, packages.
+
+No binary blobs: every file the catalogue uses is made here, at run time.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import struct
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+# -- ordinary sheets ----------------------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[tuple]:
+    """All rows of the first sheet of a (small, trusted) workbook."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def write_sheet(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]], title: str | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    if title:
+        ws.append([title])
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def header_and_row(export: Path, row: int = 0) -> tuple[list, list]:
+    """The header row and one data row of a sheet ``gridapp export`` wrote (title above the header)."""
+    rows = read_rows(export)
+    head = next(i for i, r in enumerate(rows) if r and sum(v is not None for v in r) > 1)
+    return list(rows[head]), list(rows[head + 1 + row])
+
+
+def with_value(header: list, row: list, column: str, value: object) -> list:
+    out = list(row)
+    out[[str(h).lstrip("*") for h in header].index(column)] = value
+    return out
+
+
+# -- raw xlsx (every part written by hand, so dimensions, merges and strings are whatever we say) ----------------
+
+_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+       '<Default Extension="xml" ContentType="application/xml"/>'
+       '<Override PartName="/xl/workbook.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+       '<Override PartName="/xl/worksheets/sheet1.xml" '
+       'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+       '{shared}</Types>')
+_SHARED_CT = ('<Override PartName="/xl/sharedStrings.xml" '
+              'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+         'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WB = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+       '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+       '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WB_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/sheet1.xml"/>{shared}</Relationships>')
+_SHARED_REL = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+               'sharedStrings" Target="sharedStrings.xml"/>')
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _cell(ref: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, SharedRef):
+        return f'<c r="{ref}" t="s"><v>{value.index}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+
+
+class SharedRef:
+    """A cell holding the shared string at ``index``."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def sheet_rows_xml(rows: Sequence[Sequence[object]], first_row: int = 1) -> str:
+    out = []
+    for n, row in enumerate(rows, start=first_row):
+        cells = "".join(_cell(f"{get_column_letter(i + 1)}{n}", v) for i, v in enumerate(row))
+        out.append(f'<row r="{n}">{cells}</row>')
+    return "".join(out)
+
+
+def raw_xlsx(path: Path, rows: Sequence[Sequence[object]], *, dimension: str | None = None,
+             extra_cells: str = "", merges: Sequence[str] = (), shared_writer=None, padding: int = 0) -> Path:
+    """A workbook written part by part. ``extra_cells`` is appended as raw row XML after ``rows``;
+    ``shared_writer(stream)`` writes the body of sharedStrings.xml; ``padding`` bytes of spaces sit inside
+    the sheet (compressed away: a zip bomb)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        shared = shared_writer is not None
+        z.writestr("[Content_Types].xml", _CT.format(shared=_SHARED_CT if shared else ""))
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS.format(shared=_SHARED_REL if shared else ""))
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=padding > 0) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}>'.encode())
+            if dimension:
+                f.write(f'<dimension ref="{dimension}"/>'.encode())
+            f.write(b"<sheetData>")
+            f.write(sheet_rows_xml(rows).encode())
+            f.write(extra_cells.encode())
+            chunk = b" " * (1 << 20)
+            left = padding
+            while left > 0:
+                f.write(chunk[:min(left, len(chunk))])
+                left -= len(chunk)
+            f.write(b"</sheetData>")
+            if merges:
+                f.write(f'<mergeCells count="{len(merges)}">'.encode())
+                f.write("".join(f'<mergeCell ref="{m}"/>' for m in merges).encode())
+                f.write(b"</mergeCells>")
+            f.write(b"</worksheet>")
+        if shared:
+            with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+                shared_writer(f)
+    return path
+
+
+def huge_shared_string(size: int):
+    """A sharedStrings.xml body with one string of ``size`` characters (it compresses to almost nothing)."""
+
+    def write(f) -> None:
+        f.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {_NS} count="1" uniqueCount="1">'
+                "<si><t>".encode())
+        chunk = b"A" * (1 << 20)
+        left = size
+        while left > 0:
+            f.write(chunk[:min(left, len(chunk))])
+            left -= len(chunk)
+        f.write(b"</t></si></sst>")
+
+    return write
+
+
+# -- other hostile files -------------------------------------------------------------------------------------------
+
+def junk(path: Path, size: int = 5000, seed: int = 12) -> Path:
+    path.write_bytes(random.Random(seed).randbytes(size))
+    return path
+
+
+def truncated(src: Path, dest: Path, fraction: float = 0.5) -> Path:
+    data = src.read_bytes()
+    dest.write_bytes(data[: int(len(data) * fraction)])
+    return dest
+
+
+def flipped(src: Path, dest: Path, offset: int | None = None) -> Path:
+    data = bytearray(src.read_bytes())
+    at = len(data) // 2 if offset is None else offset % len(data)
+    data[at] ^= 0xFF
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def encrypted_office_file(path: Path) -> Path:
+    """An OLE compound file shaped like a password-protected xlsx (EncryptionInfo + EncryptedPackage streams),
+    as Excel and WPS write one when a password is set. The streams hold filler, not a real cipher text."""
+    sector = 512
+    free, end_chain, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    stream = 4096  # >= the mini-stream cutoff, so both live in ordinary sectors
+    per = stream // sector
+    # sector 0: FAT, 1: directory, 2..: EncryptionInfo, then EncryptedPackage
+    fat = [fat_sect, end_chain]
+    info_start = 2
+    fat += [info_start + i + 1 for i in range(per - 1)] + [end_chain]
+    pkg_start = info_start + per
+    fat += [pkg_start + i + 1 for i in range(per - 1)] + [end_chain]
+    fat += [free] * (sector // 4 - len(fat))
+    header = bytearray(sector)
+    header[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 44, 1)  # FAT sectors
+    struct.pack_into("<I", header, 48, 1)  # first directory sector
+    struct.pack_into("<I", header, 56, 4096)  # mini stream cutoff
+    struct.pack_into("<IIII", header, 60, end_chain, 0, end_chain, 0)  # no mini FAT, no DIFAT sectors
+    header[76:80] = struct.pack("<I", 0)
+    for i in range(1, 109):
+        header[76 + 4 * i: 80 + 4 * i] = struct.pack("<I", free)
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        e = bytearray(128)
+        e[0:len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+        struct.pack_into("<III", e, 68, left, right, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    nostream = 0xFFFFFFFF
+    directory = (entry("Root Entry", 5, nostream, nostream, 1, end_chain, 0)
+                 + entry("EncryptionInfo", 2, nostream, 2, nostream, info_start, stream)
+                 + entry("EncryptedPackage", 2, nostream, nostream, nostream, pkg_start, stream)
+                 + bytes(128))
+    info = bytearray(stream)
+    struct.pack_into("<HHI", info, 0, 4, 4, 0x40)  # agile encryption, as Office 2010 and later write
+    body = b"<?xml version=\"1.0\"?><encryption xmlns=\"http://schemas.microsoft.com/office/2006/encryption\"/>"
+    info[8:8 + len(body)] = body
+    package = struct.pack("<Q", 8000) + random.Random(7).randbytes(stream - 8)
+    path.write_bytes(bytes(header) + struct.pack(f"<{sector // 4}I", *fat) + directory + bytes(info) + package)
+    return path
+
+
+def nested_manifest_package(path: Path, depth: int = 200_000) -> Path:
+    """A zip with the two names a package has, whose manifest.json nests ``depth`` arrays."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.comment = b"S" * 64  # where the signature would be: the last 64 bytes of the file
+        z.writestr("manifest.json", "[" * depth + "]" * depth)
+        z.writestr("payload.bin", b"\0" * 16)
+    return path
+
+
+def traversal_package(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.comment = b"S" * 64
+        z.writestr("manifest.json", '{"kind": "gridapp-sync-package"}')
+        z.writestr("../payload.bin", b"x")
+    return path
+
+
+def foreign_sqlite(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.execute("INSERT INTO notes (body) VALUES ('not a gridapp database')")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def set_schema_label(db: Path, label: str) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE alembic_version SET version_num = ?", (label,))
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def drop_table(db: Path, table: str) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def damage_pages(db: Path, first_page: int = 3, pages: int = 4, seed: int = 5) -> None:
+    """Overwrite whole pages in the middle of a database with random bytes (a failing disk's work)."""
+    size = 4096
+    with db.open("r+b") as f:
+        f.seek(first_page * size)
+        f.write(random.Random(seed).randbytes(pages * size))
+
+
+def damage_header(db: Path) -> None:
+    with db.open("r+b") as f:
+        f.write(random.Random(9).randbytes(100))
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
+    return "\r\n".join(lines) + "\r\n"
