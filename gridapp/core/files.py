@@ -37,7 +37,12 @@ def os_error_message(exc: OSError, path: PathLike, *, writing: bool = True) -> s
             return f"{path} 是文件夹，请给出文件名"
         return f"没有权限{verb} {path}（文件可能正被 Excel、WPS 或其他程序打开，或文件夹不允许写入）"
     if code == errno.ENOENT:
+        if path.parent.is_dir():  # /proc and the like: a folder that takes no new files
+            return f"{path.parent} 中不能新建文件，未能{verb} {path.name}，请换一个位置"
         return f"文件夹不存在：{path.parent}（未能{verb} {path.name}）"
+    if code == errno.EFBIG:
+        return (f"文件太大，{path.parent} 所在的磁盘放不下这么大的单个文件（如 FAT32 格式的 U 盘上限 4 GB），"
+                f"未能{verb} {path.name}")
     if code == errno.ENOTDIR:
         return f"路径 {path} 中有一段不是文件夹，未能{verb}"
     if code == errno.EISDIR:

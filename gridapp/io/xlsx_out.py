@@ -6,9 +6,10 @@ ID numbers and phone numbers are written as text, so Excel does not turn them in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -34,6 +35,28 @@ THIN = Side(style="thin", color="999999")
 WRAP = Alignment(wrap_text=True, vertical="top")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
+
+
+@contextlib.contextmanager
+def _streaming_workbook() -> Iterator[Workbook]:
+    """A write-only workbook, its rows streamed to temporary files; if the export fails or is cancelled,
+    they are closed and removed (they hold the rows: personal data), quietly rather than by the garbage
+    collector printing "Exception ignored" over the sentence the user reads."""
+    wb = Workbook(write_only=True)
+    try:
+        yield wb
+    except BaseException:
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                if ws._rows is not None:
+                    ws._rows.close()
+            writer = ws._writer
+            if writer is not None:
+                with contextlib.suppress(Exception):
+                    writer.close()
+                with contextlib.suppress(Exception):
+                    writer.cleanup()
+        raise
 
 
 def _save(wb: Workbook, path: Path, inputs: tuple[Path | str | None, ...] = ()) -> Path:
@@ -63,38 +86,38 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
     ID numbers are masked (3702**********1234) unless ``mask_ids`` is False: the user asked for them in full.
     """
     check_target(path)  # refused before any work, not after it
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(spec.title[:31])
-    ws.freeze_panes = "A3"
-    for i, col in enumerate(spec.columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = max(6, col.width / 7)
-    with store.engine.connect() as conn:
-        rowids = lists.query_rowids(conn, spec, query)
-        total = len(rowids)
-        heading = title or f"{store.site.name if store.site else ''}{spec.title}"
-        ws.append([_cell(ws, heading, font=TITLE_FONT, border=False)])
-        ws.append([_cell(ws, c.title, font=HEADER_FONT, fill=HEADER_FILL) for c in spec.columns])
-        text_cols = [c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) for c in spec.columns]
-        for start in range(0, total, 1000):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            chunk = rowids[start : start + 1000]
-            values = lists.fetch_rows(conn, spec, chunk)
-            for rid in chunk:
-                row = values[rid]
-                out = []
-                for col, raw, as_text in zip(spec.columns, row, text_cols, strict=True):
-                    if col.kind in ("int", "float") and raw is not None:
-                        out.append(_cell(ws, raw))
-                    else:
-                        shown = col.display(raw, reveal=not mask_ids)
-                        out.append(_cell(ws, shown, text=as_text))
-                ws.append(out)
-            if progress:
-                progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
-        ws.append([])
-        ws.append([_cell(ws, f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
-    _save(wb, Path(path))
+    with _streaming_workbook() as wb:
+        ws = wb.create_sheet(spec.title[:31])
+        ws.freeze_panes = "A3"
+        for i, col in enumerate(spec.columns, 1):
+            ws.column_dimensions[get_column_letter(i)].width = max(6, col.width / 7)
+        with store.engine.connect() as conn:
+            rowids = lists.query_rowids(conn, spec, query)
+            total = len(rowids)
+            heading = title or f"{store.site.name if store.site else ''}{spec.title}"
+            ws.append([_cell(ws, heading, font=TITLE_FONT, border=False)])
+            ws.append([_cell(ws, c.title, font=HEADER_FONT, fill=HEADER_FILL) for c in spec.columns])
+            text_cols = [c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) for c in spec.columns]
+            for start in range(0, total, 1000):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                chunk = rowids[start : start + 1000]
+                values = lists.fetch_rows(conn, spec, chunk)
+                for rid in chunk:
+                    row = values[rid]
+                    out = []
+                    for col, raw, as_text in zip(spec.columns, row, text_cols, strict=True):
+                        if col.kind in ("int", "float") and raw is not None:
+                            out.append(_cell(ws, raw))
+                        else:
+                            shown = col.display(raw, reveal=not mask_ids)
+                            out.append(_cell(ws, shown, text=as_text))
+                    ws.append(out)
+                if progress:
+                    progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
+            ws.append([])
+            ws.append([_cell(ws, f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
+        _save(wb, Path(path))
     return total
 
 
@@ -107,29 +130,29 @@ def export_oplog(store: Store, query: oplog.LogQuery, path: Path | str, *, title
     """The 操作记录 a query shows, newest first, one row per entry with each change on its own line; returns
     the number of entries (a sheet holds about a million: past that the sheet says it stopped)."""
     check_target(path)  # refused before any work, not after it
-    wb = Workbook(write_only=True)
-    # One named style for the body: styling each cell by its font, border and alignment costs 3 times as long.
-    wb.add_named_style(NamedStyle("操作记录", font=BODY_FONT, border=BORDER, alignment=WRAP))
-    ws = wb.create_sheet("操作记录")
-    ws.freeze_panes = "A3"
-    for i, (_t, width) in enumerate(_OPLOG_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append([_cell(ws, title or f"{store.site.name if store.site else ''}操作记录", font=TITLE_FONT, border=False)])
-    ws.append([_cell(ws, t, font=HEADER_FONT, fill=HEADER_FILL) for t, _w in _OPLOG_COLUMNS])
-    room = EXCEL_MAX_ROWS - 4
-    n = 0
-    for e in oplog.entries(store, query, progress=progress, cancel=cancel):
-        if n == room:
-            ws.append([_cell(ws, f"已达到 Excel 的行数上限，仅导出最新的 {n:,} 条；请按日期分段导出其余记录", border=False)])
-            break
-        cells = [WriteOnlyCell(ws, value=v) for v in (e.when, e.actor, e.op_name, e.kind, e.name, e.details)]
-        for c in cells:
-            c.style = "操作记录"  # wrapped at the top: a long change list is several lines, the rest stays level
-        ws.append(cells)
-        n += 1
-    ws.append([])
-    ws.append([_cell(ws, f"共 {n} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
-    _save(wb, Path(path))
+    with _streaming_workbook() as wb:
+        # One named style for the body: styling each cell by its font, border and alignment costs 3 times as long.
+        wb.add_named_style(NamedStyle("操作记录", font=BODY_FONT, border=BORDER, alignment=WRAP))
+        ws = wb.create_sheet("操作记录")
+        ws.freeze_panes = "A3"
+        for i, (_t, width) in enumerate(_OPLOG_COLUMNS, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.append([_cell(ws, title or f"{store.site.name if store.site else ''}操作记录", font=TITLE_FONT, border=False)])
+        ws.append([_cell(ws, t, font=HEADER_FONT, fill=HEADER_FILL) for t, _w in _OPLOG_COLUMNS])
+        room = EXCEL_MAX_ROWS - 4
+        n = 0
+        for e in oplog.entries(store, query, progress=progress, cancel=cancel):
+            if n == room:
+                ws.append([_cell(ws, f"已达到 Excel 的行数上限，仅导出最新的 {n:,} 条；请按日期分段导出其余记录", border=False)])
+                break
+            cells = [WriteOnlyCell(ws, value=v) for v in (e.when, e.actor, e.op_name, e.kind, e.name, e.details)]
+            for c in cells:
+                c.style = "操作记录"  # wrapped at the top: a long change list is several lines, the rest stays level
+            ws.append(cells)
+            n += 1
+        ws.append([])
+        ws.append([_cell(ws, f"共 {n} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
+        _save(wb, Path(path))
     return n
 
 
@@ -225,17 +248,17 @@ def write_error_report(report: ImportReport, path: Path | str) -> Path:
 
 def write_letters(letters, path: Path | str) -> Path:
     """The feedback letters' tables as one sheet (a 报到单位 column first), for units that want Excel."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("反馈")
-    ws.freeze_panes = "A3"
-    title = letters[0].title if letters else "在职党员报到服务情况反馈"
-    ws.append([_cell(ws, title, font=TITLE_FONT, border=False)])
-    columns = ("报到单位", *(letters[0].table.columns if letters else ()))
-    ws.append([_cell(ws, c, font=HEADER_FONT, fill=HEADER_FILL) for c in columns])
-    for i, width in enumerate((30, 6, 10, 12, 10, 12, 10, 12, 14, 8, 10), 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    for letter in letters:
-        for row in letter.table.rows:
-            values = [letter.unit_name, int(row[0]), *row[1:6], int(row[6]), float(row[7]), float(row[8]), row[9]]
-            ws.append([_cell(ws, v) for v in values])
-    return _save(wb, Path(path))
+    with _streaming_workbook() as wb:
+        ws = wb.create_sheet("反馈")
+        ws.freeze_panes = "A3"
+        title = letters[0].title if letters else "在职党员报到服务情况反馈"
+        ws.append([_cell(ws, title, font=TITLE_FONT, border=False)])
+        columns = ("报到单位", *(letters[0].table.columns if letters else ()))
+        ws.append([_cell(ws, c, font=HEADER_FONT, fill=HEADER_FILL) for c in columns])
+        for i, width in enumerate((30, 6, 10, 12, 10, 12, 10, 12, 14, 8, 10), 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        for letter in letters:
+            for row in letter.table.rows:
+                values = [letter.unit_name, int(row[0]), *row[1:6], int(row[6]), float(row[7]), float(row[8]), row[9]]
+                ws.append([_cell(ws, v) for v in values])
+        return _save(wb, Path(path))

@@ -115,6 +115,28 @@ class _Bounded:
         self.raw.close()
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _what_broke(exc: BaseException | str) -> str:
+    """What is wrong with the container, in words (the library's English words and class names mean
+    nothing at the desk; our own Chinese detail is kept)."""
+    if isinstance(exc, str):
+        return exc
+    detail = str(exc)
+    if _CJK.search(detail):
+        return detail
+    if isinstance(exc, EOFError) or "truncated" in detail.lower() or "end of" in detail.lower():
+        return "文件不完整，可能没有下载或复制完"
+    if isinstance(exc, zlib.error) or "crc" in detail.lower():
+        return "压缩的数据已损坏"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "压缩包结构已损坏"
+    if isinstance(exc, OSError):
+        return f"读取失败：{exc.strerror}" if exc.strerror and _CJK.search(exc.strerror) else "读取文件时出错"
+    return "内容不符合 Excel 文件的格式"
+
+
 def column_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
@@ -162,8 +184,7 @@ class Workbook:
     # --- the container ---------------------------------------------------------------------------------
 
     def _damaged(self, exc: BaseException | str) -> ValidationError:
-        detail = exc if isinstance(exc, str) else type(exc).__name__ + (f"：{exc}" if str(exc) else "")
-        return ValidationError(f"{self.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏（{detail}）")
+        return ValidationError(f"{self.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏（{_what_broke(exc)}）")
 
     def _refused(self, reason: str) -> ValidationError:
         return ValidationError(f"文件 {self.name} 无法导入：{reason}")

@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from gridapp.core import clock, schema
-from gridapp.core.errors import Cancelled
+from gridapp.core import clock, fields, schema
+from gridapp.core.errors import Cancelled, DomainError
 from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.paths import backups_dir
@@ -227,6 +227,24 @@ class _Merger:
         if len(self.report.rejected) < 1000:
             self.report.rejected.append((table, rid, reason))
 
+    def _within_rules(self, table: str, rid: str, values: dict[str, Any]) -> bool:
+        """The field rules a form or an import applies, applied to what a package brings (a signed package
+        of a trusted site may still carry what an older or altered program let in): else the record is
+        rejected, naming the field, and nothing of it is written."""
+        columns = records.tables()[table].c
+        for name, value in values.items():
+            if value is None or name not in columns:
+                continue
+            rule = fields.rule(columns[name])
+            if rule.kind == "other":
+                continue
+            try:
+                rule.check(value)
+            except DomainError as exc:
+                self._reject(table, rid, exc.message)
+                return False
+        return True
+
     def _row(self, table: str, rid: str) -> dict[str, Any] | None:
         row = self.conn.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": rid}).mappings().first()
         return dict(row) if row else None
@@ -361,6 +379,8 @@ class _Merger:
             self._reject(table, rid, f"本机已有编码为 {values['code']} 的另一条组织单位记录。新站点请先导入上级导出的全量包，"
                                      "再录入数据")
             return
+        if not self._within_rules(table, rid, values):
+            return
         now = utcnow()
         values = dict(values, scope_code=values.get("scope_code") or scope)
         self.conn.execute(insert(records.tables()[table]).values(id=rid, created_at=now, updated_at=now,
@@ -391,6 +411,8 @@ class _Merger:
 
     def _update(self, table: str, rid: str, local: dict[str, Any], changes: dict[str, Any], origin: str, *,
                 conflict: bool = False) -> None:
+        if changes and not self._within_rules(table, rid, changes):
+            return
         if changes:
             t = records.tables()[table]
             self.conn.execute(update(t).where(t.c.id == rid).values(updated_at=utcnow(), changed_by_site=origin,

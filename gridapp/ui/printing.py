@@ -360,4 +360,4 @@ def _check_complete(pdf: Path, target: Path) -> None:
         f.seek(max(0, size - 1024))
         tail = f.read()
     if b"%%EOF" not in tail:
-        raise ValidationError(f"PDF 文件 {target.name} 没有写完整（磁盘空间可能不足，或 U 盘已拔出），未保存")
+        raise ValidationError(f"磁盘空间不足或 U 盘已拔出：PDF 文件 {target.name} 没有写完整，未保存")

@@ -86,8 +86,13 @@ def test_a_folder_nobody_may_write_is_named(tmp_path):
 
 @pytest.mark.parametrize(("code", "words"), [
     (errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "只读"), (errno.ENOENT, "文件夹不存在"),
-    (errno.ENAMETOOLONG, "太长"), (errno.EIO, "设备出错"), (errno.EINVAL, "不允许的字符"),
+    (errno.ENAMETOOLONG, "太长"), (errno.EIO, "设备出错"), (errno.EINVAL, "不允许的字符"), (errno.EFBIG, "文件太大"),
 ])
 def test_every_reason_the_disk_gives_is_a_sentence(tmp_path, code, words):
-    message = os_error_message(OSError(code, os.strerror(code)), tmp_path / "名单.xlsx")
+    message = os_error_message(OSError(code, os.strerror(code)), tmp_path / "缺少的文件夹" / "名单.xlsx")
     assert words in message and "名单.xlsx" in message
+
+
+def test_a_folder_that_takes_no_files_is_not_called_missing(tmp_path):
+    message = os_error_message(OSError(errno.ENOENT, "No such file or directory"), tmp_path / "名单.xlsx")
+    assert "不能新建文件" in message and "不存在" not in message

@@ -202,6 +202,8 @@ def _not_output(ctx: Ctx, o: Outcome) -> list[str]:
     target: Path = ctx.facts["target"]
     if target.is_symlink() or not target.is_file():
         return []
+    if ctx.facts.get("target_bytes") is not None:  # a sheet of its own already: changed or not
+        return [] if target.read_bytes() == ctx.facts["target_bytes"] else [f"{target.name} was overwritten"]
     head = target.read_bytes()[:4]
     return [f"{target.name} now holds the command's output"] if head[:2] == b"PK" or head == b"%PDF" or \
         head[:1] == b"{" else []
@@ -212,6 +214,8 @@ def over(cid: str, command: Callable[[Ctx, Path], list], kind: str, what: str, *
         if kind != "input":
             bad_grid_sheet(ctx)  # import --report needs a sheet with a rejected row
         ctx.facts["target"] = _target(kind)(ctx)
+        if kind == "input":
+            ctx.facts["target_bytes"] = ctx.facts["target"].read_bytes()
 
     def argv(ctx: Ctx) -> list:
         return [*command(ctx, ctx.facts["target"]), *(["--json"] if json else [])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,21 @@ def test_a_backup_a_folder_and_an_unwritable_place_are_refused(street_store, tmp
     with pytest.raises(ValidationError, match="not-a-folder 不是文件夹"):
         write_template(handler("grids").spec, blocked / "模板.xlsx")
     assert backup.read_bytes()[:15] == b"SQLite format 3"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc (a folder that takes no files)")
+def test_a_failed_streaming_export_leaves_no_rows_behind_and_prints_nothing(street_store, tmp_path, capfd):
+    """The rows a write-only export streamed to temporary files are removed when the save fails, without
+    the garbage collector's "Exception ignored" under the sentence."""
+    import gc
+    import tempfile
+
+    def streamed() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("openpyxl.*"))
+
+    before = streamed()
+    with pytest.raises(ValidationError, match=r"不能新建文件|没有权限"):
+        export_list(street_store, list_specs.GRIDS, lists.Query(), "/proc/gridapp-test.xlsx")
+    gc.collect()
+    assert streamed() - before == set()
+    assert "Exception ignored" not in capfd.readouterr().err
