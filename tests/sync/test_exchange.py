@@ -275,3 +275,18 @@ def test_a_package_from_a_newer_program_is_refused_with_the_version_to_install(c
     with pytest.raises(PackageError, match=r"9\.1\.0"):
         apply.import_package(chain.street, path, commit=True)
     assert gridapp.__version__ != "9.1.0"
+
+
+def test_a_package_carrying_what_the_rules_refuse_is_rejected_record_by_record(chain):
+    """A signed package of a trusted site may still carry what an older or altered program let in: the
+    receiving site applies its own field rules, names the field, and writes nothing of that record."""
+    good = add_person(chain.community, "李四", _id("37020319800101002"), "370203012001")
+    bad = add_person(chain.community, "王五", _id("37020319800101003"), "370203012001")
+    with chain.community.engine.begin() as conn:  # past the program's rules, as another program might
+        conn.exec_driver_sql("UPDATE person SET name = ? WHERE id = ?", ("\u202e" + "王" * 200, bad))
+    report = chain.deliver(chain.send(chain.community, chain.street, full=True), chain.street)
+    reasons = [reason for table, rid, reason in report.rejected if rid == bad]
+    assert reasons and "姓名" in reasons[0], report.rejected
+    arrived = person(chain.street, bad)  # at most what the journal recorded when the rules let it in
+    assert arrived is None or arrived[0] == "王五"
+    assert person(chain.street, good)[0] == "李四"
