@@ -79,3 +79,18 @@ def district_store(tmp_path):
             grids.add_child(store, unit.id, name, households=300)
     yield store
     store.close()
+
+
+@pytest.fixture
+def log_file(tmp_path, monkeypatch):
+    """The program's log file in an isolated data folder; the handler removed afterwards."""
+    from gridapp.core import logs
+
+    monkeypatch.setenv("GRIDAPP_HOME", str(tmp_path / "home"))
+    before = list(logs.log.handlers)
+    path = logs.setup_logging()
+    yield path
+    for h in logs.log.handlers[:]:
+        if h not in before:
+            logs.log.removeHandler(h)
+            h.close()

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import gc
+import io
+import logging
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gridapp.core import codes, lists, oplog
-from gridapp.core.errors import Cancelled
+from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import atomic_output, check_target
 from gridapp.core.store import Store
 from gridapp.io.importer import OUTCOME_NAMES, ImportReport
@@ -59,10 +65,37 @@ def _streaming_workbook() -> Iterator[Workbook]:
         raise
 
 
+def _log_unraisable(unraisable) -> None:
+    logging.getLogger("gridapp").info("after a failed save: %s", unraisable.exc_value)
+
+
 def _save(wb: Workbook, path: Path, inputs: tuple[Path | str | None, ...] = ()) -> Path:
-    """Write next to the target and move into place: a failed or cancelled export leaves no half file."""
-    with atomic_output(path, inputs=inputs) as tmp:
-        wb.save(tmp)
+    """Write next to the target and move into place: a failed or cancelled export leaves no half file.
+
+    The zip is made in memory first (a few MB even for 100,000 rows): a zip writer that fails on a full
+    disk cannot be closed cleanly, and its finaliser would print a traceback under the sentence."""
+    check_target(path, inputs=inputs)
+    buffer = io.BytesIO()
+    failure = None
+    hook = sys.unraisablehook
+    try:
+        try:
+            wb.save(buffer)  # openpyxl stages each sheet in the system's temporary folder
+        except OSError as exc:
+            # The half-written staging files' generators are finalised when this exception goes; what they
+            # raise then is logged, not printed under the sentence.
+            sys.unraisablehook = _log_unraisable
+            full = exc.errno in (errno.ENOSPC, errno.EFBIG)
+            failure = (f"未能生成 {Path(path).name}：系统临时文件夹 {tempfile.gettempdir()} 所在的磁盘"
+                       + ("空间不足" if full else f"无法写入（{exc.strerror or exc}）")
+                       + "，请清理该磁盘（通常是 C 盘）后再试")
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure:
+        raise ValidationError(failure)
+    with atomic_output(path, inputs=inputs) as tmp, open(tmp, "wb") as f:
+        f.write(buffer.getbuffer())
     return Path(path).expanduser().resolve()
 
 

@@ -21,7 +21,6 @@ def test_the_catalogue_covers_every_category_of_the_issue():
 
 
 @pytest.mark.timeout(1200)  # a hang guard for the whole catalogue; each child has its own 60 s limit
-@pytest.mark.xfail(strict=False, reason="issue 12 slices not merged yet")
 def test_every_hostile_case_is_handled(tmp_path):
     jobs = int(os.environ.get("GRIDAPP_HOSTILE_JOBS", "2"))
     outcomes = run_catalogue(CASES, jobs=jobs, scratch=tmp_path)

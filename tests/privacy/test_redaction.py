@@ -52,18 +52,6 @@ def _duplicate_id_error(db) -> tuple[IntegrityError, str]:
     return caught.value, first[0]
 
 
-@pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRIDAPP_HOME", str(tmp_path / "home"))
-    before = list(logs.log.handlers)
-    path = logs.setup_logging()
-    yield path
-    for h in logs.log.handlers[:]:
-        if h not in before:
-            logs.log.removeHandler(h)
-            h.close()
-
-
 def test_sqlalchemy_errors_do_not_carry_the_parameters(demo_db):
     exc, number = _duplicate_id_error(demo_db)
     assert number not in str(exc) and "hidden" in str(exc)

@@ -5,22 +5,8 @@ from __future__ import annotations
 import sys
 
 import openpyxl
-import pytest
 
-from gridapp.core import logs
 from tests.privacy.test_redaction import PHONE, _duplicate_id_error
-
-
-@pytest.fixture
-def log_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRIDAPP_HOME", str(tmp_path / "home"))
-    before = list(logs.log.handlers)
-    path = logs.setup_logging()
-    yield path
-    for h in logs.log.handlers[:]:
-        if h not in before:
-            logs.log.removeHandler(h)
-            h.close()
 
 
 def test_the_error_dialog_and_its_log_hold_no_id_or_phone_number(qapp, demo_db, log_file, messages):
