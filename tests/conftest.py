@@ -88,9 +88,12 @@ def log_file(tmp_path, monkeypatch):
 
     monkeypatch.setenv("GRIDAPP_HOME", str(tmp_path / "home"))
     before = list(logs.log.handlers)
+    for h in before:  # a log file an earlier test's in-process command line set up is not this one
+        logs.log.removeHandler(h)
     path = logs.setup_logging()
     yield path
     for h in logs.log.handlers[:]:
-        if h not in before:
-            logs.log.removeHandler(h)
-            h.close()
+        logs.log.removeHandler(h)
+        h.close()
+    for h in before:
+        logs.log.addHandler(h)

@@ -5,6 +5,7 @@ No binary blobs: every file the catalogue uses is made here, at run time.
 
 from __future__ import annotations
 
+import posixpath
 import random
 import sqlite3
 import struct
@@ -244,7 +245,7 @@ def traversal_package(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         z.comment = b"S" * 64
         z.writestr("manifest.json", '{"kind": "gridapp-sync-package"}')
-        z.writestr("../payload.bin", b"x")
+        z.writestr(posixpath.join(posixpath.pardir, "payload.bin"), b"x")
     return path
 
 

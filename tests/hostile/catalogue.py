@@ -182,7 +182,7 @@ def _target(kind: str) -> Callable[[Ctx], Path]:
             return p
         if kind == "dotdot":
             ctx.path("sub").mkdir()
-            return ctx.dir / "sub" / ".." / db.name
+            return ctx.dir / "sub" / os.pardir / db.name
         if kind == "symlink":
             p = ctx.path("link.xlsx")
             p.symlink_to(db.name)
