@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gridapp.cli.output import emit
 from gridapp.core.errors import StoreError
-from gridapp.core.files import check_target
+from gridapp.core.files import check_target, unused_name
 from gridapp.core.paths import backups_dir
 from gridapp.core.store import backup_database, identify
 
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         identify(src)
     except StoreError as exc:
         raise StoreError(f"没有备份：{exc.message}") from None
-    out = args.out or backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+    out = args.out or unused_name(backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite")
     if args.out:
         out = check_target(out, inputs=(src,))
     if Path(out).exists():

@@ -57,6 +57,17 @@ def os_error_message(exc: OSError, path: PathLike, *, writing: bool = True) -> s
     return f"未能{verb} {path}：{reason}"
 
 
+def unused_name(path: PathLike) -> Path:
+    """``path``, or ``name-2.ext``, ``name-3.ext``…: the first that does not exist yet (two backups in one second)."""
+    path = Path(path)
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
 def _same_file(a: Path, b: Path) -> bool:
     if a == b:
         return True

@@ -234,9 +234,11 @@ class Store:
 
     def _migrate(self, rev: str | None, *, has_data: bool) -> None:
         if has_data:
+            from gridapp.core.files import unused_name
+
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             self.backup_path = backup_database(
-                self.path, backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite"
+                self.path, unused_name(backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite")
             )
             self.upgraded_from = rev
         try:

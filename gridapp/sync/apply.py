@@ -27,6 +27,7 @@ from sqlalchemy import func, insert, select, text, update
 
 from gridapp.core import clock, fields, schema
 from gridapp.core.errors import Cancelled, DomainError
+from gridapp.core.files import unused_name
 from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.paths import backups_dir
@@ -122,7 +123,7 @@ def import_package(store: Store, path: Path | str, *, commit: bool, progress: Pr
     if commit and backup:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         report.backup_path = str(backup_database(
-            store.path, backups_dir(store.path) / f"{store.path.stem}-数据交换前-{stamp}.sqlite"))
+            store.path, unused_name(backups_dir(store.path) / f"{store.path.stem}-数据交换前-{stamp}.sqlite")))
     total = int(m.get("records") or 0)
     with store.session(commit=commit) as s:
         conn = s.connection()

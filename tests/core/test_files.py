@@ -96,3 +96,12 @@ def test_every_reason_the_disk_gives_is_a_sentence(tmp_path, code, words):
 def test_a_folder_that_takes_no_files_is_not_called_missing(tmp_path):
     message = os_error_message(OSError(errno.ENOENT, "No such file or directory"), tmp_path / "名单.xlsx")
     assert "不能新建文件" in message and "不存在" not in message
+
+
+def test_two_backups_in_one_second_get_two_names(tmp_path):
+    from gridapp.core.files import unused_name
+
+    first = tmp_path / "demo-备份-20261202-011500.sqlite"
+    assert unused_name(first) == first
+    first.write_bytes(b"x")
+    assert unused_name(first).name == "demo-备份-20261202-011500-2.sqlite"

@@ -290,3 +290,12 @@ def test_a_package_carrying_what_the_rules_refuse_is_rejected_record_by_record(c
     arrived = person(chain.street, bad)  # at most what the journal recorded when the rules let it in
     assert arrived is None or arrived[0] == "王五"
     assert person(chain.street, good)[0] == "李四"
+
+
+def test_two_imports_in_one_second_keep_both_backups(chain):
+    """The automatic backup before an import is named by the second; a second import within it gets its own."""
+    add_person(chain.community, "赵六", _id("37020319800101004"), "370203012001")
+    first = apply.import_package(chain.street, chain.send(chain.community, chain.street), commit=True)
+    add_person(chain.community, "钱七", _id("37020319800101005"), "370203012001")
+    second = apply.import_package(chain.street, chain.send(chain.community, chain.street), commit=True)
+    assert first.backup_path and second.backup_path and first.backup_path != second.backup_path

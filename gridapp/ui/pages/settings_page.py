@@ -91,7 +91,10 @@ class SettingsPage(Page):
         QMessageBox.information(self, "已保存", f"已设置：每名专职网格员最多服务 {self.limit.value()} 户。")
 
     def backup(self) -> None:
-        dest = backups_dir(self.store.path) / f"{self.store.path.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite"
+        from gridapp.core.files import unused_name
+
+        dest = unused_name(backups_dir(self.store.path)
+                           / f"{self.store.path.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite")
         operations.run(self, "正在备份数据库", lambda _p, _c: self.store.backup(dest), self._backed_up,
                        cancellable=False)
 
