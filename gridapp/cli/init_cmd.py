@@ -19,7 +19,7 @@ HELP = "新建本站点的数据库（区/街道/社区），并建立本级组�
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help=HELP, description=HELP)
     p.add_argument("--level", required=True, choices=SITE_LEVELS, help="站点层级：district=区，street=街道，community=社区")
-    p.add_argument("--code", required=True, help="本级组织编码：区6位，街道9位，社区12位（GB/T 2260 县级代码开头）")
+    p.add_argument("--code", required=True, help="本级组织编码：区6位，街道9位，社区12位（GB/T 2260 县级代码开头；东莞、中山等不设区的市以市代码开头）")
     p.add_argument("--name", required=True, help="本级名称，如 海泉路街道")
     p.set_defaults(run=run)
 

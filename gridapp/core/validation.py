@@ -19,6 +19,13 @@ PROVINCE_PREFIXES = frozenset(
     ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
 )
 
+# Prefecture-level cities without counties (不设区的地级市): their streets' codes begin with the city's own
+# code, as the published 统计用区划代码 show (441900003 东城街道 of 东莞).
+CITIES_WITHOUT_COUNTIES = frozenset({"441900", "442000", "460400", "620200"})  # 东莞 中山 儋州 嘉峪关
+
+# ID numbers also begin with 830000 (台湾居民居住证, like 810000/820000 for Hong Kong and Macao residents).
+ID_PREFIXES = PROVINCE_PREFIXES | {"83"}
+
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 
@@ -122,7 +129,7 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
         raise ValidationError(f"身份证号码应为18位，实际为{len(text)}位：{text}", field="id_number")
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise ValidationError(f"身份证号码含有非法字符：{text}", field="id_number")
-    if text[:2] not in PROVINCE_PREFIXES:
+    if text[:2] not in ID_PREFIXES:
         raise ValidationError(f"身份证号码前两位“{text[:2]}”不是有效的省级行政区划代码", field="id_number")
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
@@ -130,7 +137,7 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
         raise ValidationError(f"身份证号码中的出生日期“{text[6:14]}”不存在", field="id_number") from None
     today = today or dt.date.today()
     if birth > today or birth.year < 1880:
-        raise ValidationError(f"身份证号码中的出生日期“{birth:%Y-%m-%d}”不合理", field="id_number")
+        raise ValidationError(f"身份证号码中的出生日期“{birth.isoformat()}”不合理", field="id_number")
     expected = id_check_digit(text[:17])
     if text[17] != expected:
         raise ValidationError(
@@ -175,6 +182,8 @@ def parse_credit_code(value: object) -> str:
         )
     if text[0] not in _CREDIT_AUTHORITIES:
         raise ValidationError(f"统一社会信用代码第1位登记管理部门代码“{text[0]}”无效：{text}", field="credit_code")
+    if not text[1].isdigit():
+        raise ValidationError(f"统一社会信用代码第2位机构类别代码“{text[1]}”应为数字：{text}", field="credit_code")
     if not text[2:8].isdigit() or text[2:4] not in PROVINCE_PREFIXES | {"10"}:
         raise ValidationError(f"统一社会信用代码第3-8位行政区划码“{text[2:8]}”无效：{text}", field="credit_code")
     expected = credit_check_char(text[:17])
@@ -239,7 +248,13 @@ def parse_org_code(value: object, level: str | None = None) -> str:
     """Validate a hierarchical org code (6/9/12/15/18 digits); with ``level``, its length too."""
     text = re.sub(r"\s", "", to_halfwidth(str(value or "")))
     if isinstance(value, float) and value.is_integer():
+        if value >= 10**15:  # Excel keeps 15 significant digits: a micro-grid code as a number lost its tail
+            raise ValidationError("组织编码被 Excel 存成了数字，后几位已丢失，请把该列设为文本格式后重新填写完整编码",
+                                  field="code")
         text = str(int(value))
+    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text.upper()):
+        raise ValidationError(f"组织编码被 Excel 存成了数字（科学计数法 {text}），后几位已丢失，"
+                              "请把该列设为文本格式后重新填写完整编码", field="code")
     if not text:
         raise ValidationError("组织编码为空", field="code")
     if not text.isdigit():
@@ -251,8 +266,9 @@ def parse_org_code(value: object, level: str | None = None) -> str:
         )
     if text[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(f"组织编码前六位“{text[:6]}”不是有效的 GB/T 2260 行政区划代码", field="code")
-    if text[2:6] == "0000" or text[4:6] == "00":
-        raise ValidationError(f"组织编码前六位“{text[:6]}”应为县级行政区划代码", field="code")
+    if (text[2:6] == "0000" or text[4:6] == "00") and text[:6] not in CITIES_WITHOUT_COUNTIES:
+        raise ValidationError(f"组织编码前六位“{text[:6]}”应为县级行政区划代码"
+                              "（不设区的地级市东莞、中山、儋州、嘉峪关用市的代码）", field="code")
     if level is not None and LEVEL_CODE_LENGTH[level] != len(text):
         from gridapp.core.codes import ORG_LEVEL
 

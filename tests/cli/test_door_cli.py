@@ -122,3 +122,24 @@ def test_departed_workers_and_a_sheet_of_grid_codes_only_import_back(demo_db, tm
     data = json.loads(text)
     assert code == 0 and data["counts"]["rejected"] == 0 and data["counts"]["new"] == 0, data["rejected"][:3]
     assert dump(demo_db) == before  # every row unchanged: nothing written
+
+
+def test_a_city_without_counties_inits_and_imports_its_grids(tmp_path, capsys):
+    """中山 (442000) publishes street codes such as 442000001: init, a grids sheet naming its communities."""
+    import openpyxl
+
+    from gridapp.cli import main
+
+    db = tmp_path / "zs.sqlite"
+    assert main(["init", "--db", str(db), "--level", "street", "--code", "442000001", "--name", "石岐街道"]) == 0
+    capsys.readouterr()
+    sheet = tmp_path / "网格.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["社区名称", "社区编码", "网格名称", "网格编码", "户数"])
+    wb.active.append(["莲峰社区", "442000001001", "第一网格", "442000001001001", 420])
+    wb.save(sheet)
+    code = main(["import", "--db", str(db), "--kind", "grids", str(sheet), "--json"])
+    out = capsys.readouterr().out
+    assert code == 0 and json.loads(out)["counts"]["new"] >= 1, out
+    assert main(["check", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["grids"] == 1

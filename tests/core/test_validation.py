@@ -264,3 +264,53 @@ def test_services_refuse_bad_values_and_change_nothing(street_store):
     worker = workers.create_or_update(street_store, {"name": "张\u200b伟", "id_number": "370203199001011233",
                                                      "worker_type": "fulltime"}, grid_id=grid.id)
     assert worker.name == "张伟"
+
+
+# --- issue 19, first step: codes whole cities use ---------------------------------------------------
+
+# Published 统计用区划代码 of prefecture-level cities without counties: the street and community codes
+# begin with the city's own code.
+CITY_CODES = [("441900003", "street"), ("441900003001", "community"), ("442000001", "street"),
+              ("460400500498", "community"), ("620200001", "street"), ("620200", "district")]
+
+
+@pytest.mark.parametrize(("code", "level"), CITY_CODES)
+def test_cities_without_counties_have_codes(code, level):
+    assert parse_org_code(code, level) == code
+
+
+def test_other_prefecture_codes_are_still_not_county_codes():
+    for bad in ("441800003", "440000003", "370200012"):
+        with pytest.raises(ValidationError, match="县级"):
+            parse_org_code(bad)
+
+
+def test_taiwan_residents_permit_numbers_are_accepted():
+    for prefix in ("810000", "820000", "830000"):
+        body = prefix + "19800101125"
+        assert parse_id_number(body + id_check_digit(body)).number.startswith(prefix)
+    with pytest.raises(ValidationError, match="前两位"):
+        body = "840000" + "19800101125"
+        parse_id_number(body + id_check_digit(body))
+
+
+def test_credit_code_position_2_is_a_digit():
+    first17 = "5H130100H9XNNPURN"
+    code = first17 + credit_check_char(first17)
+    assert code == "5H130100H9XNNPURN6"  # the check character is right: only position 2 is wrong
+    with pytest.raises(ValidationError, match="第2位机构类别代码“H”应为数字"):
+        parse_credit_code(code)
+
+
+def test_an_org_code_excel_stored_as_a_number_is_refused_not_rounded():
+    with pytest.raises(ValidationError, match="后几位已丢失"):
+        parse_org_code(3.70203012001001e17)
+    with pytest.raises(ValidationError, match="科学计数法"):
+        parse_org_code("3.70203E+17")
+    assert parse_org_code(370203012001001.0) == "370203012001001"  # 15 digits survive as a number
+
+
+def test_dates_in_messages_have_four_digit_years():
+    body = "370203" + "00161108" + "123"
+    with pytest.raises(ValidationError, match="0016-11-08"):
+        parse_id_number(body + id_check_digit(body))

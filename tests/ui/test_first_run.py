@@ -87,3 +87,15 @@ def test_smoke_test_opens_every_page_and_reports(tmp_path, demo_db, capsys):
 
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["ok"] and len(result["pages"]) == 7 and result["all_pages_s"] > 0
+
+
+def test_a_street_of_a_city_without_counties_sets_up(qtbot, tmp_path):
+    """东莞 has no counties: its streets' codes begin with the city's code (441900003 东城街道)."""
+    dialog = FirstRunDialog(tmp_path / "g.sqlite")
+    qtbot.addWidget(dialog)
+    dialog.level.setCurrentIndex(dialog.level.findData("street"))
+    qtbot.keyClicks(dialog.code, "441900003")
+    dialog.name.setText("东城街道")
+    dialog._accept()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted, dialog.error.text()
+    assert dialog.site_fields()["code"] == "441900003"
