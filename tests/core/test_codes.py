@@ -76,7 +76,7 @@ def test_nothing_or_several_fit(table, written, found):
 def test_refusals_name_the_value_and_the_choices():
     with pytest.raises(ValidationError) as none:
         codes.POLITICAL.require("外星人")
-    assert none.value.message == ("政治面貌“外星人”不是有效值，可选：中共党员、中共预备党员、共青团员、民革党员、民盟盟员、"
+    assert none.value.message == ("政治面貌“外星人”不是有效值，可选：中共党员、中共预备党员、共青团员、民革会员、民盟盟员、"
                                   "民建会员、民进会员、农工党党员、致公党党员、九三学社社员、台盟盟员、无党派人士、群众")
     with pytest.raises(ValidationError) as several:
         codes.ETHNICITY.require("哈族")
@@ -94,3 +94,18 @@ def test_stored_values_as_people_read_them():
     assert value_text("member_registration", "status", "moved_out") == "已转出"
     assert value_text("property_firm", "alliance_member", True) == "是"
     assert value_text("person", "phone", None) == "（空）"
+
+
+def test_political_status_follows_gb_t_4762():
+    """04 is 民革会员; the full names the standard gives are read; 民主党派 names eight parties, so it is a
+    row error listing them, never 12 (无党派人士, its opposite)."""
+    from gridapp.core.codes import POLITICAL
+
+    assert POLITICAL.name("04") == "民革会员"
+    for text, code in (("民革会员", "04"), ("中国国民党革命委员会会员", "04"), ("民革党员", "04"), ("民盟", "05"),
+                       ("中国民主同盟盟员", "05"), ("台湾民主自治同盟盟员", "11"), ("台盟", "11"),
+                       ("九三学社", "10"), ("无党派民主人士", "12")):
+        assert POLITICAL.require(text) == code, text
+    with pytest.raises(ValidationError) as refused:
+        POLITICAL.require("民主党派")
+    assert "民革会员" in refused.value.message and "台盟盟员" in refused.value.message
