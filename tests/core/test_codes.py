@@ -87,7 +87,7 @@ def test_refusals_name_the_value_and_the_choices():
 def test_stored_values_as_people_read_them():
     from gridapp.core.labels import value_text
 
-    assert value_text("person", "education", "20") == "大学本科"
+    assert value_text("person", "education", "20") == "大学本科教育"
     assert value_text("grid_assignment", "role", "leader") == "网格长"
     assert value_text("cross_appointment", "role", "业委会主任") == "业委会主任"  # free text there
     assert value_text("grid_worker", "status", "left") == "离岗"
@@ -109,3 +109,30 @@ def test_political_status_follows_gb_t_4762():
     with pytest.raises(ValidationError) as refused:
         POLITICAL.require("民主党派")
     assert "民革会员" in refused.value.message and "台盟盟员" in refused.value.message
+
+
+GB_T_4658 = {  # GB/T 4658-2006 学历代码, in full
+    "10": "研究生教育", "11": "博士研究生毕业", "12": "博士研究生结业", "13": "博士研究生肄业", "14": "硕士研究生毕业",
+    "15": "硕士研究生结业", "16": "硕士研究生肄业", "17": "研究生班毕业", "18": "研究生班结业", "19": "研究生班肄业",
+    "20": "大学本科教育", "21": "大学本科毕业", "22": "大学本科结业", "23": "大学本科肄业", "28": "大学普通班毕业",
+    "30": "大学专科教育", "31": "大学专科毕业", "32": "大学专科结业", "33": "大学专科肄业", "40": "中等职业教育",
+    "41": "中等专科毕业", "42": "中等专科结业", "43": "中等专科肄业", "44": "职业高中毕业", "45": "职业高中结业",
+    "46": "职业高中肄业", "47": "技工学校毕业", "48": "技工学校结业", "49": "技工学校肄业", "60": "普通高级中学教育",
+    "61": "普通高中毕业", "62": "普通高中结业", "63": "普通高中肄业", "70": "初级中学教育", "71": "初中毕业",
+    "73": "初中肄业", "80": "小学教育", "81": "小学毕业", "83": "小学肄业", "90": "其他",
+}
+
+
+def test_education_holds_gb_t_4658_in_full():
+    assert dict(codes.EDUCATION.items) == GB_T_4658
+    for code, name in GB_T_4658.items():
+        assert codes.EDUCATION.require(name) == code, name
+        assert codes.EDUCATION.require(code) == code
+
+
+@pytest.mark.parametrize(("written", "code"), [
+    ("本科毕业", "21"), ("大学本科毕业", "21"), ("高中毕业", "61"), ("硕士研究生毕业", "14"), ("本科", "20"),
+    ("大专", "30"), ("中专", "40"), ("研究生", "10"), ("大专毕业", "31"), ("中专毕业", "41"), ("初中毕业", "71"),
+])
+def test_education_reads_what_people_write(written, code):
+    assert codes.EDUCATION.require(written) == code
