@@ -137,6 +137,12 @@ def _what_broke(exc: BaseException | str) -> str:
     return "内容不符合 Excel 文件的格式"
 
 
+def _part_key(name: str) -> str:
+    """A zip part's name as compared: forward slashes, no leading slash, any case (OOXML names are
+    case-insensitive, and some Windows tools write backslashes)."""
+    return name.replace("\\", "/").lstrip("/").lower()
+
+
 def column_index(letters: str) -> int:
     n = 0
     for ch in letters.upper():
@@ -173,7 +179,8 @@ class Workbook:
         try:
             self._check_members()
             self.budget = [limits.MAX_TOTAL_BYTES]
-            self._names = {i.filename for i in self.zip.infolist()}
+            # Part names as some writers store them (xl\\sharedStrings.xml, xl/SharedStrings.xml) found too.
+            self._names = {_part_key(i.filename): i.filename for i in self.zip.infolist()}
             self._read_workbook()
             self.date_styles, self.timedelta_styles = self._read_styles()
             self.strings = self._read_strings()
@@ -217,9 +224,13 @@ class Workbook:
         if total > limits.MAX_TOTAL_BYTES:
             raise self._refused(f"解压后共 {total >> 20} MB，超过上限 {limits.MAX_TOTAL_BYTES >> 20} MB")
 
+    def _has(self, part: str) -> bool:
+        return _part_key(part) in self._names
+
     def _open(self, member: str) -> _Bounded:
         try:
-            return _Bounded(self.zip.open(member), limits.MAX_MEMBER_BYTES, member, self.budget)
+            return _Bounded(self.zip.open(self._names.get(_part_key(member), member)), limits.MAX_MEMBER_BYTES,
+                            member, self.budget)
         except RuntimeError as exc:  # an encrypted member
             raise self._damaged(exc) from None
         except NotImplementedError:
@@ -244,7 +255,7 @@ class Workbook:
         folder, name = posixpath.split(part)
         rels = posixpath.join(folder, "_rels", name + ".rels")
         out: dict[str, tuple[str, str]] = {}
-        if rels not in self._names:
+        if not self._has(rels):
             return out
         for _, el in self._parse(rels):
             if el.tag == _PKG_REL and el.get("TargetMode") != "External":
@@ -255,7 +266,7 @@ class Workbook:
 
     def _read_workbook(self) -> None:
         root = next((t for kind, t in self._rels("").values() if kind.endswith("/officeDocument")), "xl/workbook.xml")
-        if root not in self._names:
+        if not self._has(root):
             raise self._damaged("缺少 xl/workbook.xml")
         rels = self._rels(root)
         self.sheets: list[tuple[str, str]] = []  # (name, part)
@@ -264,7 +275,7 @@ class Workbook:
             local = el.tag.rpartition("}")[2]
             if local == "sheet":
                 kind, target = rels.get(el.get(f"{{{_REL_NS}}}id") or el.get("{http://purl.oclc.org/ooxml/officeDocument/relationships}id") or "", ("", ""))
-                if kind.endswith("/worksheet") and target in self._names:
+                if kind.endswith("/worksheet") and self._has(target):
                     self.sheets.append((el.get("name") or target, target))
             elif local == "workbookPr" and el.get("date1904") in ("1", "true"):
                 self.epoch = CALENDAR_MAC_1904
@@ -274,7 +285,7 @@ class Workbook:
 
     def _read_styles(self) -> tuple[set[int], set[int]]:
         """The cell styles (by index) that show a number as a date or as a duration."""
-        if not self._styles_part or self._styles_part not in self._names:
+        if not self._styles_part or not self._has(self._styles_part):
             return set(), set()
         custom: dict[int, str] = {}
         xfs: list[int] = []
@@ -302,7 +313,7 @@ class Workbook:
 
     def _read_strings(self) -> list[str | None]:
         """The shared strings; one longer than a cell may hold is kept as None and refused where a cell uses it."""
-        if not self._strings_part or self._strings_part not in self._names:
+        if not self._strings_part or not self._has(self._strings_part):
             return []
         strings: list[str | None] = []
         for _, el in self._parse(self._strings_part):

@@ -216,3 +216,17 @@ def test_every_kind_of_value_reads_as_openpyxl_reads_it(tmp_path):
     path = tmp_path / "types.xlsx"
     wb.save(path)
     assert _our_rows(path) == _openpyxl_rows(path)
+
+
+@pytest.mark.parametrize("renamed", ["xl\\sharedStrings.xml", "xl/SharedStrings.xml", "XL/SHAREDSTRINGS.XML"])
+def test_parts_named_as_other_writers_name_them_are_found(tmp_path, renamed):
+    """OOXML part names are case-insensitive, and some Windows tools store backslashes: the shared strings
+    are found however the zip spells their name, so the sheet reads the same."""
+    plain = S.write_xlsx(tmp_path / "plain.xlsx", ROWS)  # its text in xl/sharedStrings.xml, as Excel stores it
+    assert "xl/sharedStrings.xml" in zipfile.ZipFile(plain).namelist()
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            name = renamed if info.filename == "xl/sharedStrings.xml" else info.filename
+            dst.writestr(name, src.read(info.filename))
+    assert [r.values for r in read_sheet(odd, HEADERS).rows] == [r.values for r in read_sheet(plain, HEADERS).rows]
