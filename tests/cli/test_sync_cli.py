@@ -67,4 +67,4 @@ def test_sync_log_names_the_conflicting_values(tmp_path, capsys):
         for store in (chain.district, chain.street, chain.community):
             store.close()
     assert code == 0
-    assert "人员“王五”的文化程度：保留“大学本科”（云溪社区），未采用“大学专科”（海泉路街道）" in out
+    assert "人员“王五”的文化程度：保留“大学本科教育”（云溪社区），未采用“大学专科教育”（海泉路街道）" in out

@@ -55,7 +55,7 @@ def test_a_worker_reads_by_name_with_labels_and_code_names(office):
     shown = [str(c) for c in new.changes]
     # The person's fields and the worker's, saved together, are one entry.
     for expected in ("姓名：王娟", "性别：女", "身份证号码：3702**********" + WANG[-4:], "出生日期：1990-02-02",
-                     "民族：汉族", "政治面貌：共青团员", "文化程度：大学本科", "联系电话：13800001111", "人员类别：兼职",
+                     "民族：汉族", "政治面貌：共青团员", "文化程度：大学本科教育", "联系电话：13800001111", "人员类别：兼职",
                      "状态：在岗"):
         assert expected in shown
     assert new.actor == "tester" and new.when.startswith(str(dt.date.today().year))
