@@ -30,12 +30,13 @@ def _commands():
         init_cmd,
         log_cmd,
         print_cmd,
+        regions_cmd,
         sync_cmd,
         template_cmd,
     )
 
     return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd, sync_cmd,
-            log_cmd)
+            log_cmd, regions_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

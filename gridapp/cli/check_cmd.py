@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
              f"站点：{site.name}（{site.code}）" if site else "站点：未初始化", f"数据库版本：{report.revision}"]
     lines += [f"  {labels[k]}：{v}" for k, v in report.counts.items()]
     lines += ["检查结果：正常"] if report.ok else ["发现问题："] + [f"  - {p}" for p in report.problems]
+    lines += ["提示："] + [f"  - {n}" for n in report.notes] if report.notes else []
     emit(args.json, {"db": str(args.db), "site": site.__dict__ if site else None, "revision": report.revision,
-                     "counts": report.counts, "problems": report.problems, "healthy": report.ok,
+                     "counts": report.counts, "problems": report.problems, "notes": report.notes, "healthy": report.ok,
                      "readonly": readonly}, "\n".join(lines))
     return 0 if report.ok else 4

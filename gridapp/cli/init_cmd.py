@@ -9,9 +9,8 @@ from gridapp.cli.output import emit
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.fields import check
 from gridapp.core.models import OrgUnit
-from gridapp.core.services.site import SITE_LEVELS, init_site
+from gridapp.core.services.site import SITE_LEVELS, check_new_site_code, init_site
 from gridapp.core.store import Store
-from gridapp.core.validation import parse_org_code
 
 HELP = "新建本站点的数据库（区/街道/社区），并建立本级组织单位"
 
@@ -25,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    parse_org_code(args.code, args.level)  # before any file is made
+    check_new_site_code(args.code, args.level)  # before any file is made
     check(OrgUnit.name, (args.name or "").strip())
     new_file = not Path(args.db).exists()
     try:

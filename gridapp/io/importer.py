@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from gridapp.core import regions
 from gridapp.core.errors import Cancelled, DomainError, ValidationError
 from gridapp.core.store import Store
 from gridapp.io import masked_ids
@@ -170,6 +171,10 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     result.outcome, result.label = outcome[0], outcome[1]
                     if len(outcome) > 2:
                         result.notes.extend(outcome[2])
+                    if isinstance(values.get("id_number"), str) and "id_number" in fields:
+                        note = regions.id_region_note(values["id_number"])
+                        if note:  # a real person is never refused because the table is older than the county
+                            result.notes.append((fields["id_number"].title, note))
                 except DomainError as exc:
                     savepoint.rollback()
                     key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)

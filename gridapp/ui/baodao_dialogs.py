@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.core import list_specs, lists
+from gridapp.core import list_specs, lists, regions
 from gridapp.core.errors import DomainError, ValidationError
 from gridapp.core.models import Activity, MemberRegistration, Person, Unit
 from gridapp.core.services import baodao, needs
@@ -65,6 +65,7 @@ class MemberDialog(FormDialog):
         fit(self.name, Person.name)
         fit(self.position, MemberRegistration.position)
         self.id_hint = QLabel()
+        self.id_hint.setWordWrap(True)  # a region note is a sentence
         self.id_number.textChanged.connect(self._check_id)
         self.unit = unit_combo(store, blank="请选择工作单位")
         self.cadre = QCheckBox("处级及以上领导干部")
@@ -93,8 +94,9 @@ class MemberDialog(FormDialog):
             return
         try:
             info = parse_id_number(text)
-            self.id_hint.setStyleSheet("color: #2e7d32")
-            self.id_hint.setText(f"✓ 出生日期 {info.birth_date}")
+            note = regions.id_region_note(info.number)  # saved as typed: the table may be older than the county
+            self.id_hint.setStyleSheet("color: #b26a00" if note else "color: #2e7d32")
+            self.id_hint.setText(f"✓ 出生日期 {info.birth_date}" + (f"。{note}" if note else ""))
         except DomainError as exc:
             self.id_hint.setStyleSheet("color: #c62828")
             self.id_hint.setText(exc.message)

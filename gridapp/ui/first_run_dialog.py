@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from gridapp import APP_TITLE
 from gridapp.core.errors import ValidationError
-from gridapp.core.services.site import SITE_LEVELS
-from gridapp.core.validation import parse_org_code
+from gridapp.core.services.site import SITE_LEVELS, check_new_site_code
 from gridapp.ui.icons import app_icon
 
 LEVEL_NAMES = {"district": "区", "street": "街道", "community": "社区"}
@@ -95,7 +94,7 @@ class FirstRunDialog(QDialog):
         if self.new_radio.isChecked():
             fields = self.site_fields()
             try:
-                parse_org_code(fields["code"], fields["level"])
+                check_new_site_code(fields["code"], fields["level"])
                 if not fields["name"]:
                     raise ValidationError("请填写名称")
             except ValidationError as exc:

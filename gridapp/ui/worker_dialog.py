@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridapp.core import codes
+from gridapp.core import codes, regions
 from gridapp.core.errors import DomainError
 from gridapp.core.models import Person
 from gridapp.core.services import orgs, workers
@@ -37,6 +37,7 @@ from gridapp.ui.picker import org_picker
 
 _OK = "color: #2e7d32"
 _BAD = "color: #c62828"
+_WARN = "color: #b26a00"  # saved as typed, but worth a second look
 
 
 def code_combo(table: str, *, blank: bool = True) -> QComboBox:
@@ -79,6 +80,7 @@ class WorkerDialog(QDialog):
         self.id_number = QLineEdit()
         self.id_number.setMaxLength(20)
         self.id_hint = QLabel()
+        self.id_hint.setWordWrap(True)  # a region note is a sentence
         self.gender = code_combo("gender")
         self.birth = QLineEdit()
         self.birth.setReadOnly(True)
@@ -183,9 +185,10 @@ class WorkerDialog(QDialog):
             return False
         self.birth.setText(info.birth_date.isoformat())
         set_combo(self.gender, info.gender)
-        self.id_hint.setStyleSheet(_OK)
+        note = regions.id_region_note(info.number)
+        self.id_hint.setStyleSheet(_WARN if note else _OK)
         self.id_hint.setText(f"✓ 出生日期 {info.birth_date}，{codes.GENDER.name(info.gender)}"
-                             + ("（已由15位升级为18位）" if info.upgraded else ""))
+                             + ("（已由15位升级为18位）" if info.upgraded else "") + (f"。{note}" if note else ""))
         save.setEnabled(True)
         return True
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from gridapp.core import list_specs, lists, schema
+from gridapp.core import list_specs, lists, regions, schema
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import ValidationError
 from gridapp.core.labels import TABLES
@@ -25,7 +25,7 @@ from gridapp.core.models import (
 from gridapp.core.services import grids
 from gridapp.core.services.grids import staffing_warnings
 from gridapp.core.store import Store
-from gridapp.core.validation import parse_id_number
+from gridapp.core.validation import mask_id_number, parse_id_number
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,8 @@ class CheckReport:
     revision: str | None
     counts: dict[str, int]
     problems: list[str] = field(default_factory=list)
+    # Worth a look but not wrong: ID numbers with a region code in no edition of the table (the table may be older).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,8 +135,9 @@ def check(store: Store) -> CheckReport:
             "WHERE substr(c.code, 1, length(p.code)) != p.code OR length(c.code) != length(p.code) + 3"
         )).fetchall()
         problems += [f"组织单位“{name}”的编码 {code} 与上级编码不一致" for code, name in bad_parent[:20]]
-        bad_ids = 0
-        first_bad = ""
+        bad_ids = unknown_regions = 0
+        first_bad = first_unknown = ""
+        table = regions.table()
         for name, number in conn.execute(
             text("SELECT name, id_number FROM person WHERE id_number IS NOT NULL AND deleted_at IS NULL")
         ):
@@ -143,11 +146,23 @@ def check(store: Store) -> CheckReport:
             except ValidationError as exc:
                 bad_ids += 1
                 first_bad = first_bad or f"{name}：{exc.message}"
+                continue
+            if not table.known(number[:6]):
+                unknown_regions += 1
+                first_unknown = first_unknown or f"{name} {mask_id_number(number)}"
         if bad_ids:
             problems.append(f"有 {bad_ids} 个身份证号码不合规（首个 {first_bad}）")
+    notes: list[str] = []
+    if unknown_regions:
+        notes.append(f"有 {unknown_regions} 个身份证号码的前六位不在行政区划代码表（{table.edition} 年版，含历年撤销的代码）"
+                     f"中（首个 {first_unknown}），请核对；如确为新设区县，可更新代码表")
     if store.site is None:
         problems.append("数据库尚未初始化站点（请运行 gridapp init）")
-    return CheckReport(revision, record_counts(store), problems)
+    elif table.current(store.site.code[:6]) is None and table.known(store.site.code[:6]):
+        last = table.last(store.site.code[:6])
+        notes.append(f"本站点编码前六位“{store.site.code[:6]}”（{table.full_name(store.site.code[:6])}）"
+                     f"{last.end} 年后已不再使用，数据照常可用；行政区划调整后请与上级商定新编码")
+    return CheckReport(revision, record_counts(store), problems, notes)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,15 @@ def fingerprint_of(sign_public: bytes, enc_public: bytes) -> str:
     return "-".join(digest[i : i + 4] for i in range(0, 20, 4))
 
 
+def check_new_site_code(code: object, level: str) -> str:
+    """A new site's org code: well formed for its level, beginning with a county code in use now (GB/T 2260)."""
+    from gridapp.core.regions import check_site_region
+
+    text = parse_org_code(code, level)
+    check_site_region(text)
+    return text
+
+
 def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date | None = None,
               unit_id: str | None = None, stamp: dt.datetime | None = None) -> SiteInfo:
     """Make this database the site that owns org unit ``code`` (created here) and its subtree.
@@ -47,7 +56,7 @@ def init_site(store: Store, *, level: str, code: str, name: str, today: dt.date 
     """
     if level not in SITE_LEVELS:
         raise ValidationError(f"站点层级应为 区/街道/社区 之一，而不是“{level}”", field="level")
-    code = parse_org_code(code, level)
+    code = check_new_site_code(code, level)
     name = (name or "").strip()
     if not name:
         raise ValidationError("站点名称不能为空", field="name")
