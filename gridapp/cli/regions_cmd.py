@@ -46,7 +46,7 @@ def _span(r: regions.Region) -> str:
 def run_show(args: argparse.Namespace) -> int:
     t = regions.table()
     where = "本机更新的代码表" if t.path and t.path != regions.shipped_path() else "随程序提供的代码表"
-    lines = [f"行政区划代码表：{t.edition} 年版（{where}：{t.path}）", f"来源：{t.source}",
+    lines = [f"行政区划代码表：{t.edition} 年版（{where}：{t.path}）", f"来源：{t.source_words()}",
              f"代码：{len(t.regions):,} 个（县级 {t.counties():,} 个，含历年撤销的代码）"]
     found = []
     for raw in args.codes:

@@ -73,6 +73,12 @@ class RegionTable:
                 parts.append(r.name)
         return "".join(parts)
 
+    def source_words(self) -> str:
+        """Where the table comes from, for people: the shipped source in words, then the office's updates."""
+        first, *updates = self.source.split("；")
+        shipped = "民政部 1980 年以来历年公布的县以上行政区划代码（据维基百科整理的历年代码列表），随程序提供"
+        return "；".join([shipped if first.startswith("python-stdnum") else first, *updates])
+
     def counties(self) -> int:
         return sum(1 for c in self.regions if c[4:6] != "00")
 

@@ -66,6 +66,15 @@ class SettingsPage(Page):
 
         tables = QGroupBox("代码表（国家标准与本系统代码）")
         tlay = QVBoxLayout(tables)
+        regions_row = QHBoxLayout()
+        self.regions_label = QLabel()
+        regions_row.addWidget(self.regions_label, 1)
+        self.regions_button = QPushButton(icon("search"), "行政区划代码表…")
+        self.regions_button.setToolTip("查看 GB/T 2260 行政区划代码及其沿革，或用民政部新公布的代码更新")
+        self.regions_button.clicked.connect(self.show_regions)
+        regions_row.addWidget(self.regions_button)
+        tlay.addLayout(regions_row)
+        self._show_region_edition()
         self.table_choice = QComboBox()
         for t in codes.ALL.values():
             self.table_choice.addItem(f"{t.title}" + (f"（{t.standard}）" if t.standard else ""), t.key)
@@ -85,6 +94,19 @@ class SettingsPage(Page):
         for i, (code, name) in enumerate(t.items):
             self.code_table.setItem(i, 0, QTableWidgetItem(code))
             self.code_table.setItem(i, 1, QTableWidgetItem(name))
+
+    def _show_region_edition(self) -> None:
+        from gridapp.core import regions
+
+        t = regions.table()
+        self.regions_label.setText(f"行政区划代码（GB/T 2260）：{t.edition} 年版，{len(t.regions):,} 个代码（含历史代码）")
+
+    def show_regions(self) -> None:
+        from gridapp.ui.region_dialog import RegionDialog
+
+        dialog = RegionDialog(self)
+        dialog.exec()
+        self._show_region_edition()
 
     def save_limit(self) -> None:
         self.store.set_setting(LIMIT_KEY, self.limit.value())
