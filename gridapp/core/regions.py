@@ -184,6 +184,16 @@ def id_region_note(number: str, regions: RegionTable | None = None) -> str | Non
             "如确为新设区县，可更新代码表")
 
 
+def credit_region_note(code: str, regions: RegionTable | None = None) -> str | None:
+    """A note for a credit code whose positions 3–8 (the registering authority's region) named no place ever."""
+    t = regions or table()
+    region = code[2:8]
+    if region.startswith("10") or t.known(region):  # 100000: authorities of the central government
+        return None
+    return (f"统一社会信用代码第3-8位登记管理机关行政区划码“{region}”不在行政区划代码表（{t.edition} 年版，含历年撤销的代码）"
+            "中，请核对代码")
+
+
 def check_site_region(code: str, regions: RegionTable | None = None) -> None:
     """The first six digits of a new site's org code must name a county (or a city without counties) now."""
     from gridapp.core.validation import CITIES_WITHOUT_COUNTIES

@@ -104,6 +104,10 @@ def map_columns(sheet: Sheet, spec: ImportSpec) -> dict[str, int]:
     return mapping
 
 
+# Codes whose region part is looked up in GB/T 2260 with its history: a code in no edition is noted, not refused.
+_REGION_NOTES = (("id_number", regions.id_region_note), ("credit_code", regions.credit_region_note))
+
+
 def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
                options: dict[str, Any] | None = None, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportReport:
@@ -171,10 +175,11 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     result.outcome, result.label = outcome[0], outcome[1]
                     if len(outcome) > 2:
                         result.notes.extend(outcome[2])
-                    if isinstance(values.get("id_number"), str) and "id_number" in fields:
-                        note = regions.id_region_note(values["id_number"])
-                        if note:  # a real person is never refused because the table is older than the county
-                            result.notes.append((fields["id_number"].title, note))
+                    for key, note_of in _REGION_NOTES:
+                        if key in fields and isinstance(values.get(key), str):
+                            note = note_of(values[key])
+                            if note:  # a real person or firm is never refused because the table is older
+                                result.notes.append((fields[key].title, note))
                 except DomainError as exc:
                     savepoint.rollback()
                     key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)

@@ -167,3 +167,28 @@ def test_the_check_names_unknown_regions_without_calling_them_problems(street_st
     assert report.ok
     # Named, with the number masked (its first four and last four digits only).
     assert any("434889" not in n and "1 个身份证号码" in n and "王五 4348" in n for n in report.notes), report.notes
+
+
+@pytest.mark.parametrize("make", ["folder", "empty", "pdf", "missing"])
+def test_what_is_not_a_list_gets_a_sentence(tmp_path, make):
+    path = tmp_path / "2030.xlsx"
+    if make == "folder":
+        path.mkdir()
+    elif make == "empty":
+        path.write_bytes(b"")
+    elif make == "pdf":
+        path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(ValidationError) as exc:
+        plan_update(path)
+    assert "2030.xlsx" in exc.value.message
+    assert regions.table().path == regions.shipped_path()
+
+
+def test_credit_codes_with_an_unknown_registering_region_are_noted():
+    from gridapp.core.validation import credit_check_char, parse_credit_code
+
+    known = parse_credit_code("914403001922038216")  # 440300 深圳市
+    central = parse_credit_code("91100000" + "100005220" + credit_check_char("91100000100005220"))
+    made_up = parse_credit_code("91434889MA0000000" + credit_check_char("91434889MA0000000"))
+    assert regions.credit_region_note(known) is None and regions.credit_region_note(central) is None
+    assert "434889" in regions.credit_region_note(made_up)

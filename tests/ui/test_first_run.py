@@ -99,3 +99,16 @@ def test_a_street_of_a_city_without_counties_sets_up(qtbot, tmp_path):
     dialog._accept()
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted, dialog.error.text()
     assert dialog.site_fields()["code"] == "441900003"
+
+
+def test_a_street_of_an_abolished_county_is_refused_with_the_reason(qtbot, tmp_path):
+    """崇文区 (110103) was merged into 东城区 in 2010: a new site there uses 110101."""
+    dialog = FirstRunDialog(tmp_path / "g.sqlite")
+    qtbot.addWidget(dialog)
+    dialog.level.setCurrentIndex(dialog.level.findData("street"))
+    qtbot.keyClicks(dialog.code, "110103001")
+    dialog.name.setText("崇文门外街道")
+    dialog._accept()
+    assert dialog.result() != FirstRunDialog.DialogCode.Accepted
+    assert "已撤销" in dialog.error.text() and "北京市崇文区" in dialog.error.text()
+    assert not (tmp_path / "g.sqlite").exists()
