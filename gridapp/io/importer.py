@@ -124,6 +124,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     rows = [r for r in sheet.rows if not r.blank or (r.uncomputed | r.errors.keys()) & read]
     headers = {c.index: c.header for c in sheet.columns}
     total = len(rows)
+    region_table = regions.table()  # once per sheet: the notes look every row's codes up in it
     with store.session(commit=commit) as s:
         state = handler.prepare(s, store, sheet, options or {})
         seen: dict[tuple, int] = {}
@@ -177,7 +178,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                         result.notes.extend(outcome[2])
                     for key, note_of in _REGION_NOTES:
                         if key in fields and isinstance(values.get(key), str):
-                            note = note_of(values[key])
+                            note = note_of(values[key], region_table)
                             if note:  # a real person or firm is never refused because the table is older
                                 result.notes.append((fields[key].title, note))
                 except DomainError as exc:
