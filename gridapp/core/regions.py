@@ -17,9 +17,11 @@ How the checks use it:
 from __future__ import annotations
 
 import logging
+import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from gridapp.core.errors import ValidationError
@@ -46,7 +48,7 @@ class Region:
         return self.end is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RegionTable:
     edition: int
     source: str
@@ -78,6 +80,14 @@ class RegionTable:
         first, *updates = self.source.split("；")
         shipped = "民政部 1980 年以来历年公布的县以上行政区划代码（据维基百科整理的历年代码列表），随程序提供"
         return "；".join([shipped if first.startswith("python-stdnum") else first, *updates])
+
+    @cached_property
+    def without_counties(self) -> frozenset[str]:
+        """Prefecture-level cities in use now with no county in use below them (东莞 441900): their streets'
+        codes begin with the city's code."""
+        current = [c for c, rs in self.regions.items() if rs[-1].current or any(r.current for r in rs)]
+        prefixes = Counter(c[:4] for c in current)
+        return frozenset(c for c in current if c[4:6] == "00" and c[2:4] != "00" and prefixes[c[:4]] == 1)
 
     def counties(self) -> int:
         return sum(1 for c in self.regions if c[4:6] != "00")
@@ -136,6 +146,7 @@ def read_table(path: Path) -> RegionTable:
     return RegionTable(table.edition, table.source, table.regions, path)
 
 
+@lru_cache(maxsize=1)
 def shipped_path() -> Path:
     from gridapp.core.paths import resources_dir
 
@@ -143,6 +154,11 @@ def shipped_path() -> Path:
 
 
 def update_path() -> Path:
+    return _update_path(os.environ.get("GRIDAPP_HOME"))
+
+
+@lru_cache(maxsize=8)
+def _update_path(_home: str | None) -> Path:  # keyed by the override, which tests change
     from gridapp.core.paths import user_data_dir
 
     return user_data_dir() / "regions" / FILE_NAME
@@ -196,12 +212,10 @@ def credit_region_note(code: str, regions: RegionTable | None = None) -> str | N
 
 def check_site_region(code: str, regions: RegionTable | None = None) -> None:
     """The first six digits of a new site's org code must name a county (or a city without counties) now."""
-    from gridapp.core.validation import CITIES_WITHOUT_COUNTIES
-
     t = regions or table()
     prefix = code[:6]
     now = t.current(prefix)
-    if now is not None and (prefix[4:6] != "00" or prefix in CITIES_WITHOUT_COUNTIES):
+    if now is not None and (prefix[4:6] != "00" or prefix in t.without_counties):
         if now.name == "市辖区":
             raise ValidationError(f"组织编码前六位“{prefix}”是{t.full_name(prefix)}“市辖区”的汇总代码，"
                                   "不是区县，请填写所在区县的代码", field="code")

@@ -23,6 +23,18 @@ PROVINCE_PREFIXES = frozenset(
 # code, as the published 统计用区划代码 show (441900003 东城街道 of 东莞).
 CITIES_WITHOUT_COUNTIES = frozenset({"441900", "442000", "460400", "620200"})  # 东莞 中山 儋州 嘉峪关
 
+
+
+def cities_without_counties() -> frozenset[str]:
+    """The four above, and any the region table in use knows (an office's update may add one)."""
+    from gridapp.core import regions
+
+    try:
+        return CITIES_WITHOUT_COUNTIES | regions.table().without_counties
+    except ValidationError:  # the table cannot be read: the rule still holds for the cities known here
+        return CITIES_WITHOUT_COUNTIES
+
+
 # ID numbers also begin with 830000 (台湾居民居住证, like 810000/820000 for Hong Kong and Macao residents).
 ID_PREFIXES = PROVINCE_PREFIXES | {"83"}
 
@@ -266,7 +278,7 @@ def parse_org_code(value: object, level: str | None = None) -> str:
         )
     if text[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(f"组织编码前六位“{text[:6]}”不是有效的 GB/T 2260 行政区划代码", field="code")
-    if (text[2:6] == "0000" or text[4:6] == "00") and text[:6] not in CITIES_WITHOUT_COUNTIES:
+    if (text[2:6] == "0000" or text[4:6] == "00") and text[:6] not in cities_without_counties():
         raise ValidationError(f"组织编码前六位“{text[:6]}”应为县级行政区划代码"
                               "（不设区的地级市东莞、中山、儋州、嘉峪关用市的代码）", field="code")
     if level is not None and LEVEL_CODE_LENGTH[level] != len(text):

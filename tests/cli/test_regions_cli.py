@@ -31,7 +31,7 @@ def test_update_dry_run_then_saved(tmp_path, capsys):
     year = t.edition + 1
     listed = [(c, t.current(c).name) for c in sorted(t.regions) if t.current(c) and not c.startswith("83")]
     source = tmp_path / "codes.txt"
-    source.write_text("行政区划代码 单位名称\n" + "\n".join(f"{c} {n}" for c, n in listed + [("370299", "新设区")]),
+    source.write_text("行政区划代码 单位名称\n" + "\n".join(f"{c} {n}" for c, n in [*listed, ("370299", "新设区")]),
                       encoding="gbk")
     code, out, _ = _run(capsys, "regions", "update", str(source), "--year", str(year), "--dry-run")
     assert code == 0 and "新增 1 个" in out and "试运行" in out and "新增 370299 新设区" in out

@@ -154,7 +154,7 @@ def test_a_bad_row_in_a_list_is_named(tmp_path):
     for c, n in pairs:
         ws.append([c, n])
     wb.save(source)
-    with pytest.raises(ValidationError, match="第 7 行.*11010X"):
+    with pytest.raises(ValidationError, match=r"第 7 行.*11010X"):
         plan_update(source)
 
 
@@ -192,3 +192,24 @@ def test_credit_codes_with_an_unknown_registering_region_are_noted():
     made_up = parse_credit_code("91434889MA0000000" + credit_check_char("91434889MA0000000"))
     assert regions.credit_region_note(known) is None and regions.credit_region_note(central) is None
     assert "434889" in regions.credit_region_note(made_up)
+
+
+def test_the_cities_without_counties_are_the_tables_own():
+    from gridapp.core.validation import CITIES_WITHOUT_COUNTIES
+
+    assert regions.table().without_counties == CITIES_WITHOUT_COUNTIES
+
+
+def test_an_update_that_makes_a_city_without_counties_lets_its_streets_start_a_site(tmp_path):
+    base = regions.table()
+    year = base.edition + 1
+    # 嘉峪关-like: a new prefecture-level city 370900's counties all abolished (泰安 here, for the test).
+    listed = [(c, base.current(c).name) for c in sorted(base.regions)
+              if base.current(c) and not c.startswith("83") and not (c.startswith("3709") and c != "370900")]
+    source = tmp_path / f"{year}.txt"
+    source.write_text("\n".join(f"{c} {n}" for c, n in listed), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        check_new_site_code("370900001", "street")
+    regions.save_update(plan_update(source))
+    assert "370900" in regions.table().without_counties
+    assert check_new_site_code("370900001", "street") == "370900001"

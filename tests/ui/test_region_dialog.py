@@ -39,7 +39,7 @@ def _year_list(tmp_path, year):
     t = regions.table()
     listed = [(c, t.current(c).name) for c in sorted(t.regions) if t.current(c) and not c.startswith("83")]
     path = tmp_path / f"{year}年县以上行政区划代码.txt"
-    path.write_text("\n".join(f"{c}\t{n}" for c, n in listed + [("370299", "新设区")]), encoding="utf-8")
+    path.write_text("\n".join(f"{c}\t{n}" for c, n in [*listed, ("370299", "新设区")]), encoding="utf-8")
     return path
 
 
