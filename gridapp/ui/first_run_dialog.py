@@ -58,6 +58,10 @@ class FirstRunDialog(QDialog):
         form = QFormLayout(self.form_box)
         form.addRow("层级：", self.level)
         form.addRow("编码：", self.code)
+        self.place = QLabel()  # the county the code's first six digits name, as the user types
+        self.place.setWordWrap(True)
+        form.addRow("", self.place)
+        self.code.textChanged.connect(self._show_place)
         form.addRow("名称：", self.name)
         self.error = QLabel()
         self.error.setObjectName("warning")
@@ -82,6 +86,23 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(560, 0)
+
+    def _show_place(self, text: str) -> None:
+        from gridapp.core import regions
+
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) < 6:
+            self.place.clear()
+            return
+        t = regions.table()
+        prefix = digits[:6]
+        now, last = t.current(prefix), t.last(prefix)
+        if now is not None:
+            self.place.setText(f"前六位：{t.full_name(prefix)}")
+        elif last is not None:
+            self.place.setText(f"前六位：{t.full_name(prefix)}（{last.end} 年后已撤销）")
+        else:
+            self.place.setText(f"前六位“{prefix}”不在行政区划代码表中")
 
     def _update(self) -> None:
         self.form_box.setEnabled(self.new_radio.isChecked())

@@ -95,6 +95,7 @@ def test_a_street_of_a_city_without_counties_sets_up(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     dialog.level.setCurrentIndex(dialog.level.findData("street"))
     qtbot.keyClicks(dialog.code, "441900003")
+    assert dialog.place.text() == "前六位：广东省东莞市"
     dialog.name.setText("东城街道")
     dialog._accept()
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted, dialog.error.text()
@@ -107,6 +108,7 @@ def test_a_street_of_an_abolished_county_is_refused_with_the_reason(qtbot, tmp_p
     qtbot.addWidget(dialog)
     dialog.level.setCurrentIndex(dialog.level.findData("street"))
     qtbot.keyClicks(dialog.code, "110103001")
+    assert dialog.place.text() == "前六位：北京市崇文区（2010 年后已撤销）"
     dialog.name.setText("崇文门外街道")
     dialog._accept()
     assert dialog.result() != FirstRunDialog.DialogCode.Accepted
