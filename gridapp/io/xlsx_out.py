@@ -1,7 +1,10 @@
 """Writing .xlsx: list exports, the 操作记录, import templates and import error reports.
 
-Exports stream rows with openpyxl's write-only mode, so 100,000 rows never sit in memory as cells.
-ID numbers and phone numbers are written as text, so Excel does not turn them into numbers.
+Lists, the 操作记录 and feedback sheets stream their rows with XlsxWriter in constant-memory mode (each row goes to a
+private scratch folder as it is written; a styled cell costs a format reference, not a style object), so 100,000
+rows never sit in memory as cells. Templates and error reports, small and full of drop-downs and notes, use openpyxl.
+Every value is written as what it is — text as text, never read as a formula or a number — so ID numbers and phone
+numbers stay text and a name beginning with “=” stays a name.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import errno
 import gc
 import io
 import logging
+import shutil
 import sys
 import tempfile
 import threading
@@ -19,8 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -41,28 +44,6 @@ THIN = Side(style="thin", color="999999")
 WRAP = Alignment(wrap_text=True, vertical="top")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
-
-
-@contextlib.contextmanager
-def _streaming_workbook() -> Iterator[Workbook]:
-    """A write-only workbook, its rows streamed to temporary files; if the export fails or is cancelled,
-    they are closed and removed (they hold the rows: personal data), quietly rather than by the garbage
-    collector printing "Exception ignored" over the sentence the user reads."""
-    wb = Workbook(write_only=True)
-    try:
-        yield wb
-    except BaseException:
-        for ws in wb.worksheets:
-            with contextlib.suppress(Exception):
-                if ws._rows is not None:
-                    ws._rows.close()
-            writer = ws._writer
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.close()
-                with contextlib.suppress(Exception):
-                    writer.cleanup()
-        raise
 
 
 def _log_unraisable(unraisable) -> None:
@@ -99,16 +80,98 @@ def _save(wb: Workbook, path: Path, inputs: tuple[Path | str | None, ...] = ()) 
     return Path(path).expanduser().resolve()
 
 
-def _cell(ws, value, *, font=BODY_FONT, fill=None, text=False, border=True) -> WriteOnlyCell:
-    c = WriteOnlyCell(ws, value=value)
-    c.font = font
-    if fill is not None:
-        c.fill = fill
-    if border:
-        c.border = BORDER
-    if text:
-        c.number_format = "@"
-    return c
+class _Rows:
+    """One sheet of a streaming XlsxWriter workbook, written row by row in the product's styles."""
+
+    def __init__(self, wb, name: str):
+        self.ws = wb.add_worksheet(name)
+        self.row = 0
+        base = {"font_name": "宋体", "font_size": 11, "valign": "top"}
+        boxed = {**base, "border": 1, "border_color": "#999999"}
+        self.title_format = wb.add_format({**base, "font_size": 14, "bold": True, "valign": "vcenter"})
+        self.plain = wb.add_format(base)
+        self.header_format = wb.add_format({**boxed, "bold": True, "bg_color": "#F2DCDB"})
+        self.body = wb.add_format(boxed)
+        self.text = wb.add_format({**boxed, "num_format": "@"})
+        self.wrapped = wb.add_format({**boxed, "text_wrap": True})
+        self.date = wb.add_format({**boxed, "num_format": "yyyy-mm-dd"})
+        self.stamp = wb.add_format({**boxed, "num_format": "yyyy-mm-dd hh:mm"})
+
+    def widths(self, widths) -> None:
+        for i, w in enumerate(widths):
+            self.ws.set_column(i, i, w)
+
+    def line(self, text: str, *, title: bool = False) -> None:
+        self.ws.write_string(self.row, 0, text, self.title_format if title else self.plain)
+        self.row += 1
+
+    def header(self, titles) -> None:
+        for j, t in enumerate(titles):
+            self.ws.write_string(self.row, j, t, self.header_format)
+        self.row += 1
+
+    def values(self, values, formats) -> None:
+        """One row; ``formats`` gives each column's format (text columns keep “@” so Excel leaves them text)."""
+        ws, r = self.ws, self.row
+        for j, (v, fmt) in enumerate(zip(values, formats, strict=True)):
+            if v is None or v == "":
+                ws.write_blank(r, j, None, fmt)
+            elif isinstance(v, bool):
+                ws.write_string(r, j, "是" if v else "否", fmt)
+            elif isinstance(v, int | float):
+                ws.write_number(r, j, v, fmt)
+            elif isinstance(v, dt.datetime):
+                ws.write_datetime(r, j, v, self.stamp)
+            elif isinstance(v, dt.date):
+                ws.write_datetime(r, j, v, self.date)
+            else:
+                ws.write_string(r, j, str(v), fmt)
+        self.row += 1
+
+    def skip(self) -> None:
+        self.row += 1
+
+
+@contextlib.contextmanager
+def _stream(path: Path | str, *, inputs: tuple[Path | str | None, ...] = ()) -> Iterator[Callable[[str], _Rows]]:
+    """A streaming workbook saved onto ``path`` when the block ends normally (through a temporary file beside it,
+    so a failed or cancelled export leaves no half file). Its rows are staged in a private scratch folder of the
+    system's temporary folder, removed whatever happens: they hold personal data."""
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
+    check_target(path, inputs=inputs)
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix="gridapp-export-"))
+    except OSError as exc:
+        raise ValidationError(_scratch_failure(path, exc)) from None
+    try:
+        with atomic_output(path, inputs=inputs) as tmp:
+            wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "tmpdir": str(scratch),
+                                                "strings_to_numbers": False, "strings_to_formulas": False,
+                                                "strings_to_urls": False})
+            try:
+                yield lambda name: _Rows(wb, name)
+            except BaseException:
+                for ws in wb.worksheets():
+                    with contextlib.suppress(Exception):
+                        ws._opt_close()
+                raise
+            try:
+                wb.close()
+            except FileCreateError as exc:
+                cause = exc.__cause__ or exc.__context__ or exc
+                raise cause if isinstance(cause, OSError) else OSError(str(cause)) from None
+    except OSError as exc:  # staging rows in the scratch folder failed (the target's own failures are named there)
+        raise ValidationError(_scratch_failure(path, exc)) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch_failure(path: Path | str, exc: OSError) -> str:
+    full = exc.errno in (errno.ENOSPC, errno.EFBIG)
+    return (f"未能生成 {Path(path).name}：系统临时文件夹 {tempfile.gettempdir()} 所在的磁盘"
+            + ("空间不足" if full else f"无法写入（{exc.strerror or exc}）") + "，请清理该磁盘（通常是 C 盘）后再试")
 
 
 def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Path | str, *,
@@ -119,38 +182,32 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
     ID numbers are masked (3702**********1234) unless ``mask_ids`` is False: the user asked for them in full.
     """
     check_target(path)  # refused before any work, not after it
-    with _streaming_workbook() as wb:
-        ws = wb.create_sheet(spec.title[:31])
-        ws.freeze_panes = "A3"
-        for i, col in enumerate(spec.columns, 1):
-            ws.column_dimensions[get_column_letter(i)].width = max(6, col.width / 7)
+    with _stream(path) as sheet:
+        out = sheet(spec.title[:31])
+        out.ws.freeze_panes(2, 0)
+        out.widths(max(6, col.width / 7) for col in spec.columns)
         with store.engine.connect() as conn:
             rowids = lists.query_rowids(conn, spec, query)
             total = len(rowids)
-            heading = title or f"{store.site.name if store.site else ''}{spec.title}"
-            ws.append([_cell(ws, heading, font=TITLE_FONT, border=False)])
-            ws.append([_cell(ws, c.title, font=HEADER_FONT, fill=HEADER_FILL) for c in spec.columns])
-            text_cols = [c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) for c in spec.columns]
+            out.line(title or f"{store.site.name if store.site else ''}{spec.title}", title=True)
+            out.header([c.title for c in spec.columns])
+            formats = [out.text if c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) else out.body
+                       for c in spec.columns]
+            numeric = [c.kind in ("int", "float") for c in spec.columns]
+            shown = [c.display for c in spec.columns]
+            reveal = not mask_ids
             for start in range(0, total, 1000):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 chunk = rowids[start : start + 1000]
                 values = lists.fetch_rows(conn, spec, chunk)
                 for rid in chunk:
-                    row = values[rid]
-                    out = []
-                    for col, raw, as_text in zip(spec.columns, row, text_cols, strict=True):
-                        if col.kind in ("int", "float") and raw is not None:
-                            out.append(_cell(ws, raw))
-                        else:
-                            shown = col.display(raw, reveal=not mask_ids)
-                            out.append(_cell(ws, shown, text=as_text))
-                    ws.append(out)
+                    out.values([raw if is_number and raw is not None else show(raw, reveal=reveal)
+                                for raw, is_number, show in zip(values[rid], numeric, shown, strict=True)], formats)
                 if progress:
                     progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
-            ws.append([])
-            ws.append([_cell(ws, f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
-        _save(wb, Path(path))
+            out.skip()
+            out.line(f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
     return total
 
 
@@ -163,29 +220,24 @@ def export_oplog(store: Store, query: oplog.LogQuery, path: Path | str, *, title
     """The 操作记录 a query shows, newest first, one row per entry with each change on its own line; returns
     the number of entries (a sheet holds about a million: past that the sheet says it stopped)."""
     check_target(path)  # refused before any work, not after it
-    with _streaming_workbook() as wb:
-        # One named style for the body: styling each cell by its font, border and alignment costs 3 times as long.
-        wb.add_named_style(NamedStyle("操作记录", font=BODY_FONT, border=BORDER, alignment=WRAP))
-        ws = wb.create_sheet("操作记录")
-        ws.freeze_panes = "A3"
-        for i, (_t, width) in enumerate(_OPLOG_COLUMNS, 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.append([_cell(ws, title or f"{store.site.name if store.site else ''}操作记录", font=TITLE_FONT, border=False)])
-        ws.append([_cell(ws, t, font=HEADER_FONT, fill=HEADER_FILL) for t, _w in _OPLOG_COLUMNS])
+    with _stream(path) as sheet:
+        out = sheet("操作记录")
+        out.ws.freeze_panes(2, 0)
+        out.widths(w for _t, w in _OPLOG_COLUMNS)
+        out.line(title or f"{store.site.name if store.site else ''}操作记录", title=True)
+        out.header([t for t, _w in _OPLOG_COLUMNS])
+        # wrapped at the top: a long change list is several lines, the rest stays level
+        formats = [out.wrapped] * len(_OPLOG_COLUMNS)
         room = EXCEL_MAX_ROWS - 4
         n = 0
         for e in oplog.entries(store, query, progress=progress, cancel=cancel):
             if n == room:
-                ws.append([_cell(ws, f"已达到 Excel 的行数上限，仅导出最新的 {n:,} 条；请按日期分段导出其余记录", border=False)])
+                out.line(f"已达到 Excel 的行数上限，仅导出最新的 {n:,} 条；请按日期分段导出其余记录")
                 break
-            cells = [WriteOnlyCell(ws, value=v) for v in (e.when, e.actor, e.op_name, e.kind, e.name, e.details)]
-            for c in cells:
-                c.style = "操作记录"  # wrapped at the top: a long change list is several lines, the rest stays level
-            ws.append(cells)
+            out.values((e.when, e.actor, e.op_name, e.kind, e.name, e.details), formats)
             n += 1
-        ws.append([])
-        ws.append([_cell(ws, f"共 {n} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}", border=False)])
-        _save(wb, Path(path))
+        out.skip()
+        out.line(f"共 {n} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
     return n
 
 
@@ -281,17 +333,15 @@ def write_error_report(report: ImportReport, path: Path | str) -> Path:
 
 def write_letters(letters, path: Path | str) -> Path:
     """The feedback letters' tables as one sheet (a 报到单位 column first), for units that want Excel."""
-    with _streaming_workbook() as wb:
-        ws = wb.create_sheet("反馈")
-        ws.freeze_panes = "A3"
-        title = letters[0].title if letters else "在职党员报到服务情况反馈"
-        ws.append([_cell(ws, title, font=TITLE_FONT, border=False)])
+    with _stream(path) as sheet:
+        out = sheet("反馈")
+        out.ws.freeze_panes(2, 0)
+        out.line(letters[0].title if letters else "在职党员报到服务情况反馈", title=True)
         columns = ("报到单位", *(letters[0].table.columns if letters else ()))
-        ws.append([_cell(ws, c, font=HEADER_FONT, fill=HEADER_FILL) for c in columns])
-        for i, width in enumerate((30, 6, 10, 12, 10, 12, 10, 12, 14, 8, 10), 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
+        out.header(columns)
+        out.widths((30, 6, 10, 12, 10, 12, 10, 12, 14, 8, 10)[: max(len(columns), 1)])
         for letter in letters:
             for row in letter.table.rows:
                 values = [letter.unit_name, int(row[0]), *row[1:6], int(row[6]), float(row[7]), float(row[8]), row[9]]
-                ws.append([_cell(ws, v) for v in values])
-        return _save(wb, Path(path))
+                out.values(values, [out.body] * len(values))
+    return Path(path).expanduser().resolve()

@@ -53,7 +53,7 @@ def test_a_failed_streaming_export_leaves_no_rows_behind_and_prints_nothing(stre
     import tempfile
 
     def streamed() -> set[Path]:
-        return set(Path(tempfile.gettempdir()).glob("openpyxl.*"))
+        return set(Path(tempfile.gettempdir()).glob("openpyxl.*")) | set(Path(tempfile.gettempdir()).glob("gridapp-export-*"))
 
     before = streamed()
     with pytest.raises(ValidationError, match=r"不能新建文件|没有权限"):
@@ -61,3 +61,24 @@ def test_a_failed_streaming_export_leaves_no_rows_behind_and_prints_nothing(stre
     gc.collect()
     assert streamed() - before == set()
     assert "Exception ignored" not in capfd.readouterr().err
+
+
+def test_a_cancelled_export_leaves_no_rows_behind(demo_db, tmp_path):
+    """The streamed rows (personal data) go with the scratch folder when the user cancels."""
+    import tempfile
+    import threading
+
+    from gridapp.core.errors import Cancelled
+    from gridapp.core.store import Store
+
+    def streamed() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("gridapp-export-*"))
+
+    before = streamed()
+    (tmp_path / "out").mkdir()
+    cancel = threading.Event()
+    cancel.set()  # the title and header are staged already when the first chunk sees it
+    with Store(demo_db) as store, pytest.raises(Cancelled):
+        export_list(store, list_specs.MEMBERS, lists.Query(), tmp_path / "out" / "m.xlsx", cancel=cancel)
+    assert streamed() - before == set()
+    assert list((tmp_path / "out").iterdir()) == []

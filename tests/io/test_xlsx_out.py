@@ -107,3 +107,20 @@ def test_templates_read_back_with_every_column(tmp_path, kind):
     assert "填写说明" in wb.sheetnames
     if kind == "workers":
         assert wb.active.data_validations.dataValidation  # drop-downs for coded columns
+
+
+def test_text_that_looks_like_a_formula_or_a_number_stays_text(street_store, tmp_path):
+    """A name typed as “=HYPERLINK(…)” or “+86 138…” is exported as the text it is, never run as a formula."""
+    import openpyxl
+
+    from gridapp.core import list_specs, lists
+    from gridapp.core.services import grids
+    from gridapp.io.xlsx_out import export_list
+
+    community = grids.add_child(street_store, street_store.site.org_unit_id, "福安社区")
+    grids.add_child(street_store, community.id, "=HYPERLINK(\"http://x\",\"点我\")")
+    out = tmp_path / "g.xlsx"
+    export_list(street_store, list_specs.GRIDS, lists.Query(), out)
+    wb = openpyxl.load_workbook(out)
+    cells = [c for row in wb.active.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
