@@ -122,6 +122,7 @@ SUBJECTS: dict[str, Subject] = {
                               "coalesce(f.name, '') || ' ' || t.year || '年第' || t.quarter || '季度'",
                               "LEFT JOIN property_firm f ON f.id = t.firm_id", **_part_of("firm_id")),
     "rating_template": Subject("'评星标准'", "t.name"),
+    "special_kind": Subject("'专属网格类别'", "t.name"),
     "rating_indicator": Subject("'评星指标'", "t.name"),
     "firm_rating": Subject("'评星结果'", "coalesce(f.name, '') || ' ' || t.year || '年度'",
                            "LEFT JOIN property_firm f ON f.id = t.firm_id", **_part_of("firm_id")),
@@ -159,7 +160,7 @@ _IS_MEMBER = "EXISTS (SELECT 1 FROM member_registration m WHERE m.person_id = j.
 
 KINDS: tuple[Kind, ...] = (
     Kind("orgs", "街道与社区", _org_levels("district", "street", "community")),
-    Kind("grids", "网格", _org_levels("grid", "microgrid")),
+    Kind("grids", "网格", f"({_org_levels('grid', 'microgrid')} OR {_tables('special_kind')})"),
     Kind("workers", "网格员", f"({_tables('grid_worker', 'grid_assignment')} OR (j.table_name = 'person' AND {_IS_WORKER}))"),
     Kind("members", "在职党员", f"({_tables('member_registration')} OR (j.table_name = 'person' AND NOT {_IS_WORKER} "
                                f"AND {_IS_MEMBER}))"),
