@@ -15,7 +15,7 @@ def test_only_a_special_grid_has_a_kind(street_store):
     school = grids.add_child(street_store, community.id, "三中网格", grid_type="special", special_kind="school",
                              special_unit="青岛市第三中学")
     assert (school.special_kind, school.special_unit) == ("school", "青岛市第三中学")
-    with pytest.raises(ValidationError, match="只有专属网格才有专属网格类别.*城镇社区网格"):
+    with pytest.raises(ValidationError, match=r"只有专属网格才有专属网格类别.*城镇社区网格"):
         grids.add_child(street_store, community.id, "第一网格", grid_type="urban", special_kind="school")
     basic = grids.add_child(street_store, community.id, "第一网格")
     with pytest.raises(ValidationError, match="只有专属网格才有专属网格类别"):
@@ -45,14 +45,14 @@ def test_added_kinds_are_named_once_renamed_retired_and_deleted_only_when_unused
     assert special_kinds.rename(street_store, home.code, "养老服务机构").name == "养老服务机构"
     grid = grids.add_child(street_store, community.id, "颐养院网格", grid_type="special", special_kind=home.code)
     assert [k.grids for k in special_kinds.kinds(street_store) if k.code == home.code] == [1]
-    with pytest.raises(ConflictError, match="有 1 个网格.*不能删除"):
+    with pytest.raises(ConflictError, match=r"有 1 个网格.*不能删除"):
         special_kinds.delete(street_store, home.code)
     special_kinds.retire(street_store, home.code)
     assert home.code not in dict(special_kinds.choices(street_store, grid.code))
     assert home.code in dict(special_kinds.choices(street_store, grid.code, keep=home.code))
     # The grid keeps its retired kind; a new grid cannot take it.
     assert grids.update(street_store, grid.id, households=20).special_kind == home.code
-    with pytest.raises(ValidationError, match="已于 .* 停用"):
+    with pytest.raises(ValidationError, match=r"已于 .* 停用"):
         grids.add_child(street_store, community.id, "敬老院网格", grid_type="special", special_kind=home.code)
     special_kinds.reinstate(street_store, home.code)
     special_kinds.delete(street_store, other.code)
@@ -70,7 +70,7 @@ def test_a_kind_added_below_is_not_offered_to_a_neighbour(district_store):
         from gridapp.core.models import SpecialKind
 
         s.get(SpecialKind, kind.code).scope_code = units[grid_a.code].code[:12]  # as if added by A's community
-    with pytest.raises(DomainError, match="由其他单位.*添加"):
+    with pytest.raises(DomainError, match=r"由其他单位.*添加"):
         grids.update(district_store, grid_b.id, grid_type="special", special_kind=kind.code)
     assert kind.code not in dict(special_kinds.choices(district_store, grid_b.code))
     assert kind.code in dict(special_kinds.choices(district_store, grid_a.code))
