@@ -23,7 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     handler = HANDLERS[args.kind]
-    if hasattr(handler, "bind"):  # the columns come from the database (ratings: the year's indicators)
+    # The columns come from the database (ratings: the year's indicators; grids: the kinds added), which a
+    # grids template may do without.
+    if hasattr(handler, "bind") and not (getattr(handler, "db_optional", False) and not Path(args.db).exists()):
         from gridapp.core.store import Store
 
         with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:

@@ -10,6 +10,12 @@ from gridapp.core.list_specs_property import APPOINTMENTS, COMPOUNDS, CONTRACTS,
 from gridapp.core.lists import Column, Filter, ListSpec
 
 
+def kind_name_sql(alias: str) -> str:
+    """The name of a unit's 专属网格类别: a standard one from the code table, else the kind a site added."""
+    return (f"coalesce((SELECT ci.name FROM code_item ci WHERE ci.table_key = 'special_kind' "
+            f"AND ci.code = {alias}.special_kind), (SELECT k.name FROM special_kind k WHERE k.id = {alias}.special_kind))")
+
+
 def _current_assignment(expr: str, join: str = "") -> str:
     return (
         f"(SELECT {expr} FROM grid_assignment a JOIN org_unit g ON g.id = a.org_unit_id {join} "
@@ -139,6 +145,8 @@ GRIDS = ListSpec(
         Column("name", "网格名称", "g.name", width=90),
         Column("code", "网格编码", "g.code", width=130),
         Column("grid_type", "网格类型", "g.grid_type", "code:grid_type", 100),
+        Column("special_kind", "专属网格类别", kind_name_sql("g"), width=90),
+        Column("special_unit", "所属单位", "g.special_unit", width=160),
         Column("households", "户数", "g.households", "int", 60),
         Column("population", "人口", "g.population", "int", 60),
         Column("boundary", "四至", "g.boundary", width=260),
@@ -153,6 +161,8 @@ GRIDS = ListSpec(
     search_name=("g.name", "c.name"),
     search_digits=("g.code",),
     filters=(Filter("community", "社区", "g.parent_id = :v", "org:community"),
+             Filter("grid_type", "网格类型", "g.grid_type = :v", "code:grid_type"),
+             Filter("special_kind", "专属网格类别", "g.special_kind = :v", "special_kinds"),
              Filter("org", "单位编码", "g.code LIKE :v || '%'")),
     default_sort="g.code",
 )
@@ -304,6 +314,8 @@ ORG_UNITS = ListSpec(
         Column("population", "人口", "u.population", "int", 60),
         Column("code", "编码", "u.code", width=130),
         Column("grid_type", "网格类型", "u.grid_type", "code:grid_type", 90),
+        Column("special_kind", "专属网格类别", kind_name_sql("u"), width=90),
+        Column("special_unit", "所属单位", "u.special_unit", width=140),
         Column("party_org_name", "党组织", "u.party_org_name", width=160),
     ),
     search_name=("u.name",),
@@ -311,6 +323,8 @@ ORG_UNITS = ListSpec(
     filters=(
         Filter("level", "层级", "u.level = :v", "code:org_level"),
         Filter("community", "社区", "u.parent_id = :v", "org:community"),
+        Filter("grid_type", "网格类型", "u.level IN ('grid', 'microgrid') AND u.grid_type = :v", "code:grid_type"),
+        Filter("special_kind", "专属网格类别", "u.special_kind = :v", "special_kinds"),
         Filter("lacks_fulltime", "缺专职网格员", _grid_flag(f"{_FULLTIME_COUNT} = 0"), "bool"),
         Filter("lacks_leader", "缺网格长", _grid_flag(f"{_LEADER_COUNT} = 0"), "bool"),
         Filter("overloaded", "专职服务户数超标",

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import codes, lists
-from gridapp.core.services import orgs
+from gridapp.core.services import orgs, special_kinds
 from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 from gridapp.ui import operations
@@ -132,6 +132,8 @@ class ListPanel(QWidget):
             return list(codes.table(f.choices[5:]).items)
         if f.choices == "bool":
             return [(1, f"{f.title}：是"), (0, f"{f.title}：否")]
+        if f.choices == "special_kinds":
+            return [(k.code, k.name + ("（已停用）" if k.retired else "")) for k in special_kinds.kinds(self.store)]
         if f.choices == "units":
             from gridapp.core import list_specs
 
