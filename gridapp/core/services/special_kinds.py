@@ -87,6 +87,12 @@ def name_of(s: Session, code: str | None) -> str:
     return names_in(s).get(code, code)
 
 
+def type_label(grid_type: str | None, kind_name: str = "") -> str:
+    """网格类型 as printed: “城镇社区网格”, “专属网格（学校）”."""
+    name = codes.GRID_TYPE.name(grid_type)
+    return f"{name}（{kind_name}）" if grid_type == "special" and kind_name else name
+
+
 # -- the rule on grids ------------------------------------------------------------------------------
 
 
