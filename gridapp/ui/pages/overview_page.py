@@ -131,9 +131,11 @@ class OverviewPage(Page):
             self.types.setColumnWidth(col, self.types.fontMetrics().horizontalAdvance("在岗网格员") + 32)
         self.types.setMaximumWidth(720)
         self.types.cellDoubleClicked.connect(self._open_type)
-        self.outer.addWidget(self.types)
+        # As tall as its rows where there is room; on a small screen it scrolls within what is left.
+        self.types.setMinimumHeight(self.types.fontMetrics().height() * 4)
+        self.outer.addWidget(self.types, 1)
         self.type_rows: list[grid_types.TypeRow] = []
-        self.outer.addStretch(1)
+        self.outer.addStretch(0)
         self.notice_buttons: dict[str, QPushButton] = {}
         self.summary: overview.Overview | None = None
 
@@ -190,7 +192,7 @@ class OverviewPage(Page):
                     item.setFont(font)
                 self.types.setItem(i, col, item)
         height = self.types.horizontalHeader().height() + sum(self.types.rowHeight(i) for i in range(len(rows)))
-        self.types.setFixedHeight(height + 2 * self.types.frameWidth() + 2)
+        self.types.setMaximumHeight(height + 2 * self.types.frameWidth() + 2)
         self.types_title.setVisible(not summary_empty(rows))
         self.types.setVisible(not summary_empty(rows))
 
