@@ -34,10 +34,16 @@ def columns(table: str) -> dict[str, Column]:
     return {c.name: c for c in Base.metadata.tables[table].columns if c.name not in BOOKKEEPING_COLUMNS}
 
 
+# Fields that hold either a code or a record's id (a 专属网格's kind: standard, or one a site added).
+SOFT_REFERENCES = {("org_unit", "special_kind"): "special_kind"}
+
+
 @cache
 def references(table: str) -> dict[str, str]:
-    """Field → the table it refers to."""
-    return {c.name: fk.column.table.name for c in columns(table).values() for fk in c.foreign_keys}
+    """Field → the table it refers to (a soft reference too: ``show`` falls back to the code table)."""
+    out = {c.name: fk.column.table.name for c in columns(table).values() for fk in c.foreign_keys}
+    out.update({f: t for (tt, f), t in SOFT_REFERENCES.items() if tt == table})
+    return out
 
 
 def _code_sql(table_key: str, expr: str) -> str:

@@ -88,3 +88,16 @@ def test_split_and_merge_keep_the_kind(street_store):
     parts = grids.split(street_store, merged.id, (grids.NewGrid("门诊网格"), grids.NewGrid("住院网格")),
                         workers={}, compounds={}, on=dt.date(2026, 7, 1))
     assert {p.special_kind for p in parts} == {"hospital"}
+
+
+def test_the_log_names_standard_and_added_kinds(street_store):
+    from gridapp.core import oplog
+
+    community = _community(street_store)
+    home = special_kinds.add(street_store, "养老机构")
+    grid = grids.add_child(street_store, community.id, "三中网格", grid_type="special", special_kind="school")
+    grids.update(street_store, grid.id, special_kind=home.code)
+    latest = next(iter(oplog.entries(street_store)))
+    assert [(c.label, c.old, c.new) for c in latest.changes] == [("专属网格类别", "学校", "养老机构")]
+    added = next(e for e in oplog.entries(street_store) if e.table == "special_kind")
+    assert (added.kind, added.name) == ("专属网格类别", "养老机构")
