@@ -9,6 +9,14 @@ from __future__ import annotations
 from gridapp.core.list_specs_property import APPOINTMENTS, COMPOUNDS, CONTRACTS, FIRMS
 from gridapp.core.lists import Column, Filter, ListSpec
 
+KIND_FILTER = "kind:"  # a 网格类型 filter value naming a 专属网格 kind: kind:school
+
+
+def type_filter_sql(alias: str) -> str:
+    """One drop-down for both: a 网格类型 (urban), or a kind of 专属网格 (kind:school)."""
+    return (f"{alias}.level IN ('grid', 'microgrid') AND ({alias}.grid_type = :v OR ({alias}.grid_type = 'special' "
+            f"AND '{KIND_FILTER}' || {alias}.special_kind = :v))")
+
 
 def kind_name_sql(alias: str) -> str:
     """The name of a unit's 专属网格类别: a standard one from the code table, else the kind a site added."""
@@ -161,8 +169,7 @@ GRIDS = ListSpec(
     search_name=("g.name", "c.name"),
     search_digits=("g.code",),
     filters=(Filter("community", "社区", "g.parent_id = :v", "org:community"),
-             Filter("grid_type", "网格类型", "g.grid_type = :v", "code:grid_type"),
-             Filter("special_kind", "专属网格类别", "g.special_kind = :v", "special_kinds"),
+             Filter("grid_type", "网格类型", type_filter_sql("g"), "grid_types"),
              Filter("org", "单位编码", "g.code LIKE :v || '%'")),
     default_sort="g.code",
 )
@@ -323,8 +330,7 @@ ORG_UNITS = ListSpec(
     filters=(
         Filter("level", "层级", "u.level = :v", "code:org_level"),
         Filter("community", "社区", "u.parent_id = :v", "org:community"),
-        Filter("grid_type", "网格类型", "u.level IN ('grid', 'microgrid') AND u.grid_type = :v", "code:grid_type"),
-        Filter("special_kind", "专属网格类别", "u.special_kind = :v", "special_kinds"),
+        Filter("grid_type", "网格类型", type_filter_sql("u"), "grid_types", beside_search=True),
         Filter("lacks_fulltime", "缺专职网格员", _grid_flag(f"{_FULLTIME_COUNT} = 0"), "bool"),
         Filter("lacks_leader", "缺网格长", _grid_flag(f"{_LEADER_COUNT} = 0"), "bool"),
         Filter("overloaded", "专职服务户数超标",

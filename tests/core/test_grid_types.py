@@ -26,8 +26,7 @@ def test_figures_by_type_and_kind(street_store):
     assert [(r.label, r.grids, r.households, r.workers) for r in grid_types.by_type(street_store)] == [
         ("城镇社区网格", 2, 500, 1), ("农村网格", 1, 80, 0), ("专属网格", 3, 45, 1),
         ("学校", 1, 5, 1), ("养老机构", 1, 40, 0), ("未填类别", 1, 0, 0), ("合计", 6, 625, 2)]
-    assert rows[("special", "school")].filters() == (("level", "grid"), ("grid_type", "special"),
-                                                     ("special_kind", "school"))
+    assert rows[("special", "school")].filters() == (("level", "grid"), ("grid_type", "kind:school"))
     # Limited to a subtree: another community's grids do not count.
     other = grids.add_child(street_store, street_store.site.org_unit_id, "云溪社区")
     grids.add_child(street_store, other.id, "一中网格", grid_type="special", special_kind="school", households=9)

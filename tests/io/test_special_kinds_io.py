@@ -49,7 +49,7 @@ def test_kinds_are_read_checked_and_exported(gridded, tmp_path):
     assert again.counts()["unchanged"] == 2 and not again.rejected
 
     with gridded.engine.connect() as conn:
-        q = lists.Query(filters=(("special_kind", home.code),))
+        q = lists.Query(filters=(("grid_type", "kind:" + home.code),))
         assert lists.count(conn, list_specs.ORG_UNITS, q) == 1
         assert lists.count(conn, list_specs.ORG_UNITS, lists.Query(filters=(("grid_type", "special"),))) == 2
 

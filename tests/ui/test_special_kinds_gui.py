@@ -81,13 +81,11 @@ def test_the_grids_page_opens_the_kinds_screen_and_filters_by_kind(qtbot, window
     window.show_page(PAGES.index(GridsPage))
     panel = page.units_list
     page.views.setCurrentWidget(panel)
-    box = panel.filter_boxes["special_kind"]
-    assert box.findText("养老机构") > 0 and box.findText("学校") > 0
-    box.setCurrentIndex(box.findData("school"))
+    box = panel.filter_boxes["grid_type"]
+    assert box.findText("　专属网格·养老机构") > box.findText("专属网格") > 0
+    box.setCurrentIndex(box.findData("kind:school"))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    types = panel.filter_boxes["grid_type"]
-    box.setCurrentIndex(0)
-    types.setCurrentIndex(types.findData("special"))
+    box.setCurrentIndex(box.findData("special"))
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
 
 
@@ -102,5 +100,5 @@ def test_the_overview_shows_the_grids_by_type_and_opens_them(qtbot, window):
     targets = []
     page.navigate.connect(targets.append)
     page.types.cellDoubleClicked.emit(3, 0)
-    assert targets[-1].filters == (("level", "grid"), ("grid_type", "special"), ("special_kind", "school"))
+    assert targets[-1].filters == (("level", "grid"), ("grid_type", "kind:school"))
     assert targets[-1].count(window.store) == 1

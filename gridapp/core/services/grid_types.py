@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import text
 
 from gridapp.core import codes
+from gridapp.core.list_specs import KIND_FILTER
 from gridapp.core.services import special_kinds
 from gridapp.core.store import Store
 
@@ -33,10 +34,10 @@ class TypeRow:
     def filters(self) -> tuple[tuple[str, Any], ...]:
         """The unit list's filters that show exactly these grids."""
         out: tuple[tuple[str, Any], ...] = (("level", "grid"),)
-        if self.grid_type:
-            out += (("grid_type", self.grid_type),)
         if self.kind:
-            out += (("special_kind", self.kind),)
+            out += (("grid_type", KIND_FILTER + self.kind),)
+        elif self.grid_type:
+            out += (("grid_type", self.grid_type),)
         return out
 
 
