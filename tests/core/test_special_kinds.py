@@ -101,3 +101,19 @@ def test_the_log_names_standard_and_added_kinds(street_store):
     assert [(c.label, c.old, c.new) for c in latest.changes] == [("专属网格类别", "学校", "养老机构")]
     added = next(e for e in oplog.entries(street_store) if e.table == "special_kind")
     assert (added.kind, added.name) == ("专属网格类别", "养老机构")
+
+
+def test_check_finds_a_kind_that_breaks_the_rule(street_store):
+    from gridapp.core.models import OrgUnit
+    from gridapp.core.services import overview
+
+    community = _community(street_store)
+    basic = grids.add_child(street_store, community.id, "第一网格")
+    special = grids.add_child(street_store, community.id, "三中网格", grid_type="special", special_kind="school")
+    assert overview.check(street_store).ok
+    with street_store.session() as s:  # as an older program or an altered package might have left them
+        s.get(OrgUnit, basic.id).special_kind = "school"
+        s.get(OrgUnit, special.id).special_kind = "gone"
+    problems = overview.check(street_store).problems
+    assert "网格“第一网格”（370203012001001）不是专属网格，却填有专属网格类别" in problems
+    assert "网格“三中网格”（370203012001002）的专属网格类别已不存在" in problems
