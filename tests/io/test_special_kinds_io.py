@@ -10,10 +10,10 @@ from gridapp.io.kinds import handler
 from gridapp.io.xlsx_out import export_list, write_template
 
 
-def _sheet(path, rows):
+def _sheet(path, rows, kind_header="专属类别"):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(("社区", "网格名称", "网格编码", "网格类型", "专属类别", "驻区单位"))
+    ws.append(("社区", "网格名称", "网格编码", "网格类型", kind_header, "驻区单位"))
     for row in rows:
         ws.append(row)
     wb.save(path)
@@ -64,3 +64,12 @@ def test_the_template_offers_the_added_kinds(gridded, tmp_path):
     plain = write_template(handler("grids").spec, tmp_path / "标准.xlsx")
     formulas = [dv.formula1 for dv in openpyxl.load_workbook(plain).active.data_validations.dataValidation]
     assert any("景区" in f and "养老机构" not in f for f in formulas)
+
+
+def test_the_kind_column_by_its_other_name_beside_the_type(gridded, tmp_path):
+    path = _sheet(tmp_path / "网格.xlsx", [("海泉路社区", "市场网格", "370203012001011", "专属网格", "农贸市场", None)],
+                  kind_header="专属网格类型")
+    report = run_import(gridded, handler("grids"), path, commit=True)
+    assert report.counts()["new"] == 1, report.rejected
+    grid = orgs.get(gridded, "370203012001011")
+    assert (grid.grid_type, grid.special_kind) == ("special", "market")
