@@ -153,12 +153,12 @@ GRIDS = ListSpec(
         Column("name", "网格名称", "g.name", width=90),
         Column("code", "网格编码", "g.code", width=130),
         Column("grid_type", "网格类型", "g.grid_type", "code:grid_type", 100),
-        Column("special_kind", "专属网格类别", kind_name_sql("g"), width=90),
-        Column("special_unit", "所属单位", "g.special_unit", width=160),
         Column("households", "户数", "g.households", "int", 60),
         Column("population", "人口", "g.population", "int", 60),
         Column("boundary", "四至", "g.boundary", width=260),
         Column("party_org_name", "网格党组织", "g.party_org_name", width=130),
+        Column("special_kind", "专属网格类别", kind_name_sql("g"), width=90),
+        Column("special_unit", "所属单位", "g.special_unit", width=160),
         Column("leader", "网格长", "(SELECT p.name FROM grid_assignment a JOIN grid_worker w ON w.id = a.worker_id "
                "JOIN person p ON p.id = w.person_id WHERE a.org_unit_id = g.id AND a.role = 'leader' "
                "AND a.end_date IS NULL AND a.deleted_at IS NULL AND w.status = 'active' LIMIT 1)", width=70),
