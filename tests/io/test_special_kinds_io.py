@@ -73,3 +73,12 @@ def test_the_kind_column_by_its_other_name_beside_the_type(gridded, tmp_path):
     assert report.counts()["new"] == 1, report.rejected
     grid = orgs.get(gridded, "370203012001011")
     assert (grid.grid_type, grid.special_kind) == ("special", "market")
+
+
+def test_a_kind_the_site_does_not_have_is_a_row_error_naming_it(gridded, tmp_path):
+    """A sheet from another street names its own kind: added here first (on the 专属网格类别 screen), it reads."""
+    path = _sheet(tmp_path / "网格.xlsx", [("海泉路社区", "颐和网格", "370203012001011", "专属网格", "养老机构", None)])
+    report = run_import(gridded, handler("grids"), path, commit=True)
+    assert "专属网格类别“养老机构”不是有效值" in report.rejected[0].problems[0][1]
+    special_kinds.add(gridded, "养老机构")
+    assert run_import(gridded, handler("grids"), path, commit=True).counts()["new"] == 1
