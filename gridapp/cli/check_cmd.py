@@ -9,7 +9,7 @@ from sqlalchemy.exc import DatabaseError
 
 from gridapp.cli.output import emit
 from gridapp.core.errors import StoreError
-from gridapp.core.services import overview
+from gridapp.core.services import grid_types, overview
 from gridapp.core.store import Store
 
 HELP = "检查数据库完整性并统计记录数"
@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
         try:
             report = overview.check(store)
+            types = grid_types.by_type(store) if not report.problems else []
         except (DatabaseError, sqlite3.DatabaseError) as exc:
             # Damage that stops the check itself is its finding, not a crash.
             raise StoreError(f"数据库 {store.path} 已损坏，检查无法完成（{getattr(exc, 'orig', exc)}）。"
@@ -34,9 +35,16 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"数据库：{args.db}" + ("（只读位置，以只读方式打开）" if readonly else ""),
              f"站点：{site.name}（{site.code}）" if site else "站点：未初始化", f"数据库版本：{report.revision}"]
     lines += [f"  {labels[k]}：{v}" for k, v in report.counts.items()]
+    if types and types[-1].grids:
+        lines.append("按网格类型：")
+        lines += [f"  {'  其中：' if t.is_kind else ''}{t.label}：{t.grids} 个网格，{t.households} 户，在岗网格员 {t.workers} 人"
+                  for t in types]
     lines += ["检查结果：正常"] if report.ok else ["发现问题："] + [f"  - {p}" for p in report.problems]
     lines += ["提示："] + [f"  - {n}" for n in report.notes] if report.notes else []
     emit(args.json, {"db": str(args.db), "site": site.__dict__ if site else None, "revision": report.revision,
                      "counts": report.counts, "problems": report.problems, "notes": report.notes, "healthy": report.ok,
-                     "readonly": readonly}, "\n".join(lines))
+                     "readonly": readonly,
+                     "grid_types": [{"grid_type": t.grid_type, "special_kind": t.kind, "label": t.label, "grids": t.grids,
+                                     "households": t.households, "workers": t.workers} for t in types]},
+         "\n".join(lines))
     return 0 if report.ok else 4

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gridapp.cli.arg_types import YEAR_ARG
 from gridapp.cli.output import emit
+from gridapp.core.errors import DomainError
 from gridapp.io.kinds import HANDLERS
 from gridapp.io.xlsx_out import write_template
 
@@ -23,11 +24,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     handler = HANDLERS[args.kind]
-    if hasattr(handler, "bind"):  # the columns come from the database (ratings: the year's indicators)
+    # The columns come from the database (ratings: the year's indicators; grids: the kinds added), which a
+    # grids template may do without.
+    if hasattr(handler, "bind") and not (getattr(handler, "db_optional", False) and not Path(args.db).exists()):
         from gridapp.core.store import Store
 
-        with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
-            handler = handler.bind(store, {"year": args.year})
+        try:
+            with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+                handler = handler.bind(store, {"year": args.year})
+        except DomainError:
+            # A grids template is whole with the standard kinds alone: a database it cannot read (a full
+            # disk, a newer version) does not stop it.
+            if not getattr(handler, "db_optional", False):
+                raise
     spec = handler.spec
     write_template(spec, args.out)
     emit(args.json, {"kind": args.kind, "out": str(args.out)}, f"已生成{spec.title}导入模板：{args.out}")

@@ -236,6 +236,17 @@ GRID_TYPE = CodeTable(
     {"城镇网格": "urban", "社区网格": "urban", "农村": "rural", "专属": "special"},
 )
 
+# 专属网格 kinds (Xi'an DB6101/T 3185-2024 names these); a site adds its own (services/special_kinds), whose
+# codes are their record ids.
+SPECIAL_KIND = CodeTable(
+    "special_kind", "专属网格类别", "",
+    (("gov", "党政机关"), ("school", "学校"), ("hospital", "医院"), ("enterprise", "企业"), ("park", "园区"),
+     ("business", "商圈"), ("market", "市场"), ("scenic", "景区"), ("other", "其他")),
+    {"机关": "gov", "机关单位": "gov", "党政机关单位": "gov", "中小学": "school", "高校": "school", "卫生院": "hospital",
+     "企事业单位": "enterprise", "工业园区": "park", "产业园区": "park", "商业街区": "business", "商务楼宇": "business",
+     "农贸市场": "market", "集贸市场": "market", "旅游景区": "scenic", "景点": "scenic"},
+)
+
 WORKER_TYPE = CodeTable(
     "worker_type", "人员类别", "",
     (("fulltime", "专职"), ("parttime", "兼职")),
@@ -318,7 +329,7 @@ APPOINTMENT_DIRECTION = CodeTable(
 ALL: dict[str, CodeTable] = {
     t.key: t
     for t in (
-        GENDER, ETHNICITY, POLITICAL, EDUCATION, ORG_LEVEL, GRID_TYPE, WORKER_TYPE, WORKER_ROLE,
+        GENDER, ETHNICITY, POLITICAL, EDUCATION, ORG_LEVEL, GRID_TYPE, SPECIAL_KIND, WORKER_TYPE, WORKER_ROLE,
         WORKER_STATUS, UNIT_TYPE, PARTY_ORG_TYPE, SERVICE_POST, MEMBER_STATUS, COMPOUND_KIND,
         FIRM_PARTY_STATUS, CONTRACT_END, ACTIVITY_TYPE, NEED_STATUS, EVALUATION, APPOINTMENT_DIRECTION,
     )

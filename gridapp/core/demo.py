@@ -88,8 +88,8 @@ class _Writer:
         self.buf: list[tuple] = []
         self.count = 0
 
-    def add(self, scope: str, *values: object) -> str:
-        rid = self.gen.uuid()
+    def add(self, scope: str, *values: object, rid: str | None = None) -> str:
+        rid = rid or self.gen.uuid()
         self.buf.append((rid, self.gen.stamp, self.gen.stamp, self.gen.site_code, scope, None, *values))
         if len(self.buf) >= 5000:
             self.flush()
@@ -199,6 +199,19 @@ def _with_number(name: str, n: int) -> str:
     return f"{name}{_numeral(n)}期"
 
 
+_SPECIAL_GRIDS = (("school", "{}小学"), ("added", "{}颐养中心"), ("hospital", "{}社区卫生服务中心"),
+                  ("market", "{}农贸市场"), ("gov", "{}街道机关"), ("enterprise", "{}食品有限公司"),
+                  ("park", "{}创业园"), ("business", "{}商业街"), ("scenic", "{}公园"))
+
+
+def _special_grid(n: int, community: str, added_kind: str) -> tuple[str, str] | None:
+    """The kind and unit of the 专属网格 of the ``n``-th community (odd ones have one), the same for every seed."""
+    if n % 2 == 0:
+        return None
+    kind, unit = _SPECIAL_GRIDS[(n // 2) % len(_SPECIAL_GRIDS)]
+    return (added_kind if kind == "added" else kind), unit.format(community.removesuffix("社区"))
+
+
 def _numeral(i: int) -> str:
     if i <= 10:
         return _NUMERALS[i - 1]
@@ -256,7 +269,11 @@ def _fill(g: _Generator, root_id: str) -> None:
     sc, rng, year = g.scale, g.rng, g.year
     today = dt.date(year, 11, 1)
     org = g.w("org_unit", ("code", "name", "level", "parent_id", "grid_type", "households", "population",
-                           "boundary", "party_org_name", "supervision_phone", "active_from"))
+                           "boundary", "party_org_name", "supervision_phone", "active_from", "special_kind",
+                           "special_unit"))
+    # One kind the street added; its id drawn apart from the generator's, so the rest of the data stays as it was.
+    added_kind = str(uuid.UUID(int=random.Random(f"kind-{g.site_code}").getrandbits(128), version=4))
+    g.w("special_kind", ("name", "sort_order", "retired_on")).add(g.site_code, "养老机构", 1, None, rid=added_kind)
 
     # -- the org tree ------------------------------------------------------------------------------
     streets: list[tuple[str, str, str]] = []  # (id, code, name)
@@ -266,7 +283,7 @@ def _fill(g: _Generator, root_id: str) -> None:
             name = g.unique(used, lambda: g.place_name() + rng.choice(_STREET_SUFFIX) + "街道")
             code = f"{DISTRICT_CODE}{i:03d}"
             streets.append((org.add(code, code, name, "street", root_id, None, None, None, None, None, None,
-                                    f"{year - 10}-01-01"), code, name))
+                                    f"{year - 10}-01-01", None, None), code, name))
     else:
         streets.append((root_id, g.site_code, "海泉路街道"))
 
@@ -278,16 +295,20 @@ def _fill(g: _Generator, root_id: str) -> None:
             cname = g.unique(names, lambda: g.place_name() + "社区")
             ccode = f"{scode}{c:03d}"
             cid = org.add(ccode, ccode, cname, "community", sid, None, None, None, None, f"{cname}党委",
-                          f"0532-8{rng.randrange(10**6):06d}{rng.randrange(10)}", f"{year - 8}-01-01")
+                          f"0532-8{rng.randrange(10**6):06d}{rng.randrange(10)}", f"{year - 8}-01-01", None, None)
             communities.append((cid, ccode, cname))
+            # Every other community's last grid is a 专属网格 (a school, the added 养老机构, a hospital …).
+            special = _special_grid(len(communities), cname, added_kind)
             for n in range(1, sc.grids_per_community + 1):
                 gcode = f"{ccode}{n:03d}"
                 hh = rng.randrange(300, 520)
                 roads = [g.place_name(1) + s for s in ("路", "路", "街", "路")]
                 boundary = f"东至{roads[0]}，西至{roads[1]}，南至{roads[2]}，北至{roads[3]}"
-                gid = org.add(gcode, gcode, f"第{_numeral(n)}网格", "grid", cid, "urban", hh,
+                gtype, kind, unit = ("special", *special) if special and n == sc.grids_per_community else (
+                    "urban", None, None)
+                gid = org.add(gcode, gcode, f"第{_numeral(n)}网格", "grid", cid, gtype, hh,
                               int(hh * rng.uniform(2.3, 2.9)), boundary, f"第{_numeral(n)}网格党支部", None,
-                              f"{year - 5}-03-01")
+                              f"{year - 5}-03-01", kind, unit)
                 grids.append((gid, gcode, cid, ccode))
 
     grids_by_comm: dict[str, list[tuple[str, str, str, str]]] = {}

@@ -15,7 +15,7 @@ TABLES = {
     "participation": "活动参与", "points_rule": "积分规则", "property_firm": "物业企业",
     "service_contract": "物业服务合同", "owners_committee": "业主委员会", "cross_appointment": "交叉任职",
     "firm_quarterly": "季度投诉与满意度", "rating_template": "评星标准", "rating_indicator": "评星指标",
-    "firm_rating": "评星结果", "rating_score": "指标得分",
+    "firm_rating": "评星结果", "rating_score": "指标得分", "special_kind": "专属网格类别",
 }
 
 OPS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
@@ -51,7 +51,7 @@ FIELDS = {
     "units": "单元数", "microgrid_id": "微网格", "raised_on": "提出日期", "claimed_by_unit_id": "认领单位",
     "claimed_by_member_id": "认领党员", "claimed_on": "认领日期", "closed_on": "办结日期", "result": "办理结果",
     "member_id": "在职党员", "activity_id": "活动", "category": "类别", "need_id": "需求", "project_id": "项目",
-    "organiser_unit_id": "组织单位",
+    "organiser_unit_id": "组织单位", "special_kind": "专属网格类别", "special_unit": "所属单位",
 }
 
 STARS = {str(n): "★" * n + f"（{n}星）" for n in range(1, 6)}
@@ -61,7 +61,7 @@ FIELD_CODES = {
     "gender": "gender", "ethnicity": "ethnicity", "political_status": "political", "education": "education",
     "level": "org_level", "grid_type": "grid_type", "worker_type": "worker_type", "unit_type": "unit_type",
     "party_org_type": "party_org_type", "service_post": "service_post", "activity_type": "activity_type",
-    "evaluation": "evaluation", "party_org_status": "firm_party_status",
+    "evaluation": "evaluation", "party_org_status": "firm_party_status", "special_kind": "special_kind",
 }
 TABLE_FIELD_CODES = {
     ("grid_worker", "status"): "worker_status", ("grid_assignment", "role"): "worker_role",

@@ -9,6 +9,20 @@ from __future__ import annotations
 from gridapp.core.list_specs_property import APPOINTMENTS, COMPOUNDS, CONTRACTS, FIRMS
 from gridapp.core.lists import Column, Filter, ListSpec
 
+KIND_FILTER = "kind:"  # a 网格类型 filter value naming a 专属网格 kind: kind:school
+
+
+def type_filter_sql(alias: str) -> str:
+    """One drop-down for both: a 网格类型 (urban), or a kind of 专属网格 (kind:school)."""
+    return (f"{alias}.level IN ('grid', 'microgrid') AND ({alias}.grid_type = :v OR ({alias}.grid_type = 'special' "
+            f"AND '{KIND_FILTER}' || {alias}.special_kind = :v))")
+
+
+def kind_name_sql(alias: str) -> str:
+    """The name of a unit's 专属网格类别: a standard one from the code table, else the kind a site added."""
+    return (f"coalesce((SELECT ci.name FROM code_item ci WHERE ci.table_key = 'special_kind' "
+            f"AND ci.code = {alias}.special_kind), (SELECT k.name FROM special_kind k WHERE k.id = {alias}.special_kind))")
+
 
 def _current_assignment(expr: str, join: str = "") -> str:
     return (
@@ -143,6 +157,8 @@ GRIDS = ListSpec(
         Column("population", "人口", "g.population", "int", 60),
         Column("boundary", "四至", "g.boundary", width=260),
         Column("party_org_name", "网格党组织", "g.party_org_name", width=130),
+        Column("special_kind", "专属网格类别", kind_name_sql("g"), width=90),
+        Column("special_unit", "所属单位", "g.special_unit", width=160),
         Column("leader", "网格长", "(SELECT p.name FROM grid_assignment a JOIN grid_worker w ON w.id = a.worker_id "
                "JOIN person p ON p.id = w.person_id WHERE a.org_unit_id = g.id AND a.role = 'leader' "
                "AND a.end_date IS NULL AND a.deleted_at IS NULL AND w.status = 'active' LIMIT 1)", width=70),
@@ -153,6 +169,7 @@ GRIDS = ListSpec(
     search_name=("g.name", "c.name"),
     search_digits=("g.code",),
     filters=(Filter("community", "社区", "g.parent_id = :v", "org:community"),
+             Filter("grid_type", "网格类型", type_filter_sql("g"), "grid_types"),
              Filter("org", "单位编码", "g.code LIKE :v || '%'")),
     default_sort="g.code",
 )
@@ -304,6 +321,8 @@ ORG_UNITS = ListSpec(
         Column("population", "人口", "u.population", "int", 60),
         Column("code", "编码", "u.code", width=130),
         Column("grid_type", "网格类型", "u.grid_type", "code:grid_type", 90),
+        Column("special_kind", "专属网格类别", kind_name_sql("u"), width=90),
+        Column("special_unit", "所属单位", "u.special_unit", width=140),
         Column("party_org_name", "党组织", "u.party_org_name", width=160),
     ),
     search_name=("u.name",),
@@ -311,6 +330,7 @@ ORG_UNITS = ListSpec(
     filters=(
         Filter("level", "层级", "u.level = :v", "code:org_level"),
         Filter("community", "社区", "u.parent_id = :v", "org:community"),
+        Filter("grid_type", "网格类型", type_filter_sql("u"), "grid_types", beside_search=True),
         Filter("lacks_fulltime", "缺专职网格员", _grid_flag(f"{_FULLTIME_COUNT} = 0"), "bool"),
         Filter("lacks_leader", "缺网格长", _grid_flag(f"{_LEADER_COUNT} = 0"), "bool"),
         Filter("overloaded", "专职服务户数超标",

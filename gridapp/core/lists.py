@@ -56,6 +56,7 @@ class Filter:
     title: str
     sql: str
     choices: str = ""  # code:<table>, or a key the UI knows how to fill (e.g. "org:community")
+    beside_search: bool = False  # on the search row, when the other filters fill a row of their own
 
 
 @dataclass(frozen=True)

@@ -384,10 +384,13 @@ def show(table: str, field: str, raw: str | None, refs: dict[tuple[str, str], Na
     if field in ID_NUMBER_FIELDS:
         return mask_id_number(str(value))
     target = references(table).get(field)
+    info = field_info(table, field)
     if target:
         named = refs.get((target, str(value)))
-        return named.name if named and named.name else "（已不存在的记录）"
-    info = field_info(table, field)
+        if named and named.name:
+            return named.name
+        if not (info.code_table and str(value) in codes.table(info.code_table).codes()):
+            return "（已不存在的记录）"
     if info.code_table:
         return codes.name(info.code_table, str(value))
     if info.display_map:

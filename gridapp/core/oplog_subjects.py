@@ -34,10 +34,16 @@ def columns(table: str) -> dict[str, Column]:
     return {c.name: c for c in Base.metadata.tables[table].columns if c.name not in BOOKKEEPING_COLUMNS}
 
 
+# Fields that hold either a code or a record's id (a 专属网格's kind: standard, or one a site added).
+SOFT_REFERENCES = {("org_unit", "special_kind"): "special_kind"}
+
+
 @cache
 def references(table: str) -> dict[str, str]:
-    """Field → the table it refers to."""
-    return {c.name: fk.column.table.name for c in columns(table).values() for fk in c.foreign_keys}
+    """Field → the table it refers to (a soft reference too: ``show`` falls back to the code table)."""
+    out = {c.name: fk.column.table.name for c in columns(table).values() for fk in c.foreign_keys}
+    out.update({f: t for (tt, f), t in SOFT_REFERENCES.items() if tt == table})
+    return out
 
 
 def _code_sql(table_key: str, expr: str) -> str:
@@ -122,6 +128,7 @@ SUBJECTS: dict[str, Subject] = {
                               "coalesce(f.name, '') || ' ' || t.year || '年第' || t.quarter || '季度'",
                               "LEFT JOIN property_firm f ON f.id = t.firm_id", **_part_of("firm_id")),
     "rating_template": Subject("'评星标准'", "t.name"),
+    "special_kind": Subject("'专属网格类别'", "t.name"),
     "rating_indicator": Subject("'评星指标'", "t.name"),
     "firm_rating": Subject("'评星结果'", "coalesce(f.name, '') || ' ' || t.year || '年度'",
                            "LEFT JOIN property_firm f ON f.id = t.firm_id", **_part_of("firm_id")),
@@ -159,7 +166,7 @@ _IS_MEMBER = "EXISTS (SELECT 1 FROM member_registration m WHERE m.person_id = j.
 
 KINDS: tuple[Kind, ...] = (
     Kind("orgs", "街道与社区", _org_levels("district", "street", "community")),
-    Kind("grids", "网格", _org_levels("grid", "microgrid")),
+    Kind("grids", "网格", f"({_org_levels('grid', 'microgrid')} OR {_tables('special_kind')})"),
     Kind("workers", "网格员", f"({_tables('grid_worker', 'grid_assignment')} OR (j.table_name = 'person' AND {_IS_WORKER}))"),
     Kind("members", "在职党员", f"({_tables('member_registration')} OR (j.table_name = 'person' AND NOT {_IS_WORKER} "
                                f"AND {_IS_MEMBER}))"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
 from gridapp.core.models import Compound, OrgUnit
 from gridapp.core.models.base import set_fields
-from gridapp.core.services import orgs, people, workers
+from gridapp.core.services import orgs, people, special_kinds, workers
 from gridapp.core.services.orgs import add_unit, find_by_code
 from gridapp.core.store import Store
 from gridapp.core.validation import to_halfwidth
@@ -212,10 +212,24 @@ GRIDS = ImportSpec(
         Field("population", "人口", ("人口数", "常住人口", "人数"), int_parser("人口", OrgUnit.population), example="1050"),
         Field("boundary", "四至", ("四至范围", "四至边界", "范围", "边界"), cells.text, example="东至安路，西至福路，南至云街，北至山路"),
         Field("grid_type", "网格类型", ("类型",), code_parser("grid_type"), example="城镇社区网格"),
+        Field("special_kind", "专属网格类别", ("专属类别", "专属网格类型"), code_parser("special_kind"),
+              note="仅专属网格填写：党政机关、学校、医院、企业、园区、商圈、市场、景区、其他，或本街道添加的类别"),
+        Field("special_unit", "所属单位", ("驻区单位", "专属网格单位"), cells.text,
+              note="仅专属网格填写：网格所在的机关、学校、医院、企业等单位名称"),
         Field("party_org_name", "网格党组织", ("党组织", "党支部"), cells.text, example="第一网格党支部"),
     ),
     keys=("code",),
 )
+
+
+def _kind_parser(table: codes.CodeTable):
+    """专属网格类别 read against the standard kinds and those this database has added."""
+
+    def parse(value: object) -> str | None:
+        return table.require(value) if cells.text(value) else None
+
+    parse.code_table = table  # type: ignore[attr-defined]  # the template's drop-down lists the added kinds too
+    return parse
 
 
 @dataclass
@@ -226,6 +240,16 @@ class _GridsState:
 
 class GridsHandler:
     spec = GRIDS
+    db_optional = True  # a template without a database offers the standard kinds
+
+    def __init__(self, spec: ImportSpec = GRIDS):
+        self.spec = spec
+
+    def bind(self, store: Store, options: dict[str, Any]) -> GridsHandler:
+        with store.read() as s:
+            table = special_kinds.table_in(s)
+        fields = tuple(replace(f, parse=_kind_parser(table)) if f.key == "special_kind" else f for f in GRIDS.fields)
+        return GridsHandler(replace(GRIDS, fields=fields))
 
     def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _GridsState:
         if store.site is None:
@@ -259,7 +283,12 @@ class GridsHandler:
         if community.retired_on is not None:
             raise ValidationError(f"社区“{community.name}”已撤销", field="community")
         grid = find_by_code(s, code)
-        fields = {k: v.get(k) for k in ("households", "population", "boundary", "grid_type", "party_org_name")}
+        fields = {k: v.get(k) for k in ("households", "population", "boundary", "grid_type", "party_org_name",
+                                        "special_kind", "special_unit")}
+        if v.get("special_kind") and (v.get("grid_type") or (grid.grid_type if grid else "urban")) != "special":
+            shown = codes.GRID_TYPE.name(v.get("grid_type") or (grid.grid_type if grid else "urban"))
+            raise ValidationError(f"只有专属网格才填写专属网格类别，该网格是{shown}（请把网格类型填为专属网格，或清空类别）",
+                                  field="special_kind")
         if grid is None:
             clash = s.execute(select(OrgUnit.code).where(OrgUnit.parent_id == community.id, OrgUnit.name == name,
                                                           OrgUnit.retired_on.is_(None))).scalar()
@@ -270,7 +299,12 @@ class GridsHandler:
             return "new", f"{community.name}{name}"
         if grid.retired_on is not None:
             raise ValidationError(f"网格 {code}（{grid.name}）已于 {grid.retired_on} 撤销，不能再导入", field="code")
+        was = grid.special_kind
         changed = set_fields(grid, {"name": name, **fields})
+        if grid.grid_type != "special" and (grid.special_kind or grid.special_unit):  # no longer 专属
+            grid.special_kind = grid.special_unit = None
+            changed = True
+        special_kinds.check_grid(s, grid, was=was)
         return ("updated" if changed else "unchanged"), f"{community.name}{name}"
 
 

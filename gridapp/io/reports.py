@@ -16,7 +16,7 @@ from sqlalchemy import select
 from gridapp.core import list_specs, lists
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.models import GridWorker, OrgUnit, Person
-from gridapp.core.services import grids, orgs
+from gridapp.core.services import grids, orgs, special_kinds
 from gridapp.core.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -65,6 +65,8 @@ class NoticeBoard:
     members: tuple[BoardMember, ...]
     supervision_phone: str
     issuer: str
+    grid_type: str = ""  # 城镇社区网格, 专属网格（学校）
+    special_unit: str = ""  # the unit a 专属网格 serves
 
 
 ROSTER_COLUMNS = ("name", "gender", "ethnicity", "id_number", "political_status", "education", "phone",
@@ -111,6 +113,8 @@ def roster(store: Store, org_code: str, *, issued_on: dt.date | None = None, mas
     cols = [spec.column(k) for k in ROSTER_COLUMNS]
     query = lists.Query(filters=(("org", unit.code), ("status", "active")), sort="grid_code")
     rows: list[tuple[tuple, tuple[str, ...]]] = []
+    special = _special_grid_labels(store, unit.code)
+    grid_at = cols.index(spec.column("grid"))
     with store.engine.connect() as conn:
         rowids = lists.query_rowids(conn, spec, query)
         for start in range(0, len(rowids), 500):
@@ -122,7 +126,10 @@ def roster(store: Store, org_code: str, *, issued_on: dt.date | None = None, mas
             for rid in chunk:
                 v = values[rid]
                 order = (v[index["grid_code"]] or "", grids.ROLE_ORDER.get(v[index["role"]], 9))
-                rows.append((order, tuple(c.display(v[index[c.key]], reveal=not mask) for c in cols)))
+                shown = [c.display(v[index[c.key]], reveal=not mask) for c in cols]
+                if v[index["grid_code"]] in special:  # a 专属网格 says which kind: 第四网格（专属网格·学校）
+                    shown[grid_at] += f"（{special[v[index['grid_code']]]}）"
+                rows.append((order, tuple(shown)))
             if progress:
                 progress(len(rows), len(rowids), "正在整理花名册")
     rows.sort(key=lambda r: r[0])  # by grid code, the leader first; stable, so by name within
@@ -134,6 +141,15 @@ def roster(store: Store, org_code: str, *, issued_on: dt.date | None = None, mas
         issued_on=issued_on or dt.date.today(),
         table=Table(("序号", *(c.title for c in cols)), widths, numbered),
     )
+
+
+def _special_grid_labels(store: Store, prefix: str) -> dict[str, str]:
+    """Grid code → “专属网格·学校” for the 专属网格 under ``prefix``."""
+    with store.read() as s:
+        names = special_kinds.names_in(s)
+        rows = s.execute(select(OrgUnit.code, OrgUnit.special_kind).where(
+            OrgUnit.grid_type == "special", OrgUnit.deleted_at.is_(None), OrgUnit.code.like(prefix + "%"))).all()
+    return {code: "专属网格" + (f"·{names.get(kind, kind)}" if kind else "") for code, kind in rows}
 
 
 def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
@@ -153,6 +169,7 @@ def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
             grid = s.get(OrgUnit, gid)
             community = s.get(OrgUnit, grid.parent_id)
             phone = grid.supervision_phone or community.supervision_phone or ""
+            grid_type = special_kinds.type_label(grid.grid_type, special_kinds.name_of(s, grid.special_kind))
             members = []
             for m in d.members:
                 photo = s.execute(select(Person.photo).join(GridWorker, GridWorker.person_id == Person.id)
@@ -163,7 +180,7 @@ def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
             title=f"{d.community}{d.unit.name}", code=d.unit.code, boundary=d.unit.boundary or "",
             households=d.unit.households, population=d.unit.population,
             party_org=d.unit.party_org_name or "", members=tuple(members), supervision_phone=phone,
-            issuer=issuer_for(store, grid_chain),
+            issuer=issuer_for(store, grid_chain), grid_type=grid_type, special_unit=d.unit.special_unit or "",
         ))
     return boards
 

@@ -6,9 +6,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 from gridapp.core import codes
 from gridapp.core.errors import ValidationError
 from gridapp.core.models import OrgUnit
-from gridapp.core.services import grids, orgs
+from gridapp.core.services import grids, orgs, special_kinds
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone
 from gridapp.ui.form_dialog import FormDialog, count_spin, fit
@@ -42,6 +44,22 @@ class UnitDialog(FormDialog):
         self.setWindowTitle(f"{'编辑' if unit else '新建'}{codes.ORG_LEVEL.name(level)}")
         self.name = fit(QLineEdit(unit.name if unit else ""), OrgUnit.name)
         self.grid_type = code_combo("grid_type", blank=False)
+        # 专属网格类别 and 所属单位: shown and used only for a 专属网格.
+        self.kind = QComboBox()
+        self.kind.setObjectName("special_kind")
+        self.kind_scope = unit.code if unit else parent_unit.code
+        self.manage_kinds = QPushButton("管理类别…")
+        self.manage_kinds.setToolTip("添加、改名或停用本街道的专属网格类别")
+        self.manage_kinds.clicked.connect(self._manage_kinds)
+        kind_row = QWidget()
+        kind_lay = QHBoxLayout(kind_row)
+        kind_lay.setContentsMargins(0, 0, 0, 0)
+        kind_lay.addWidget(self.kind, 1)
+        kind_lay.addWidget(self.manage_kinds)
+        self.kind_row = kind_row
+        self.special_unit = fit(QLineEdit(unit.special_unit or "" if unit else ""), OrgUnit.special_unit)
+        self.special_unit.setPlaceholderText("如：青岛市第三中学（可不填）")
+        self._fill_kinds(unit.special_kind if unit else None)
         self.households, self.population = _count(OrgUnit.households), _count(OrgUnit.population)
         self.boundary = QPlainTextEdit(unit.boundary or "" if unit else "")
         self.boundary.setFixedHeight(60)
@@ -58,6 +76,11 @@ class UnitDialog(FormDialog):
         form.addRow("名称 *", self.name)
         if level in ("grid", "microgrid"):
             form.addRow("网格类型", self.grid_type)
+            form.addRow("专属网格类别", self.kind_row)
+            form.addRow("所属单位", self.special_unit)
+            self.form = form
+            self.grid_type.currentIndexChanged.connect(lambda _i: self._show_kind())
+            self._show_kind()
             form.addRow("户数", self.households)
             form.addRow("人口", self.population)
             form.addRow("四至范围", self.boundary)
@@ -70,11 +93,35 @@ class UnitDialog(FormDialog):
         out = {"name": self.name.text().strip(), "party_org_name": self.party.text().strip() or None,
                "supervision_phone": normalize_phone(phone) if phone else None}
         if self.level in ("grid", "microgrid"):
+            special = self.grid_type.currentData() == "special"
+            out.update(special_kind=self.kind.currentData() if special else None,
+                       special_unit=(self.special_unit.text().strip() or None) if special else None)
             out.update(grid_type=self.grid_type.currentData(),
                        households=None if self.households.value() < 0 else self.households.value(),
                        population=None if self.population.value() < 0 else self.population.value(),
                        boundary=self.boundary.toPlainText().strip() or None)
         return out
+
+    def _fill_kinds(self, current: str | None) -> None:
+        self.kind.clear()
+        self.kind.addItem("（未选择）", None)
+        for code, name in special_kinds.choices(self.store, self.kind_scope, keep=current):
+            self.kind.addItem(name, code)
+        set_combo(self.kind, current)
+
+    def _show_kind(self) -> None:
+        special = self.grid_type.currentData() == "special"
+        for widget in (self.kind_row, self.special_unit):
+            self.form.setRowVisible(widget, special)
+            widget.setEnabled(special)
+
+    def _manage_kinds(self) -> None:
+        from gridapp.ui.special_kind_dialog import SpecialKindsDialog
+
+        dialog = SpecialKindsDialog(self.store, self)
+        dialog.exec()
+        if dialog.changed:
+            self._fill_kinds(self.kind.currentData())
 
     def apply(self):
         fields = self.fields()

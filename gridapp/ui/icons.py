@@ -56,6 +56,8 @@ GLYPHS = {
     "stop": "mdi6.stop-circle-outline",
     "quarter": "mdi6.calendar-month-outline",
     "copy": "mdi6.content-copy",
+    "kinds": "mdi6.shape-outline",
+    "restore": "mdi6.restore",
 }
 
 ACCENT = "#b71c1c"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import codes, lists
-from gridapp.core.services import orgs
+from gridapp.core.services import orgs, special_kinds
 from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 from gridapp.ui import operations
@@ -78,7 +78,7 @@ class ListPanel(QWidget):
             box.setMinimumWidth(box.fontMetrics().horizontalAdvance(box.itemText(0)) + 36)
             box.currentIndexChanged.connect(lambda _i, k=f.key, b=box: self.model.set_filter(k, b.currentData()))
             self.filter_boxes[f.key] = box
-            filter_bar.addWidget(box, 1)
+            (bar if f.beside_search else filter_bar).addWidget(box, 1)
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(90)
         bar.addWidget(self.count_label)
@@ -132,6 +132,12 @@ class ListPanel(QWidget):
             return list(codes.table(f.choices[5:]).items)
         if f.choices == "bool":
             return [(1, f"{f.title}：是"), (0, f"{f.title}：否")]
+        if f.choices == "grid_types":  # the types, and under 专属网格 each of its kinds
+            from gridapp.core.list_specs import KIND_FILTER
+
+            kinds = [(KIND_FILTER + k.code, f"　专属网格·{k.name}" + ("（已停用）" if k.retired else ""))
+                     for k in special_kinds.kinds(self.store)]
+            return list(codes.GRID_TYPE.items) + kinds
         if f.choices == "units":
             from gridapp.core import list_specs
 

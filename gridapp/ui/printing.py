@@ -282,6 +282,8 @@ def board_html(b: NoticeBoard) -> tuple[str, dict[str, QImage]]:
     if not cells:
         rows = '<tr><td align="center">（暂无在岗网格员）</td></tr>'
     facts = f"网格编码：{_esc(b.code)}"
+    if b.grid_type:
+        facts += f"&nbsp;&nbsp;&nbsp;&nbsp;网格类型：{_esc(b.grid_type)}"
     if b.households is not None:
         facts += f"&nbsp;&nbsp;&nbsp;&nbsp;户数：{b.households}"
     if b.population is not None:
@@ -292,6 +294,7 @@ def board_html(b: NoticeBoard) -> tuple[str, dict[str, QImage]]:
     <p style="font-size:13pt" align="center">{facts}</p>
     <hr/>
     <p style="font-size:14pt">四至范围：{_esc(b.boundary) or "（未填写）"}</p>
+    {f'<p style="font-size:14pt">所属单位：{_esc(b.special_unit)}</p>' if b.special_unit else ""}
     <p style="font-size:14pt">网格党组织：{_esc(b.party_org) or "（未填写）"}</p>
     <p style="font-size:16pt; color:#b71c1c">网格服务团队</p>
     <table width="100%" cellspacing="10">{rows}</table>

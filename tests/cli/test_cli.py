@@ -148,3 +148,13 @@ def test_log_shows_entries_as_text_and_json_and_exports(tmp_path, capsys):
     with pytest.raises(SystemExit) as bad:
         main(["log", "--db", str(db), "--since", "2026/6/1"])
     assert bad.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_check_shows_the_grids_by_type(capsys, demo_db):
+    assert main(["check", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "专属网格：2 个网格" in out and "其中：学校：1 个网格" in out
+    assert main(["check", "--db", str(demo_db), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_label = {t["label"]: t for t in data["grid_types"]}
+    assert by_label["合计"]["grids"] == 12 and by_label["养老机构"]["special_kind"]

@@ -81,3 +81,16 @@ def test_progress_is_reported(tmp_path):
     seen = []
     demo.generate(tmp_path / "p.sqlite", "small", progress=lambda d, t, w: seen.append((d, t)))
     assert seen and all(0 <= d <= t for d, t in seen)
+
+
+def test_demo_has_special_grids_with_kinds(demo_template):
+    rows = _rows(demo_template, """
+        SELECT g.name, coalesce(ci.name, k.name), g.special_unit FROM org_unit g
+        LEFT JOIN code_item ci ON ci.table_key = 'special_kind' AND ci.code = g.special_kind
+        LEFT JOIN special_kind k ON k.id = g.special_kind WHERE g.grid_type = 'special' ORDER BY g.code""")
+    assert [(r[1], bool(r[2])) for r in rows] == [("学校", True), ("养老机构", True)]
+    # At district scale every other community has one, through every standard kind and the added one.
+    kinds = [demo._special_grid(n, "福安社区", "added-id") for n in range(1, 181)]
+    assert sum(k is not None for k in kinds) == 90
+    assert {k[0] for k in kinds if k} == {"school", "hospital", "market", "gov", "enterprise", "park", "business",
+                                          "scenic", "added-id"}

@@ -114,3 +114,28 @@ def test_released_0004_database_gets_the_list_indexes(tmp_path):
         assert not replaced & indexes
         assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'participation'").fetchone()[0] > 0
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_released_0005_database_gets_special_kinds(tmp_path):
+    """0006 adds the 专属网格类别 (the standard ones as a code table, a table for those a street adds) and the
+    unit a 专属网格 serves; the grids of a 0005 database keep their types and a special one takes a kind."""
+    from gridapp.core.services import grids, orgs, special_kinds
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0005.sqlite", path)
+    with Store(path, actor="tester") as store:
+        assert store.upgraded_from == "0005"
+        school = orgs.get(store, "370203012001003")
+        assert (school.grid_type, school.special_kind) == ("special", None)
+        assert orgs.get(store, "370203012001002").grid_type == "rural"
+        added = special_kinds.add(store, "养老机构")
+        grids.update(store, school.id, special_kind="school", special_unit="青岛市第三中学")
+        assert orgs.get(store, school.code).special_kind == "school"
+        assert [k.name for k in special_kinds.kinds(store)][-2:] == ["其他", "养老机构"]
+        assert added.scope_code == "370203012"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == schema.SCHEMA_HEAD
+        assert conn.execute("SELECT count(*) FROM code_item WHERE table_key = 'special_kind'").fetchone()[0] == 9
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(org_unit)")}
+        assert {"special_kind", "special_unit"} <= columns
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -163,7 +163,7 @@ def test_two_revision_rows_are_refused(site_db):
 
 
 def test_a_label_that_disagrees_with_the_tables_is_refused_before_migrating(site_db, tmp_path):
-    # Label 0002 on the tables of 0005: upgrading would run 0003 on a table that already has its columns.
+    # Label 0002 on the tables of the head: upgrading would run 0003 on a table that already has its columns.
     relabel(site_db, "0002")
     before = state(site_db)
     with pytest.raises(StoreError, match=r"标记的版本是 0002.*不符"):
@@ -387,7 +387,7 @@ def test_backup_refuses_what_it_cannot_vouch_for(site_db, tmp_path, capsys, kind
         site_db.unlink()
         foreign(site_db)
     elif kind in ("newer", "unknown"):
-        relabel(site_db, "0006" if kind == "newer" else "zzz")
+        relabel(site_db, f"{int(schema.SCHEMA_HEAD) + 1:04d}" if kind == "newer" else "zzz")
     elif kind == "damaged":
         _damage(site_db)
     else:

@@ -48,3 +48,17 @@ def test_noticeboards(staffed):
     orgs.create_unit(staffed, code="370203012004", name="新建社区")
     with pytest.raises(ValidationError, match="没有网格"):
         reports.noticeboards(staffed, "370203012004")
+
+
+def test_printouts_show_the_kind_of_a_special_grid(staffed):
+    from gridapp.core.services import grids, orgs, special_kinds
+
+    grid = orgs.get(staffed, "370203012002004")
+    home = special_kinds.add(staffed, "养老机构")
+    grids.update(staffed, grid.id, grid_type="special", special_kind=home.code, special_unit="颐和养老院")
+    boards = {b.code: b for b in reports.noticeboards(staffed, "370203012002")}
+    assert boards["370203012002004"].grid_type == "专属网格（养老机构）"
+    assert boards["370203012002004"].special_unit == "颐和养老院"
+    assert boards["370203012002001"].grid_type == "城镇社区网格" and boards["370203012002001"].special_unit == ""
+    rows = reports.roster(staffed, "370203012002").table.rows
+    assert {row[9] for row in rows} == {"第一网格", "第二网格", "第三网格", "第四网格（专属网格·养老机构）"}

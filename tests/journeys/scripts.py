@@ -34,13 +34,17 @@ def open_window(driver: Driver, db: Path, size: tuple[int, int]):
 
 
 def explore(driver: Driver, *, db: Path, size: tuple[int, int], shots: str = "1", cancel_after: str = "8",
-            **_options) -> None:
+            pages: str = "", **_options) -> None:
+    """Every page (or those whose titles ``pages`` lists, comma-separated, to walk one area by hand) and menu."""
     from gridapp.ui.main_window import PAGES
 
     driver.cancel_after = float(cancel_after)
     driver.shots = shots == "1"
     window = open_window(driver, db, size)
+    only = {t for t in pages.split(",") if t}
     for index, cls in enumerate(PAGES):
+        if only and cls.title not in only:
+            continue
         driver.trigger(f"页面 {cls.title}", lambda i=index: window.nav.setCurrentRow(i))
         page = window.stack.widget(index)
         tabs = driver.visible_tabs(page)
@@ -56,7 +60,7 @@ def explore(driver: Driver, *, db: Path, size: tuple[int, int], shots: str = "1"
             _explore_area(driver, window, page, index, outer, t, name, shots == "1")
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
-        if menu is None:
+        if menu is None or only:
             continue
         for name, fn in driver.menu_entries(menu, f"菜单 {menu_action.text().replace('&', '')}"):
             driver.trigger(name, fn)

@@ -18,6 +18,9 @@ class OrgUnit(Synced, Base):
     level: Mapped[str] = mapped_column(String(12), index=True)  # codes.ORG_LEVEL
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     grid_type: Mapped[str | None] = mapped_column(String(12))  # codes.GRID_TYPE, grids only
+    # 专属网格 only: a codes.SPECIAL_KIND code or the id of a SpecialKind the street added; the unit it serves.
+    special_kind: Mapped[str | None] = mapped_column(String(36), index=True, info={"label": "专属网格类别"})
+    special_unit: Mapped[str | None] = mapped_column(String(100), info={"label": "所属单位"})
     households: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 100_000})
     population: Mapped[int | None] = mapped_column(Integer, info={"min": 0, "max": 1_000_000})
     boundary: Mapped[str | None] = mapped_column(Text, info={"max_length": 1000})  # 四至
@@ -31,6 +34,20 @@ class OrgUnit(Synced, Base):
     successor_id: Mapped[str | None] = mapped_column(ForeignKey("org_unit.id"))
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side="OrgUnit.id", foreign_keys=[parent_id])
+
+
+class SpecialKind(Synced, Base):
+    """A 专属网格类别 a site added to the standard ones (codes.SPECIAL_KIND); grids store its id as their kind.
+
+    Synced like any record, scoped to the site that added it: it reaches the levels above with the grids
+    that use it, and the communities below, which may choose it too.
+    """
+
+    __tablename__ = "special_kind"
+
+    name: Mapped[str] = mapped_column(String(20), info={"label": "类别名称"})
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date, info={"label": "停用日期"})
 
 
 class Compound(Synced, Base):

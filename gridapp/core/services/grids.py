@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Compound, GridAssignment, GridWorker, OrgUnit, Person
+from gridapp.core.services import special_kinds
 from gridapp.core.services.orgs import OrgUnitInfo, add_unit, info
 from gridapp.core.store import Store
 
-EDITABLE = ("name", "grid_type", "households", "population", "boundary", "party_org_name", "supervision_phone",
-            "address", "active_from")
+EDITABLE = ("name", "grid_type", "special_kind", "special_unit", "households", "population", "boundary",
+            "party_org_name", "supervision_phone", "address", "active_from")
 _CHILD_LEVEL = {"district": "street", "street": "community", "community": "grid", "grid": "microgrid"}
 
 
@@ -88,8 +89,14 @@ def update(store: Store, unit_id: str, **fields: Any) -> OrgUnitInfo:
         if "name" in fields:
             fields["name"] = fields["name"].strip()
             _check_sibling_name(s, unit.parent_id, fields["name"], unit.id)
+        was = unit.special_kind
         for key, value in fields.items():
             setattr(unit, key, value)
+        if fields.get("grid_type") not in (None, "special"):  # a grid that stops being 专属 has no kind any more
+            for key in ("special_kind", "special_unit"):
+                if key not in fields:
+                    setattr(unit, key, None)
+        special_kinds.check_grid(s, unit, was=was)
         s.flush()
         return info(unit)
 
@@ -177,7 +184,8 @@ def split(store: Store, grid_id: str, parts: tuple[NewGrid, NewGrid], *, workers
         for part in parts:
             _check_sibling_name(s, parent.id, part.name.strip())
             new.append(add_unit(s, code=next_child_code(s, parent), name=part.name, site_code=None,
-                                grid_type=old.grid_type, households=part.households, population=part.population,
+                                grid_type=old.grid_type, special_kind=old.special_kind,
+                                special_unit=old.special_unit, kept_kind=True, households=part.households, population=part.population,
                                 boundary=part.boundary, party_org_name=old.party_org_name, active_from=on))
         old.successor_id = new[0].id
         _redistribute(s, old, new, workers, compounds, on, "网格拆分")
@@ -205,6 +213,7 @@ def merge(store: Store, grid_ids: tuple[str, str], name: str, on: dt.date, *, le
         total = [x for x in (a.households, b.households) if x is not None]
         pop = [x for x in (a.population, b.population) if x is not None]
         merged = add_unit(s, code=next_child_code(s, parent), name=name, site_code=None, grid_type=a.grid_type,
+                          special_kind=a.special_kind, special_unit=a.special_unit, kept_kind=True,
                           households=sum(total) if total else None, population=sum(pop) if pop else None,
                           boundary=None, party_org_name=a.party_org_name, active_from=on)
         keep_leader = (a, b)[leader_from].id

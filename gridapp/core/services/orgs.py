@@ -13,6 +13,7 @@ from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import OrgUnit
 from gridapp.core.org_labels import UNITS_SQL
 from gridapp.core.pinyin import SearchKey, search_key
+from gridapp.core.services import special_kinds
 from gridapp.core.store import Store
 from gridapp.core.validation import level_of_code, parent_code, parse_org_code
 
@@ -32,6 +33,8 @@ class OrgUnitInfo:
     active_from: dt.date | None
     retired_on: dt.date | None
     supervision_phone: str | None = None
+    special_kind: str | None = None  # 专属网格类别 (services.special_kinds)
+    special_unit: str | None = None
 
     @property
     def level_name(self) -> str:
@@ -44,7 +47,8 @@ class OrgUnitInfo:
 
 def info(u: OrgUnit) -> OrgUnitInfo:
     return OrgUnitInfo(u.id, u.code, u.name, u.level, u.parent_id, u.grid_type, u.households, u.population,
-                       u.boundary, u.party_org_name, u.active_from, u.retired_on, u.supervision_phone)
+                       u.boundary, u.party_org_name, u.active_from, u.retired_on, u.supervision_phone,
+                       u.special_kind, u.special_unit)
 
 
 def find_by_code(s: Session, code: str) -> OrgUnit | None:
@@ -54,8 +58,10 @@ def find_by_code(s: Session, code: str) -> OrgUnit | None:
 def add_unit(s: Session, *, code: str, name: str, site_code: str | None, grid_type: str | None = None,
              households: int | None = None, population: int | None = None, boundary: str | None = None,
              party_org_name: str | None = None, supervision_phone: str | None = None,
-             active_from: dt.date | None = None) -> OrgUnit:
-    """Create an org unit inside an open transaction; its parent is found from its code."""
+             active_from: dt.date | None = None, special_kind: str | None = None,
+             special_unit: str | None = None, kept_kind: bool = False) -> OrgUnit:
+    """Create an org unit inside an open transaction; its parent is found from its code (``kept_kind``: the
+    kind comes from the grid it was split from or merged of, so one retired since stays)."""
     code = parse_org_code(code)
     level = level_of_code(code)
     name = (name or "").strip()
@@ -78,7 +84,9 @@ def add_unit(s: Session, *, code: str, name: str, site_code: str | None, grid_ty
         grid_type=grid_type or ("urban" if level in ("grid", "microgrid") else None), households=households,
         population=population, boundary=boundary, party_org_name=party_org_name,
         supervision_phone=supervision_phone, active_from=active_from or dt.date.today(),
+        special_kind=special_kind or None, special_unit=special_unit or None,
     )
+    special_kinds.check_grid(s, unit, was=special_kind if kept_kind else None)
     s.add(unit)
     s.flush()
     return unit

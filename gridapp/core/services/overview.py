@@ -135,6 +135,14 @@ def check(store: Store) -> CheckReport:
             "WHERE substr(c.code, 1, length(p.code)) != p.code OR length(c.code) != length(p.code) + 3"
         )).fetchall()
         problems += [f"组织单位“{name}”的编码 {code} 与上级编码不一致" for code, name in bad_parent[:20]]
+        # A kind only on a 专属网格, and one that exists (a standard code or a kind some site added).
+        bad_kind = conn.execute(text(
+            "SELECT u.code, u.name, u.grid_type FROM org_unit u WHERE u.special_kind IS NOT NULL AND u.deleted_at IS NULL "
+            "AND (coalesce(u.grid_type, '') != 'special' OR (NOT EXISTS (SELECT 1 FROM code_item ci "
+            "WHERE ci.table_key = 'special_kind' AND ci.code = u.special_kind) AND NOT EXISTS "
+            "(SELECT 1 FROM special_kind k WHERE k.id = u.special_kind AND k.deleted_at IS NULL)))")).fetchall()
+        problems += [f"网格“{name}”（{code}）" + ("不是专属网格，却填有专属网格类别" if gtype != "special"
+                                                 else "的专属网格类别已不存在") for code, name, gtype in bad_kind[:20]]
         bad_ids = unknown_regions = 0
         first_bad = first_unknown = ""
         table = regions.table()

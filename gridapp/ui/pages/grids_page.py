@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp.core import list_specs
-from gridapp.core.codes import GRID_TYPE, ORG_LEVEL
-from gridapp.core.services import grids, orgs, overview
+from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.services import grids, orgs, overview, special_kinds
 from gridapp.ui import grid_dialogs, print_actions
 from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.list_panel import ListPanel
 from gridapp.ui.pages.base import Page
+from gridapp.ui.special_kind_dialog import SpecialKindsDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 GAP_COLOR = "#bf360c"  # the overview's warning colour: a grid short of staff
@@ -51,6 +52,7 @@ class GridsPage(Page):
             ("merge", "merge", "合并", self.merge),
             ("retire", "retire", "撤销", self.retire),
             ("import", "import", "导入网格划分表", self.import_sheet),
+            ("kinds", "kinds", "专属网格类别", self.manage_kinds),
         ):
             button = QPushButton(icon(icon_name), text)
             button.clicked.connect(slot)
@@ -75,7 +77,7 @@ class GridsPage(Page):
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
         for key, label in (("name", "名称"), ("code", "编码"), ("level", "层级"), ("grid_type", "网格类型"),
-                           ("households", "户数"), ("population", "人口"), ("boundary", "四至范围"),
+                           ("special_unit", "所属单位"), ("households", "户数"), ("population", "人口"), ("boundary", "四至范围"),
                            ("party_org_name", "党组织"), ("leader", "网格长"), ("active_from", "设立日期"),
                            ("retired_on", "撤销日期")):
             value = QLabel()
@@ -181,6 +183,8 @@ class GridsPage(Page):
             self.refresh(unit.id)
 
     def _show_details(self, current, _previous=None) -> None:
+        with self.store.read() as s:  # a few dozen kinds at most; renamed ones show at once
+            self._kind_names = special_kinds.names_in(s)
         unit = self._units.get(current.siblingAtColumn(0).data(ID_ROLE)) if current.isValid() else None
         self.current = unit
         self.members.clear()
@@ -192,7 +196,7 @@ class GridsPage(Page):
             if key == "level" and value:
                 value = ORG_LEVEL.name(value)
             elif key == "grid_type" and value:
-                value = GRID_TYPE.name(value)
+                value = special_kinds.type_label(value, self._kind_names.get(unit.special_kind or "", ""))
             elif key == "leader" and details:
                 value = details.leader.name if details.leader else ("无" if unit.level == "grid" else None)
             label.setText("" if value is None else str(value))
@@ -251,6 +255,12 @@ class GridsPage(Page):
     def merge(self) -> None:
         if self.current:
             self._run(grid_dialogs.MergeDialog(self.store, self.current, self))
+
+    def manage_kinds(self) -> None:
+        dialog = SpecialKindsDialog(self.store, self)
+        dialog.exec()
+        if dialog.changed:
+            self.refresh()
 
     def import_sheet(self) -> None:
         dialog = ImportDialog(self.store, "grids", self)

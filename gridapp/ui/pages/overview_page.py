@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from gridapp.core.codes import ORG_LEVEL
-from gridapp.core.services import overview
+from gridapp.core.services import grid_types, overview
 from gridapp.ui.icons import ACCENT, icon
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
@@ -110,7 +114,28 @@ class OverviewPage(Page):
         self.all_well = QLabel("各网格人员配备正常。")
         self.all_well.setObjectName("ok")
         self.outer.addWidget(self.all_well)
-        self.outer.addStretch(1)
+
+        # 一张网 by type: the 专属网格 kinds indented under 专属网格; a double click opens those grids.
+        self.outer.addSpacing(12)
+        self.types_title = QLabel("按网格类型统计（双击一行查看这些网格）：")
+        self.types_title.setObjectName("sectionTitle")
+        self.outer.addWidget(self.types_title)
+        self.types = QTableWidget(0, 4)
+        self.types.setObjectName("gridTypes")
+        self.types.setHorizontalHeaderLabels(["网格类型 / 专属网格类别", "网格数", "户数", "在岗网格员"])
+        self.types.verticalHeader().setVisible(False)
+        self.types.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.types.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.types.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            self.types.setColumnWidth(col, self.types.fontMetrics().horizontalAdvance("在岗网格员") + 32)
+        self.types.setMaximumWidth(720)
+        self.types.cellDoubleClicked.connect(self._open_type)
+        # As tall as its rows where there is room; on a small screen it scrolls within what is left.
+        self.types.setMinimumHeight(self.types.fontMetrics().height() * 4)
+        self.outer.addWidget(self.types, 1)
+        self.type_rows: list[grid_types.TypeRow] = []
+        self.outer.addStretch(0)
         self.notice_buttons: dict[str, QPushButton] = {}
         self.summary: overview.Overview | None = None
 
@@ -150,3 +175,32 @@ class OverviewPage(Page):
         # A site without grids has nothing to be well or badly staffed: the hint above says what to do.
         self.notices_title.setVisible(bool(summary.notices))
         self.all_well.setVisible(not summary.notices and not summary.is_empty)
+        self._show_types()
+
+    def _show_types(self) -> None:
+        self.type_rows = rows = grid_types.by_type(self.store)
+        self.types.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            label = ("　　" + r.label) if r.is_kind else r.label
+            cells = [QTableWidgetItem(label)] + [QTableWidgetItem(f"{n:,}") for n in (r.grids, r.households, r.workers)]
+            for col, item in enumerate(cells):
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r.label == "合计":
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.types.setItem(i, col, item)
+        height = self.types.horizontalHeader().height() + sum(self.types.rowHeight(i) for i in range(len(rows)))
+        self.types.setMaximumHeight(height + 2 * self.types.frameWidth() + 2)
+        self.types_title.setVisible(not summary_empty(rows))
+        self.types.setVisible(not summary_empty(rows))
+
+    def _open_type(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self.type_rows):
+            self.navigate.emit(overview.Target("org_units", self.type_rows[row].filters()))
+
+
+def summary_empty(rows: list[grid_types.TypeRow]) -> bool:
+    """No grids at all: the hint above says what to do first."""
+    return not rows or rows[-1].grids == 0
