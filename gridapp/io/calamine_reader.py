@@ -1,0 +1,450 @@
+"""Reading .xls, WPS .et, .ods and .xlsb through python-calamine, within the same bounds as our .xlsx reader.
+
+calamine builds each worksheet as a dense rectangle from its first to its last cell before Python sees a
+row, and a process that cannot allocate it is killed, not told (a file with one cell in A1 and one at
+IV65536 takes a gigabyte). So the cells' extent is measured first, from the file's own records, without
+calamine: the BIFF records of the .xls stream, the rows of the .ods content (repeats counted, not
+expanded), the records of each .xlsb sheet. A sheet past ``gridapp.io.limits`` is refused naming where;
+only then does calamine read it, and its values become what the .xlsx reader yields (integral numbers as
+int, dates as datetime, text cleaned). Whatever calamine raises, a Rust panic included, is a sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as pc
+
+from gridapp.core.errors import ValidationError
+from gridapp.io import limits
+from gridapp.io.cells import clean_cell
+from gridapp.io.source import ole_stream
+from gridapp.io.xlsx_reader import RawSheet, Workbook, _part_key, _Refused, _what_broke, column_letters
+
+LABELS = {"xls": ".xls", "ods": ".ods", "xlsb": ".xlsb"}
+_MIDNIGHT = dt.time()
+
+
+@dataclass
+class Extent:
+    """Where a sheet's cells holding something lie (1-based, inclusive), and its merged ranges."""
+
+    top: int = 0
+    left: int = 0
+    bottom: int = 0
+    right: int = 0
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def add(self, row: int, col: int, last_row: int | None = None, last_col: int | None = None) -> None:
+        last_row, last_col = last_row or row, last_col or col
+        if not self.top:
+            self.top, self.left, self.bottom, self.right = row, col, last_row, last_col
+            return
+        self.top, self.left = min(self.top, row), min(self.left, col)
+        self.bottom, self.right = max(self.bottom, last_row), max(self.right, last_col)
+
+
+def _label(fmt: str, path: Path) -> str:
+    suffix = path.suffix.lower()
+    return ".et" if fmt == "xls" and suffix == ".et" else LABELS[fmt]
+
+
+def _damaged(path: Path, fmt: str, detail: str) -> ValidationError:
+    return ValidationError(f"文件 {path.name} 已损坏或不是有效的 {_label(fmt, path)} 文件：{detail}")
+
+
+def _check(path: Path, sheet: str, extent: Extent) -> None:
+    """Refuse a sheet whose cells reach past the limits, before calamine lays them out."""
+    if not extent.top:
+        return
+    where = f"{column_letters(extent.right)}{extent.bottom}"
+    if extent.bottom > limits.MAX_ROWS or extent.right > limits.MAX_COLUMNS:
+        raise ValidationError(
+            f"文件 {path.name} 无法导入：工作表“{sheet}”单元格 {where} 超出可读取的范围（最多 {limits.MAX_ROWS:,} 行、"
+            f"{limits.MAX_COLUMNS:,} 列），请删除表格中远离数据的多余内容后再导入")
+    area = (extent.bottom - extent.top + 1) * (extent.right - extent.left + 1)
+    if area > limits.MAX_DENSE_CELLS:
+        raise ValidationError(
+            f"文件 {path.name} 无法导入：工作表“{sheet}”的数据从 {column_letters(extent.left)}{extent.top} 到 {where}，"
+            f"共 {area:,} 个单元格，超过 {path.suffix or '此'} 格式可读取的上限 {limits.MAX_DENSE_CELLS:,} 个；"
+            "请删除远离数据的多余内容，或另存为 .xlsx 后再导入")
+
+
+# --- .xls and .et: the BIFF records of the Workbook stream ---------------------------------------------------------
+
+# Records holding a cell's value, each starting with its row and column (MULRK: several columns).
+_BIFF_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0003, 0x0004, 0x0002, 0x0005, 0x0406}
+_MULRK, _BOF, _BOUNDSHEET, _MERGED, _FILEPASS = 0x00BD, 0x0809, 0x0085, 0x00E5, 0x002F
+
+
+def _xls_extents(path: Path) -> dict[str, Extent]:
+    """Each worksheet's extent and merges, by name, read from the BIFF records (no cell is decoded)."""
+    try:
+        data = ole_stream(path, ("Workbook", "Book"))
+    except (OSError, ValueError, struct.error) as exc:
+        raise _damaged(path, "xls", _ole_words(exc)) from None
+    if data is None:
+        raise _damaged(path, "xls", "其中没有工作簿数据（可能是 Word 文档等其他 Office 文件）")
+    names: dict[int, str] = {}
+    by_offset: dict[int, Extent] = {}
+    current: Extent | None = None
+    pos, end = 0, len(data)
+    unpack = struct.unpack_from
+    while pos + 4 <= end:
+        kind, size = unpack("<HH", data, pos)
+        body = pos + 4
+        if kind in _BIFF_CELLS and current is not None and size >= 4:
+            row, col = unpack("<HH", data, body)
+            current.add(row + 1, col + 1)
+        elif kind == _MULRK and current is not None and size >= 6:
+            row, first = unpack("<HH", data, body)
+            (last,) = unpack("<H", data, body + size - 2)
+            current.add(row + 1, first + 1, row + 1, max(first, last) + 1)
+        elif kind == _BOF:
+            current = by_offset.setdefault(pos, Extent()) if pos else None
+        elif kind == _BOUNDSHEET and size >= 8:
+            (offset,) = unpack("<I", data, body)
+            names[offset] = _sheet_name(data[body + 6:body + size])
+        elif kind == _MERGED and current is not None and size >= 2:
+            (count,) = unpack("<H", data, body)
+            for i in range(min(count, (size - 2) // 8)):
+                r0, r1, c0, c1 = unpack("<HHHH", data, body + 2 + 8 * i)
+                current.merges.append((r0 + 1, c0 + 1, max(r0, r1) + 1, max(c0, c1) + 1))
+            if len(current.merges) > limits.MAX_MERGED_RANGES:
+                raise ValidationError(f"文件 {path.name} 无法导入：合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
+        elif kind == _FILEPASS and current is None:
+            raise ValidationError(f"文件 {path.name} 设有打开密码，请在 Excel 或 WPS 中取消密码后再导入")
+        pos = body + size
+    return {names.get(offset, f"#{i}"): ext for i, (offset, ext) in enumerate(sorted(by_offset.items()))}
+
+
+def _sheet_name(raw: bytes) -> str:
+    """A BOUNDSHEET's name: a short string, one byte of length then a flag (BIFF8) or the bytes (BIFF5)."""
+    if not raw:
+        return ""
+    n = raw[0]
+    if len(raw) >= 2 and raw[1] in (0, 1) and len(raw) - 2 >= n * (2 if raw[1] else 1):
+        chars = raw[2:2 + n * (2 if raw[1] else 1)]
+        return chars.decode("utf-16-le" if raw[1] else "latin-1", "replace")
+    return raw[1:1 + n].decode("gbk", "replace")
+
+
+def _ole_words(exc: BaseException) -> str:
+    detail = str(exc)
+    if "truncated" in detail or "short" in detail:
+        return "文件不完整，可能没有下载或复制完"
+    return "复合文档的目录或扇区链已损坏"
+
+
+# --- .ods and .xlsb: a zip checked as the .xlsx reader checks one ---------------------------------------------------
+
+
+class _Package(Workbook):
+    """An .ods or .xlsb zip: its directory, sizes and ratios checked before any member is inflated."""
+
+    def __init__(self, path: Path, fmt: str):
+        self.path, self.name, self.fmt = path, path.name, fmt
+        size = path.stat().st_size
+        if size > limits.MAX_FILE_BYTES:
+            raise ValidationError(f"文件 {self.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_FILE_BYTES >> 20} MB，"
+                                  "请拆分后再导入")
+        try:
+            self._check_directory()
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+            raise self._damaged(exc) from None
+        try:
+            self._check_members()
+        except BaseException:
+            self.zip.close()
+            raise
+        self.budget = [limits.MAX_TOTAL_BYTES]
+        self._names = {_part_key(i.filename): i.filename for i in self.zip.infolist()}
+
+    def _damaged(self, exc: BaseException | str) -> ValidationError:
+        return _damaged(self.path, self.fmt, _what_broke(exc))
+
+    def read_bytes(self, member: str) -> Iterator[bytes]:
+        stream = self._open(member)
+        try:
+            while chunk := stream.read():
+                yield chunk
+        except _Refused as exc:
+            raise self._refused(exc.reason) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            raise self._damaged(exc) from None
+        finally:
+            stream.close()
+
+
+_ODS = "urn:oasis:names:tc:opendocument:xmlns:"
+_T = "{" + _ODS + "table:1.0}"
+_OFFICE_VALUE_TYPE = "{" + _ODS + "office:1.0}value-type"
+
+
+def _ods_extents(path: Path) -> dict[str, Extent]:
+    """Each table's extent and merges, repeated rows and columns counted, never expanded."""
+    pkg = _Package(path, "ods")
+    out: dict[str, Extent] = {}
+    try:
+        if not pkg._has("content.xml"):
+            raise pkg._damaged("缺少 content.xml")
+        extent: Extent | None = None
+        row = col = 0
+        repeat_rows = 1
+        depth = 0  # tables nested in a cell (sub-tables) are not rows of the sheet
+        for event, el in pkg._parse("content.xml", ("start", "end")):
+            tag = el.tag
+            if tag == _T + "table":
+                depth += 1 if event == "start" else -1
+                if event == "start" and depth == 1:
+                    extent = out.setdefault(el.get(_T + "name") or f"#{len(out) + 1}", Extent())
+                    row = 0
+                elif event == "end":
+                    el.clear()
+            elif depth != 1 or extent is None:
+                continue
+            elif tag == _T + "table-row":
+                if event == "start":
+                    col, repeat_rows = 0, _count(el, "number-rows-repeated", path)
+                else:
+                    row += repeat_rows
+                    el.clear()
+            elif event == "end" and tag in (_T + "table-cell", _T + "covered-table-cell"):
+                repeat = _count(el, "number-columns-repeated", path)
+                if el.get(_OFFICE_VALUE_TYPE) is not None or len(el):
+                    extent.add(row + 1, col + 1, row + repeat_rows, col + repeat)
+                spans = (_count(el, "number-rows-spanned", path), _count(el, "number-columns-spanned", path))
+                if spans != (1, 1) and tag == _T + "table-cell":
+                    extent.merges.append((row + 1, col + 1, row + spans[0], col + spans[1]))
+                    if len(extent.merges) > limits.MAX_MERGED_RANGES:
+                        raise pkg._refused(f"合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
+                col += repeat
+                el.clear()
+    finally:
+        pkg.close()
+    return out
+
+
+def _count(el, attr: str, path: Path) -> int:
+    raw = el.get(_T + attr)
+    if raw is None:
+        return 1
+    try:
+        return max(int(raw), 1)
+    except ValueError:
+        raise _damaged(path, "ods", f"table:{attr}=“{raw[:20]}”不是数字") from None
+
+
+# BIFF12 records: a cell's column is its first four bytes; a row header's first four bytes its row.
+_B12_ROW, _B12_MERGE, _B12_BUNDLE_SH = 0x0000, 0x00B0, 0x009C
+_B12_CELLS = frozenset(range(0x02, 0x0C))  # Rk, Error, Bool, Real, St, Isst, FmlaString/Num/Bool/Error (1 is blank)
+
+
+def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The (type, body) records of a BIFF12 part: type and size each a variable-length number."""
+    buf = bytearray()
+    pos = 0
+    source = iter(chunks)
+    done = False
+
+    def need(n: int) -> bool:
+        nonlocal buf, pos, done
+        while len(buf) - pos < n and not done:
+            chunk = next(source, None)
+            if chunk is None:
+                done = True
+                break
+            if pos:
+                del buf[:pos]
+                pos = 0
+            buf += chunk
+        return len(buf) - pos >= n
+
+    while need(1):
+        numbers = []
+        for limit in (2, 4):
+            value = shift = 0
+            for _ in range(limit):
+                if not need(1):
+                    return
+                byte = buf[pos]
+                pos += 1
+                value |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+            numbers.append(value)
+        kind, size = numbers
+        if size > limits.MAX_TEXT_BYTES:
+            raise ValueError(f"record of {size} bytes")
+        if not need(size):
+            raise EOFError("truncated record")
+        yield kind, bytes(buf[pos:pos + size])
+        pos += size
+
+
+def _xlsb_extents(path: Path) -> dict[str, Extent]:
+    """Each worksheet's extent and merges from its records, in workbook order, by name."""
+    pkg = _Package(path, "xlsb")
+    out: dict[str, Extent] = {}
+    try:
+        if not pkg._has("xl/workbook.bin"):
+            raise pkg._damaged("缺少 xl/workbook.bin")
+        rels = pkg._rels("xl/workbook.bin")
+        sheets: list[tuple[str, str]] = []
+        for kind, body in _safe_records(pkg, "xl/workbook.bin"):
+            if kind == _B12_BUNDLE_SH and len(body) >= 12:
+                rel, at = _wide_string(body, 8)
+                name, _ = _wide_string(body, at)
+                target = rels.get(rel, ("", ""))[1]
+                if pkg._has(target):
+                    sheets.append((name, target))
+        for name, part in sheets:
+            extent = out[name] = Extent()
+            row = 0
+            for kind, body in _safe_records(pkg, part):
+                if kind == _B12_ROW and len(body) >= 4:
+                    row = struct.unpack_from("<I", body)[0] + 1
+                elif kind in _B12_CELLS and len(body) >= 4 and row:
+                    extent.add(row, struct.unpack_from("<I", body)[0] + 1)
+                elif kind == _B12_MERGE and len(body) >= 16:
+                    r0, r1, c0, c1 = struct.unpack_from("<4I", body)
+                    extent.merges.append((r0 + 1, c0 + 1, max(r0, r1) + 1, max(c0, c1) + 1))
+                    if len(extent.merges) > limits.MAX_MERGED_RANGES:
+                        raise pkg._refused(f"工作表“{name}”的合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
+    finally:
+        pkg.close()
+    return out
+
+
+def _safe_records(pkg: _Package, part: str) -> Iterator[tuple[int, bytes]]:
+    try:
+        yield from _records(pkg.read_bytes(part))
+    except (ValueError, EOFError, struct.error) as exc:
+        raise pkg._damaged(f"{part} 的记录不完整或已损坏（{exc}）") from None
+
+
+def _wide_string(body: bytes, at: int) -> tuple[str, int]:
+    (n,) = struct.unpack_from("<I", body, at)
+    n = min(n, (len(body) - at - 4) // 2)
+    return body[at + 4:at + 4 + 2 * n].decode("utf-16-le", "replace"), at + 4 + 2 * n
+
+
+# --- reading through calamine --------------------------------------------------------------------------------------
+
+_EXTENTS = {"xls": _xls_extents, "ods": _ods_extents, "xlsb": _xlsb_extents}
+
+
+def read_sheets(path: Path, only: str | None = None, fmt: str = "xls") -> Iterator[RawSheet]:
+    """The worksheets of an .xls/.et, .ods or .xlsb one at a time (or only ``only``), each measured first."""
+    extents = _EXTENTS[fmt](path)
+    try:
+        book = pc.CalamineWorkbook.from_path(str(path))
+    except BaseException as exc:
+        raise _calamine_failed(path, fmt, exc) from None
+    try:
+        metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        names = [m.name for m in metas]
+        if only is not None:
+            if only not in names:
+                raise ValidationError(f"{path.name} 中没有名为“{only}”的工作表（有：{'、'.join(names)}）")
+            names = [only]
+        if not names:
+            raise ValidationError(f"{path.name} 中没有工作表（只有图表或宏表），没有可导入的内容")
+        for name in names:
+            extent = extents.get(name)
+            if extent is None and len(extents) == len(metas):
+                extent = list(extents.values())[[m.name for m in metas].index(name)]
+            if extent is None:
+                raise _damaged(path, fmt, f"找不到工作表“{name}”的数据")
+            _check(path, name, extent)
+            yield _read(book, path, fmt, name, extent)
+    finally:
+        with contextlib.suppress(BaseException):  # closing what failed is not the user's problem
+            book.close()
+
+
+def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
+    sheet = RawSheet(name)
+    sheet.merges = list(extent.merges)
+    if not extent.top:
+        return sheet
+    try:
+        ws = book.get_sheet_by_name(name)
+        start = ws.start
+        if start is None:
+            return sheet
+        top, left = start[0] + 1, start[1] + 1
+        if (top + ws.height - 1 > limits.MAX_ROWS or left + ws.width - 1 > limits.MAX_COLUMNS
+                or ws.height * ws.width > limits.MAX_DENSE_CELLS):
+            _check(path, name, Extent(top, left, top + ws.height - 1, left + ws.width - 1))
+        if fmt == "xls" and not sheet.merges:
+            sheet.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ws.merged_cell_ranges or ()]
+        for r, values in enumerate(ws.iter_rows(), start=top):
+            row = _row(values, left, path, name, r)
+            if row:
+                sheet.rows[r] = row
+                sheet.height = r
+                sheet.width = max(sheet.width, len(row))
+    except ValidationError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+            raise
+        raise _calamine_failed(path, fmt, exc) from None
+    return sheet
+
+
+def _row(values: list, left: int, path: Path, sheet: str, r: int) -> list[object]:
+    """A row's values from column A on, as the .xlsx reader gives them; trailing empty cells dropped."""
+    out: list[object] = [None] * (left - 1)
+    for c, v in enumerate(values, start=left):
+        out.append(_value(v, path, sheet, r, c))
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+def _value(v: object, path: Path, sheet: str, r: int, c: int) -> object:
+    cls = v.__class__
+    if cls is str:
+        if not v:
+            return None
+        if len(v) > limits.MAX_CELL_CHARS:
+            raise ValidationError(f"文件 {path.name} 工作表“{sheet}”单元格 {column_letters(c)}{r} 的文字超过 "
+                                  f"{limits.MAX_CELL_CHARS:,} 个字符（Excel 单元格的上限），请删减后再导入")
+        return clean_cell(v)
+    if cls is float:
+        # Excel keeps 15 significant digits: below that an integral number is the int the .xlsx reader reads;
+        # above, a float, so an ID number stored as a number is told apart as it is from an .xlsx.
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    if cls is dt.date:
+        return dt.datetime.combine(v, _MIDNIGHT)
+    return v
+
+
+def _calamine_failed(path: Path, fmt: str, exc: BaseException) -> ValidationError:
+    name = type(exc).__name__
+    detail = str(exc)
+    if name == "PasswordError" or "password" in detail.lower() or "encrypt" in detail.lower():
+        return ValidationError(f"文件 {path.name} 设有打开密码，请在 Excel 或 WPS 中取消密码后再导入")
+    if name == "PanicException":
+        words = "读取时遇到无法解析的内容"
+    elif "eof" in detail.lower() or "end of" in detail.lower() or "truncat" in detail.lower():
+        words = "文件不完整，可能没有下载或复制完"
+    elif name == "ZipError":
+        words = "压缩包结构已损坏"
+    elif name == "XmlError":
+        words = "其中的 XML 不完好"
+    else:
+        words = "内容不符合该格式"
+    return _damaged(path, fmt, f"{words}（{name}）")
+
