@@ -76,9 +76,9 @@ def _ole_kind(path: Path) -> str:
                               "复合文档的目录已损坏或文件不完整")
     if names & {"Workbook", "Book"}:
         return "xls"
-    what = "Word 文档（.doc）" if "WordDocument" in names else "PowerPoint 演示文稿" if "PowerPoint Document" in names \
+    what = " Word 文档（.doc）" if "WordDocument" in names else " PowerPoint 演示文稿" if "PowerPoint Document" in names \
         else "其他 Office 文件"
-    raise ValidationError(f"{path.name} 不是表格文件（是{what}），请选择 {READABLE} 文件")
+    raise ValidationError(f"{path.name} 不是表格文件，而是{what}，请选择 {READABLE} 文件")
 
 
 def _zip_kind(path: Path, head: bytes) -> str:
@@ -95,14 +95,17 @@ def _zip_kind(path: Path, head: bytes) -> str:
         return "xlsx"  # the .xlsx reader says what is wrong with the container
     if "xl/workbook.bin" in names:
         return "xlsb"
-    if "mimetype" in names and "content.xml" in names:
-        return "ods"
+    suffix = path.suffix.lower()
+    if "xl/workbook.xml" not in names and ("mimetype" in names or suffix == ".ods"):
+        return "ods"  # the .ods reader says what is missing
+    if "xl/workbook.xml" not in names and suffix == ".xlsb":
+        return "xlsb"
     if "word/document.xml" in names:
-        raise ValidationError(f"{path.name} 是 Word 文档（.docx），不是表格，请选择 {READABLE} 文件")
+        raise ValidationError(f"{path.name} 不是表格文件，而是 Word 文档（.docx），请选择 {READABLE} 文件")
     if "ppt/presentation.xml" in names:
-        raise ValidationError(f"{path.name} 是 PowerPoint 演示文稿，不是表格，请选择 {READABLE} 文件")
-    if path.suffix.lower() in (".docx", ".pptx", ".zip") and "xl/workbook.xml" not in names:
-        raise ValidationError(f"{path.name} 不是表格文件（{path.suffix.lower()} 格式），请选择 {READABLE} 文件")
+        raise ValidationError(f"{path.name} 不是表格文件，而是 PowerPoint 演示文稿，请选择 {READABLE} 文件")
+    if suffix in (".docx", ".pptx", ".zip") and "xl/workbook.xml" not in names:
+        raise ValidationError(f"{path.name} 不是表格文件（{suffix} 格式），请选择 {READABLE} 文件")
     return "xlsx"
 
 
@@ -137,7 +140,7 @@ def _text_kind(path: Path, head: bytes) -> str | None:
         return "csv"  # the CSV reader says what is wrong with one that is not text
     if suffix not in (".xls", ".et"):
         return None
-    if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not _looks_like_text(head):
         return None
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
     if sample.startswith(b"<") or b"<html" in sample or b"<table" in sample:
@@ -160,6 +163,24 @@ def _is_encrypted(path: Path, names: set[str] | None) -> bool:
     with path.open("rb") as f:
         head = f.read(1 << 20)
     return any(n.encode("utf-16-le") in head for n in _ENCRYPTED)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes are text (UTF-16 with its BOM, UTF-8 or GB18030) without control characters."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            text = head[2:len(head) - (len(head) % 2)].decode(encoding, "replace")
+            break
+    else:
+        try:
+            text = head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            cut = head[:exc.start] if exc.start > len(head) - 4 else head
+            try:
+                text = cut.decode("utf-8") if cut is not head else head.decode("gb18030")
+            except UnicodeDecodeError:
+                return False
+    return not any(ch < " " and ch not in "\t\r\n" for ch in text) and "\ufffd" not in text[:-1]
 
 
 def _directory_names(path: Path) -> set[str]:
