@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -346,30 +348,62 @@ _EXTENTS = {"xls": _xls_extents, "ods": _ods_extents, "xlsb": _xlsb_extents}
 def read_sheets(path: Path, only: str | None = None, fmt: str = "xls") -> Iterator[RawSheet]:
     """The worksheets of an .xls/.et, .ods or .xlsb one at a time (or only ``only``), each measured first."""
     extents = _EXTENTS[fmt](path)
-    try:
-        book = pc.CalamineWorkbook.from_path(str(path))
-    except BaseException as exc:
-        raise _calamine_failed(path, fmt, exc) from None
+    if fmt != "xlsb":  # calamine lays out every sheet of an .xls or .ods as it opens it, not one at a time
+        for name, extent in extents.items():
+            _check(path, name, extent)
+    with _named_as(path, fmt) as readable:
+        try:
+            book = pc.CalamineWorkbook.from_path(str(readable))
+        except BaseException as exc:  # calamine's errors and Rust panics alike are the file's
+            if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+                raise
+            raise _calamine_failed(path, fmt, exc) from None
+        try:
+            yield from _sheets(book, path, fmt, only, extents)
+        finally:
+            with contextlib.suppress(BaseException):  # closing what failed is not the user's problem
+                book.close()
+
+
+def _sheets(book, path: Path, fmt: str, only: str | None, extents: dict[str, Extent]) -> Iterator[RawSheet]:
     try:
         metas = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        names = [m.name for m in metas]
-        if only is not None:
-            if only not in names:
-                raise ValidationError(f"{path.name} 中没有名为“{only}”的工作表（有：{'、'.join(names)}）")
-            names = [only]
-        if not names:
-            raise ValidationError(f"{path.name} 中没有工作表（只有图表或宏表），没有可导入的内容")
-        for name in names:
-            extent = extents.get(name)
-            if extent is None and len(extents) == len(metas):
-                extent = list(extents.values())[[m.name for m in metas].index(name)]
-            if extent is None:
-                raise _damaged(path, fmt, f"找不到工作表“{name}”的数据")
-            _check(path, name, extent)
-            yield _read(book, path, fmt, name, extent)
-    finally:
-        with contextlib.suppress(BaseException):  # closing what failed is not the user's problem
-            book.close()
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
+            raise
+        raise _calamine_failed(path, fmt, exc) from None
+    names = [m.name for m in metas]
+    if only is not None:
+        if only not in names:
+            raise ValidationError(f"{path.name} 中没有名为“{only}”的工作表（有：{'、'.join(names)}）")
+        names = [only]
+    if not names:
+        raise ValidationError(f"{path.name} 中没有工作表（只有图表、对话框或宏表），没有可导入的内容")
+    for name in names:
+        extent = extents.get(name)
+        if extent is None:
+            raise _damaged(path, fmt, f"找不到工作表“{name}”的数据")
+        _check(path, name, extent)
+        yield _read(book, path, fmt, name, extent)
+
+
+_SUFFIXES = {"xls": (".xls", ".et", ".xla", ".xlt", ".ett"), "ods": (".ods",), "xlsb": (".xlsb",)}
+
+
+@contextlib.contextmanager
+def _named_as(path: Path, fmt: str) -> Iterator[Path]:
+    """The path, or a copy named with the format's suffix: calamine picks its reader by the name, and an
+    .xls saved as .xlsx, or an .xlsb as .xls, is read as what it is."""
+    if path.suffix.lower() in _SUFFIXES[fmt]:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="gridapp-") as folder:
+        copy = Path(folder) / f"sheet{_SUFFIXES[fmt][0]}"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as exc:
+            raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        yield copy
 
 
 def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:

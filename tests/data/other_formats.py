@@ -126,7 +126,7 @@ def ods_table(name: str, rows: Sequence[Sequence[object]], merges: Sequence[str]
 
 def write_ods(path: Path, sheets: Sequence[Sheet], *, tails: dict[str, str] | None = None,
               content: str | None = None, extra: dict[str, bytes] | None = None,
-              compression: int = zipfile.ZIP_DEFLATED) -> Path:
+              compression: int = zipfile.ZIP_DEFLATED, filler: tuple[str, int] | None = None) -> Path:
     """An .ods as LibreOffice saves it: mimetype first and stored, then the manifest and content.xml."""
     tables = "".join(ods_table(n, rows, merges, (tails or {}).get(n, "")) for n, rows, merges in sheets)
     body = content if content is not None else (
@@ -138,6 +138,14 @@ def write_ods(path: Path, sheets: Sequence[Sheet], *, tails: dict[str, str] | No
         z.writestr("content.xml", body, compress_type=compression)
         for name, data in (extra or {}).items():
             z.writestr(name, data, compress_type=compression)
+        if filler:  # a member of ``size`` spaces, written a megabyte at a time (a zip bomb, made cheaply)
+            name, size = filler
+            info = zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with z.open(info, "w", force_zip64=True) as f:
+                chunk = b" " * (1 << 20)
+                for _ in range(size >> 20):
+                    f.write(chunk)
     return path
 
 

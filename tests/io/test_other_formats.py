@@ -1,0 +1,354 @@
+"""The same sheet saved as .xlsx, .xls, WPS .et, .ods and .xlsb imports alike: the same rows accepted, the same
+rejected row numbers and reasons, the same preview values; the layouts of tests/io/test_layouts.py read the same in
+.xls and .ods; and every broken or hostile file of these formats is a sentence naming it, quickly. The files are
+written by tests/data/other_formats.py (no file is kept in the project; a real WPS-written .et was not at hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gridapp.core.errors import ValidationError
+from gridapp.io import calamine_reader, limits
+from gridapp.io.importer import run_import
+from gridapp.io.kinds import HANDLERS, bound
+from gridapp.io.sheet import read_sheet
+from gridapp.io.source import source_kind
+from tests.data import other_formats as F
+from tests.io import test_layouts
+
+FORMATS = (".xls", ".et", ".ods", ".xlsb")
+ROOT = Path(__file__).resolve().parents[2]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _typed(example: str) -> object:
+    """An example as a spreadsheet would hold it typed in: digits as a number (an 18-digit one as the double
+    Excel keeps), a date as a date, text as text."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", example):
+        return dt.datetime.fromisoformat(example)
+    if re.fullmatch(r"[1-9]\d{0,17}", example):
+        return int(example) if len(example) <= 15 else float(example)
+    if re.fullmatch(r"\d+\.\d+", example):
+        return float(example)
+    return example
+
+
+def _sample(kind: str, store, path: Path) -> Path:
+    """A sheet of the kind: a title, its header, the examples as text, as typed cells, a row missing its first
+    required value, a blank row, a totals row; in a second sheet, a decoy."""
+    spec = bound(kind, store).spec
+    titles = [f.headers[0] for f in spec.fields]
+    examples = [f.example or "" for f in spec.fields]
+    first = next(i for i, f in enumerate(spec.fields) if f.required)
+    missing = list(examples)
+    missing[first] = None
+    rows = [["2026年度台账"], titles, examples, [_typed(e) if e else None for e in examples], missing,
+            [None] * len(titles), ["合计", "3"]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = spec.title[:31]
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, len(titles)))
+    wb.create_sheet("说明").append(["说明", "本表为测试"])
+    wb.save(path)
+    return path
+
+
+def _outcome(store, kind: str, path: Path) -> list[tuple]:
+    report = run_import(store, HANDLERS[kind], path, commit=False)
+    return [(r.number, r.outcome, tuple(r.problems), tuple(r.notes), r.values) for r in report.rows]
+
+
+@pytest.mark.parametrize("kind", sorted(HANDLERS))
+def test_every_kind_imports_the_same_sheet_alike_in_every_format(gridded, tmp_path, kind):
+    xlsx = _sample(kind, gridded, tmp_path / f"{kind}.xlsx")
+    expected = _outcome(gridded, kind, xlsx)
+    assert expected and {n for n, *_ in expected} <= {3, 4, 5}
+    for suffix in FORMATS:
+        other = F.save_as(xlsx, tmp_path / f"{kind}{suffix}")
+        assert source_kind(other) == {".et": "xls"}.get(suffix, suffix[1:])
+        assert _outcome(gridded, kind, other) == expected, suffix
+
+
+def test_an_18_digit_id_stored_as_a_number_is_told_in_every_format(gridded, tmp_path):
+    rows = [["姓名", "身份证号码", "所属网格", "人员类别"], ["甲", float(test_layouts.IDS[0]), "云溪社区第一网格", "专职"]]
+    for suffix in (".xlsx", *FORMATS):
+        path = tmp_path / f"id{suffix}"
+        if suffix == ".xlsx":
+            test_layouts._book(tmp_path, rows, name=path.name)
+        else:
+            F.WRITERS[suffix](path, [("Sheet1", rows, [])])
+        report = run_import(gridded, HANDLERS["workers"], path, commit=False)
+        assert [(r.number, r.problems[0][0]) for r in report.rejected] == [(2, "身份证号码")], suffix
+        assert "后几位已丢失" in report.rejected[0].problems[0][1]
+
+
+def test_values_read_as_the_xlsx_reader_reads_them(tmp_path):
+    rows = [["文字", "整数", "小数", "日期", "是否", "长号"], ["王　丽\u200b", 300, 2.5, dt.datetime(2021, 3, 15), True,
+                                                        3.7020319900101126e17]]
+    sheets = [("名单", rows, ["A1:B1"]), ("第二页", [["a"]], [])]
+    for suffix in FORMATS:
+        path = F.WRITERS[suffix](tmp_path / f"v{suffix}", sheets)
+        raws = list(calamine_reader.read_sheets(path, None, source_kind(path)))
+        assert [r.name for r in raws] == ["名单", "第二页"], suffix
+        first = raws[0]
+        assert first.rows[2] == ["王　丽", 300, 2.5, dt.datetime(2021, 3, 15), True, 3.7020319900101126e17], suffix
+        assert type(first.rows[2][1]) is int and first.merges == [(1, 1, 1, 2)], suffix
+        assert (first.height, first.width) == (2, 6)
+        only = list(calamine_reader.read_sheets(path, "第二页", source_kind(path)))
+        assert [r.rows for r in only] == [{1: ["a"]}]
+
+
+# --- the layouts of test_layouts.py, in .xls and .ods ----------------------------------------------------------------
+
+LAYOUT_TESTS = ["test_two_row_header_merged_groups_and_merged_grid_cells",
+                "test_columns_in_any_order_with_synonyms_and_odd_values",
+                "test_excel_number_id_and_unknown_grid_are_reported_not_invented",
+                "test_org_option_gives_the_community", "test_second_import_updates_and_transfers",
+                "test_one_title_row_right_above_the_header_is_the_title_not_a_header_row"]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsb"])
+@pytest.mark.parametrize("name", LAYOUT_TESTS)
+def test_the_layouts_read_alike(gridded, tmp_path, monkeypatch, suffix, name):
+    """Title rows, a two-row header with merged groups, vertically merged grid cells, footers: as in .xlsx."""
+    book = test_layouts._book
+
+    def other(tmp, rows, merges=(), name="w.xlsx", number_cells=()):
+        xlsx = book(tmp, rows, merges, name=name, number_cells=number_cells)
+        return F.save_as(xlsx, xlsx.with_suffix(suffix))
+
+    monkeypatch.setattr(test_layouts, "_book", other)
+    getattr(test_layouts, name)(gridded, tmp_path)
+
+
+# --- content decides, not the name ------------------------------------------------------------------------------------
+
+
+def test_an_xls_or_et_that_is_really_an_xlsx_or_text_reads_as_what_it_is(gridded, tmp_path):
+    rows = [["姓名", "身份证号码", "所属网格", "人员类别"], ["丙", test_layouts.IDS[5], "云溪社区第一网格", "兼职"]]
+    xlsx = test_layouts._book(tmp_path, rows)
+    expected = _outcome(gridded, "workers", xlsx)
+    for name in ("really-xlsx.xls", "really-xlsx.et"):
+        (tmp_path / name).write_bytes(xlsx.read_bytes())
+        assert source_kind(tmp_path / name) == "xlsx"
+        assert _outcome(gridded, "workers", tmp_path / name) == expected
+    text = "\r\n".join("\t".join(str(v) for v in row) for row in rows) + "\r\n"
+    for name, data in (("tabs.xls", text.encode("gbk")), ("utf16.xls", b"\xff\xfe" + text.encode("utf-16-le")),
+                       ("comma.et", text.replace("\t", ",").encode("utf-8"))):
+        (tmp_path / name).write_bytes(data)
+        assert source_kind(tmp_path / name) == "csv"
+        got = _outcome(gridded, "workers", tmp_path / name)
+        assert [(n, o, p) for n, o, p, *_ in got] == [(n, o, p) for n, o, p, *_ in expected], name
+    xls = F.write_xls(tmp_path / "real.xls", [("Sheet1", rows, [])])
+    (tmp_path / "real.et").write_bytes(xls.read_bytes())
+    (tmp_path / "real.xlsx").write_bytes(xls.read_bytes())
+    for name in ("real.et", "real.xlsx"):
+        assert source_kind(tmp_path / name) == "xls"
+        assert _outcome(gridded, "workers", tmp_path / name) == expected
+
+
+def _message(path: Path) -> str:
+    with pytest.raises(ValidationError) as info:
+        read_sheet(path, ["姓名", "身份证号码"])
+    return info.value.message
+
+
+ROWS = [["姓名", "身份证号码"], ["张伟", "370203199001011233"]]
+
+
+def _ods_rows_bomb(path: Path) -> Path:
+    tail = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+            'table:number-columns-repeated="16384"/></table:table-row>')
+    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
+
+
+def _ods_far_cell(path: Path) -> Path:
+    tail = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
+            '<table:table-row><table:table-cell table:number-columns-repeated="300"/>'
+            '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
+
+
+def _ods_repeated_value(path: Path) -> Path:
+    tail = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="400"'
+            ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
+
+
+def _ods_zip_bomb(path: Path) -> Path:
+    return F.write_ods(path, [("Sheet1", ROWS, [])], filler=("Thumbnails/filler.xml", 300 << 20))
+
+
+def _xls_far_cell(path: Path) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    for r, row in enumerate(ROWS):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.write(65535, 255, "far")
+    book.save(str(path))
+    return path
+
+
+def _xlsb_far(path: Path, dimension: bool) -> Path:
+    far = F.record(0x00, (1048575).to_bytes(4, "little") + b"\x00" * 8)  # BrtRowHdr of row 1048576
+    far += F.record(0x07, (16383).to_bytes(4, "little") + b"\x00" * 8)  # BrtCellIsst in column XFD
+    if dimension:
+        return F.write_xlsb(path, [("Sheet1", ROWS, [])], dimension=(0, 1048575, 0, 16383))
+    return F.write_xlsb(path, [("Sheet1", ROWS, [])], extra_rows=far)
+
+
+def _truncated(src: Path, dest: Path) -> Path:
+    data = src.read_bytes()
+    dest.write_bytes(data[:len(data) // 2])
+    return dest
+
+
+def _junk_after_magic(path: Path) -> Path:
+    import random
+
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(3).randbytes(6000))
+    return path
+
+
+def _encrypted_xls(path: Path) -> Path:
+    """An .xls whose globals hold a FILEPASS record, as Excel writes one with an opening password."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "x")
+    plain = path.with_name("plain.xls")
+    book.save(str(plain))
+    data = bytearray(plain.read_bytes())
+    # The BIFF stream starts right after the compound document's 512-byte header with a BOF record;
+    # a FILEPASS (type 0x2F) in place of the record after it marks the workbook as encrypted.
+    assert data[512:514] == b"\x09\x08"
+    at = 512 + 4 + int.from_bytes(data[514:516], "little")
+    data[at:at + 2] = (0x2F).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _xlsb_sheet_missing(path: Path) -> Path:
+    """A workbook.bin naming a sheet whose relationship is not there (calamine itself panics on it)."""
+    F.write_xlsb(path, [("Sheet1", ROWS, [])])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/_rels/workbook.bin.rels"] = parts["xl/_rels/workbook.bin.rels"].replace(b'Id="rId1"', b'Id="rId9"')
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    return path
+
+
+HOSTILE = {
+    "xls-truncated": (lambda p: _truncated(F.write_xls(p.with_name("w.xls"), [("S", ROWS, [])]), p.with_suffix(".xls")),
+                      "已损坏"),
+    "xls-junk-after-magic": (lambda p: _junk_after_magic(p.with_suffix(".xls")), "已损坏"),
+    "xls-encrypted": (lambda p: _encrypted_xls(p.with_suffix(".xls")), "设有打开密码"),
+    "xls-far-cell": (lambda p: _xls_far_cell(p.with_suffix(".xls")), "超过 .xls 格式可读取的上限"),
+    "et-far-cell": (lambda p: _xls_far_cell(p.with_suffix(".et")), "超过 .et 格式可读取的上限"),
+    "xls-html": (lambda p: _write(p.with_suffix(".xls"), b"<html><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td>"
+                                                         b"</tr></table></body></html>"), "网页（HTML）"),
+    "xls-xml-2003": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-'
+                                                             b'microsoft-com:office:spreadsheet"></Workbook>'),
+                     "Excel 2003 XML"),
+    "ods-rows-repeated-bomb": (lambda p: _ods_rows_bomb(p.with_suffix(".ods")), None),
+    "ods-far-cell": (lambda p: _ods_far_cell(p.with_suffix(".ods")), "超出可读取的范围"),
+    "ods-repeated-values": (lambda p: _ods_repeated_value(p.with_suffix(".ods")), "超过 .ods 格式可读取的上限"),
+    "ods-zip-bomb": (lambda p: _ods_zip_bomb(p.with_suffix(".ods")), "压缩炸弹"),
+    "ods-no-content": (lambda p: F.write_ods(p.with_suffix(".ods"), [], content="<x>"), "不是完好的 XML"),
+    "xlsb-huge-dimension": (lambda p: _xlsb_far(p.with_suffix(".xlsb"), True), None),
+    "xlsb-far-cell": (lambda p: _xlsb_far(p.with_suffix(".xlsb"), False), "超出可读取的范围"),
+    "xlsb-truncated": (lambda p: _truncated(F.write_xlsb(p.with_name("w.xlsb"), [("S", ROWS, [])]),
+                                            p.with_suffix(".xlsb")), "已损坏"),
+    "xlsb-sheet-missing": (lambda p: _xlsb_sheet_missing(p.with_suffix(".xlsb")), None),
+}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_files_of_the_other_formats_get_a_sentence_naming_them(tmp_path, case):
+    make, words = HOSTILE[case]
+    path = make(tmp_path / case)
+    started = time.monotonic()
+    try:
+        sheet = read_sheet(path, ["姓名", "身份证号码"])
+    except ValidationError as exc:
+        assert path.name in exc.message and CJK.search(exc.message), exc.message
+        assert words is None or words in exc.message, exc.message
+    else:
+        assert words is None, f"{case} read: {sheet.rows}"  # a correct read of the two real rows
+        assert [r.values[:2] for r in sheet.rows] == [("张伟", "370203199001011233")]
+    assert time.monotonic() - started < 5
+
+
+_CHILD = r"""
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from pathlib import Path
+from gridapp.core.errors import ValidationError
+from gridapp.io.sheet import read_sheet
+out = []
+for p in sys.argv[1:]:
+    started = time.monotonic()
+    try:
+        read_sheet(Path(p), ["姓名", "身份证号码"])
+        message = None
+    except ValidationError as exc:
+        message = exc.message
+    out.append([Path(p).name, message, time.monotonic() - started])
+print(json.dumps({"results": out, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+"""
+
+
+def test_the_worst_stay_within_memory_in_a_child_process(tmp_path):
+    worst = ["xls-far-cell", "ods-rows-repeated-bomb", "ods-repeated-values", "ods-zip-bomb", "xlsb-huge-dimension",
+             "xlsb-far-cell"]
+    paths = [str(HOSTILE[c][0](tmp_path / c)) for c in worst]
+    done = subprocess.run([sys.executable, "-c", _CHILD, *paths], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    assert data["rss_mb"] < 300, data
+    for name, _, seconds in data["results"]:
+        assert seconds < 5, (name, seconds)
+
+
+def test_the_dense_limit_is_what_calamine_can_lay_out():
+    assert limits.MAX_DENSE_CELLS * 60 < 300 << 20
+
+
+def test_the_cli_imports_an_xls_in_a_dry_run(tmp_path, capsys):
+    from tests.cli.test_import_export import _street, run
+    from tests.conftest import SAMPLES
+
+    db = _street(tmp_path, capsys)
+    run(capsys, "import", "--db", db, "--kind", "grids", SAMPLES / "网格划分-示例.xlsx")
+    roster = F.save_as(SAMPLES / "网格员花名册-示例.xlsx", tmp_path / "花名册.xls")
+    code, out, err = run(capsys, "import", "--kind", "workers", roster, "--dry-run", "--db", db, "--json")
+    data = json.loads(out)
+    expected = run(capsys, "import", "--kind", "workers", SAMPLES / "网格员花名册-示例.xlsx", "--dry-run", "--db", db,
+                   "--json")
+    assert code == expected[0] == 3 and data["counts"] == json.loads(expected[1])["counts"]
+    assert [r["row"] for r in data["rejected"]] == [r["row"] for r in json.loads(expected[1])["rejected"]]
+    code, out, err = run(capsys, "import", "--kind", "workers", tmp_path / "无.xls", "--db", db)
+    assert code == 1 and "无.xls" in err
