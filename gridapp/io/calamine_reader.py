@@ -28,10 +28,21 @@ from gridapp.core.errors import ValidationError
 from gridapp.io import limits
 from gridapp.io.cells import clean_cell
 from gridapp.io.source import ole_stream
-from gridapp.io.xlsx_reader import RawSheet, Workbook, _part_key, _Refused, _what_broke, column_letters
+from gridapp.io.xlsx_reader import (
+    Marker,
+    RawSheet,
+    Workbook,
+    _part_key,
+    _Refused,
+    _what_broke,
+    column_letters,
+)
 
 LABELS = {"xls": ".xls", "ods": ".ods", "xlsb": ".xlsb"}
 _MIDNIGHT = dt.time()
+# Error values by their code in BIFF8 and BIFF12 alike.
+ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+          0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 
 
 @dataclass
@@ -43,6 +54,8 @@ class Extent:
     bottom: int = 0
     right: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Cells holding an error value (#REF!), which calamine reads as empty: (row, column) → the error as shown.
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def add(self, row: int, col: int, last_row: int | None = None, last_col: int | None = None) -> None:
         last_row, last_col = last_row or row, last_col or col
@@ -105,6 +118,10 @@ def _xls_extents(path: Path) -> dict[str, Extent]:
         if kind in _BIFF_CELLS and current is not None and size >= 4:
             row, col = unpack("<HH", data, body)
             current.add(row + 1, col + 1)
+            if kind == 0x0205 and size >= 8 and data[body + 7] == 1:  # BOOLERR holding an error
+                current.errors[(row + 1, col + 1)] = ERRORS.get(data[body + 6], "#VALUE!")
+            elif kind == 0x0006 and size >= 14 and data[body + 6] == 2 and data[body + 12:body + 14] == b"\xff\xff":
+                current.errors[(row + 1, col + 1)] = ERRORS.get(data[body + 8], "#VALUE!")  # a formula's error result
         elif kind == _MULRK and current is not None and size >= 6:
             row, first = unpack("<HH", data, body)
             (last,) = unpack("<H", data, body + size - 2)
@@ -189,6 +206,7 @@ class _Package(Workbook):
 _ODS = "urn:oasis:names:tc:opendocument:xmlns:"
 _T = "{" + _ODS + "table:1.0}"
 _OFFICE_VALUE_TYPE = "{" + _ODS + "office:1.0}value-type"
+_CALCEXT_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def _ods_extents(path: Path) -> dict[str, Extent]:
@@ -223,6 +241,10 @@ def _ods_extents(path: Path) -> dict[str, Extent]:
                 repeat = _count(el, "number-columns-repeated", path)
                 if el.get(_OFFICE_VALUE_TYPE) is not None or len(el):
                     extent.add(row + 1, col + 1, row + repeat_rows, col + repeat)
+                    if el.get(_CALCEXT_VALUE_TYPE) == "error":  # LibreOffice's mark of an error value
+                        error = "".join(el.itertext()).strip()[:20] or "#VALUE!"
+                        for r in range(row + 1, row + 1 + min(repeat_rows, 64)):
+                            extent.errors.update(((r, c), error) for c in range(col + 1, col + 1 + min(repeat, 64)))
                 spans = (_count(el, "number-rows-spanned", path), _count(el, "number-columns-spanned", path))
                 if spans != (1, 1) and tag == _T + "table-cell":
                     extent.merges.append((row + 1, col + 1, row + spans[0], col + spans[1]))
@@ -316,7 +338,10 @@ def _xlsb_extents(path: Path) -> dict[str, Extent]:
                 if kind == _B12_ROW and len(body) >= 4:
                     row = struct.unpack_from("<I", body)[0] + 1
                 elif kind in _B12_CELLS and len(body) >= 4 and row:
-                    extent.add(row, struct.unpack_from("<I", body)[0] + 1)
+                    col = struct.unpack_from("<I", body)[0] + 1
+                    extent.add(row, col)
+                    if kind in (0x03, 0x0B) and len(body) >= 9:  # BrtCellError, BrtFmlaError
+                        extent.errors[(row, col)] = ERRORS.get(body[8], "#VALUE!")
                 elif kind == _B12_MERGE and len(body) >= 16:
                     r0, r1, c0, c1 = struct.unpack_from("<4I", body)
                     extent.merges.append((r0 + 1, c0 + 1, max(r0, r1) + 1, max(c0, c1) + 1))
@@ -422,8 +447,15 @@ def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
             _check(path, name, Extent(top, left, top + ws.height - 1, left + ws.width - 1))
         if fmt == "xls" and not sheet.merges:
             sheet.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ws.merged_cell_ranges or ()]
+        errors: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), error in extent.errors.items():
+            errors.setdefault(r, []).append((c, error))
         for r, values in enumerate(ws.iter_rows(), start=top):
             row = _row(values, left, path, name, r)
+            for c, error in errors.get(r, ()):
+                row.extend([None] * (c - len(row)))
+                row[c - 1] = Marker(error)
+                sheet.marked.add(r)
             if row:
                 sheet.rows[r] = row
                 sheet.height = r

@@ -49,7 +49,9 @@ def write_xls(path: Path, sheets: Sequence[Sheet]) -> Path:
             for c, value in enumerate(row, start=1):
                 if value is None or (r, c) in covered:
                     continue
-                if isinstance(value, dt.datetime):
+                if hasattr(value, "code"):  # an error value (tests.fuzz.sheets.Error)
+                    ws.row(r - 1).set_cell_error(c - 1, _ERROR_CODES.get(value.code, 0x0F))
+                elif isinstance(value, dt.datetime):
                     ws.write(r - 1, c - 1, value, date_style if value.time() == dt.time() else time_style)
                 elif isinstance(value, dt.date):
                     ws.write(r - 1, c - 1, value, date_style)
@@ -71,7 +73,8 @@ _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"')
+           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+           'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
 _MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
              'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
              f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{_ODS_MIME}"/>'
@@ -87,6 +90,9 @@ def _ods_cell(value: object, span: tuple[int, int] | None = None, repeat: int = 
         attrs += f' table:number-columns-repeated="{repeat}"'
     if value is None:
         return f"<table:table-cell{attrs}/>"
+    if hasattr(value, "code"):  # an error value, as LibreOffice saves one
+        return (f'<table:table-cell{attrs} table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+                f'calcext:value-type="error"><text:p>{escape(value.code)}</text:p></table:table-cell>')
     if isinstance(value, bool):
         return (f'<table:table-cell{attrs} office:value-type="boolean" office:boolean-value="{str(value).lower()}">'
                 f"<text:p>{'TRUE' if value else 'FALSE'}</text:p></table:table-cell>")
@@ -187,7 +193,13 @@ _REL = ('<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeD
 _EPOCH = dt.datetime(1899, 12, 30)
 
 
+_ERROR_CODES = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D, "#NUM!": 0x24,
+                "#N/A": 0x2A}
+
+
 def _xlsb_cell(col: int, value: object, strings: list[str]) -> bytes:
+    if hasattr(value, "code"):
+        return record(0x03, struct.pack("<IIB", col, 0, _ERROR_CODES.get(value.code, 0x0F)))
     if isinstance(value, bool):
         return record(0x04, struct.pack("<IIB", col, 0, int(value)))
     if isinstance(value, dt.datetime | dt.date):

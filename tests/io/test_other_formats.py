@@ -352,3 +352,16 @@ def test_the_cli_imports_an_xls_in_a_dry_run(tmp_path, capsys):
     assert [r["row"] for r in data["rejected"]] == [r["row"] for r in json.loads(expected[1])["rejected"]]
     code, out, err = run(capsys, "import", "--kind", "workers", tmp_path / "无.xls", "--db", db)
     assert code == 1 and "无.xls" in err
+
+
+def test_error_values_are_rejected_as_in_an_xlsx(gridded, tmp_path):
+    """#REF! and #N/A in any format: the row is rejected naming the error, as the .xlsx reader marks it."""
+    from tests.fuzz import sheets as S
+
+    rows = [["姓名", "身份证号码", "所属网格", "人员类别"], [S.Error("#REF!"), test_layouts.IDS[0], "云溪社区第一网格", "专职"],
+            ["乙", S.Error("#N/A"), "云溪社区第一网格", "兼职"], ["丙", test_layouts.IDS[5], "云溪社区第一网格", "兼职"]]
+    expected = _outcome(gridded, "workers", S.write_xlsx(tmp_path / "e.xlsx", rows))
+    assert [(n, o) for n, o, *_ in expected] == [(2, "rejected"), (3, "rejected"), (4, "new")]
+    for suffix in (".xls", ".ods", ".xlsb"):
+        path = F.WRITERS[suffix](tmp_path / f"e{suffix}", [("Sheet1", rows, [])])
+        assert _outcome(gridded, "workers", path) == expected, suffix
