@@ -328,7 +328,9 @@ def _xlsb_extents(path: Path) -> dict[str, Extent]:
             if kind == _B12_BUNDLE_SH and len(body) >= 12:
                 rel, at = _wide_string(body, 8)
                 name, _ = _wide_string(body, at)
-                target = rels.get(rel, ("", ""))[1]
+                if rel not in rels:  # calamine panics on a sheet without its relationship
+                    raise pkg._damaged(f"工作表“{name[:40]}”在 xl/_rels/workbook.bin.rels 中没有对应的部件")
+                target = rels[rel][1]
                 if pkg._has(target):
                     sheets.append((name, target))
         for name, part in sheets:

@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from tests.data import other_formats as F
+
 # -- ordinary sheets ----------------------------------------------------------------------------------------------
 
 
@@ -291,3 +293,101 @@ def damage_header(db: Path) -> None:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
     return "\r\n".join(lines) + "\r\n"
+
+
+# -- the other sheet formats (.xls, .et, .ods, .xlsb), written by tests/data/other_formats.py ------------------------
+
+
+def other_format(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]], title: str | None = None) -> Path:
+    """A sheet like ``write_sheet``'s in the format ``path``'s suffix names (.xls, .et, .ods, .xlsb)."""
+    body = ([[title]] if title else []) + [list(header)] + [list(r) for r in rows]
+    return F.WRITERS[path.suffix.lower()](path, [("Sheet1", body, [])])
+
+
+def ods_rows_repeated_bomb(path: Path, rows) -> Path:
+    """An .ods whose last row is repeated 1,048,576 times over 16,384 empty columns, as LibreOffice pads a sheet."""
+    tail = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+            'table:number-columns-repeated="16384"/></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_far_cell(path: Path, rows) -> Path:
+    """An .ods with one cell at row 1,048,573, column 301, below a million repeated empty rows."""
+    tail = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
+            '<table:table-row><table:table-cell table:number-columns-repeated="300"/>'
+            '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_repeated_values(path: Path, rows) -> Path:
+    """An .ods whose one row of 400 cells holding text is repeated 200,000 times (80 million cells, 2 KB)."""
+    tail = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="400"'
+            ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_zip_bomb(path: Path, rows) -> Path:
+    """An .ods holding a 300 MB member of spaces (about 300 KB on disk)."""
+    return F.write_ods(path, [("Sheet1", rows, [])], filler=("Thumbnails/filler.xml", 300 << 20))
+
+
+def xls_far_cell(path: Path, rows) -> Path:
+    """An .xls with the rows and one cell at IV65536, the far corner of a BIFF8 sheet."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.write(65535, 255, "far")
+    book.save(str(path))
+    return path
+
+
+def xlsb_far(path: Path, rows, *, dimension: bool) -> Path:
+    """An .xlsb declaring A1:XFD1048576 as its dimension (``dimension``), or holding a cell at XFD1048576."""
+    far = F.record(0x00, (1048575).to_bytes(4, "little") + b"\x00" * 8)  # BrtRowHdr of row 1048576
+    far += F.record(0x07, (16383).to_bytes(4, "little") + b"\x00" * 8)  # BrtCellIsst in column XFD
+    if dimension:
+        return F.write_xlsb(path, [("Sheet1", rows, [])], dimension=(0, 1048575, 0, 16383))
+    return F.write_xlsb(path, [("Sheet1", rows, [])], extra_rows=far)
+
+
+def junk_after_ole_magic(path: Path) -> Path:
+    """The eight bytes of a compound document, then 6,000 random ones."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(3).randbytes(6000))
+    return path
+
+
+def encrypted_xls(path: Path) -> Path:
+    """An .xls whose globals hold a FILEPASS record, as Excel writes one with an opening password."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "x")
+    plain = path.with_name("plain.xls")
+    book.save(str(plain))
+    data = bytearray(plain.read_bytes())
+    plain.unlink()
+    # The BIFF stream starts right after the compound document's 512-byte header with a BOF record;
+    # a FILEPASS (type 0x2F) in place of the record after it marks the workbook as encrypted.
+    assert data[512:514] == b"\x09\x08"
+    at = 512 + 4 + int.from_bytes(data[514:516], "little")
+    data[at:at + 2] = (0x2F).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def xlsb_sheet_missing(path: Path, rows) -> Path:
+    """A workbook.bin naming a sheet whose relationship is not there (calamine itself panics on it)."""
+    F.write_xlsb(path, [("Sheet1", rows, [])])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/_rels/workbook.bin.rels"] = parts["xl/_rels/workbook.bin.rels"].replace(b'Id="rId1"', b'Id="rId9"')
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    return path
+
+

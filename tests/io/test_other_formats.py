@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +23,7 @@ from gridapp.io.kinds import HANDLERS, bound
 from gridapp.io.sheet import read_sheet
 from gridapp.io.source import source_kind
 from tests.data import other_formats as F
+from tests.hostile import builders as B
 from tests.io import test_layouts
 
 FORMATS = (".xls", ".et", ".ods", ".xlsb")
@@ -168,115 +168,28 @@ def _message(path: Path) -> str:
 ROWS = [["姓名", "身份证号码"], ["张伟", "370203199001011233"]]
 
 
-def _ods_rows_bomb(path: Path) -> Path:
-    tail = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
-            'table:number-columns-repeated="16384"/></table:table-row>')
-    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
-
-
-def _ods_far_cell(path: Path) -> Path:
-    tail = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
-            '<table:table-row><table:table-cell table:number-columns-repeated="300"/>'
-            '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
-    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
-
-
-def _ods_repeated_value(path: Path) -> Path:
-    tail = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="400"'
-            ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
-    return F.write_ods(path, [("Sheet1", ROWS, [])], tails={"Sheet1": tail})
-
-
-def _ods_zip_bomb(path: Path) -> Path:
-    return F.write_ods(path, [("Sheet1", ROWS, [])], filler=("Thumbnails/filler.xml", 300 << 20))
-
-
-def _xls_far_cell(path: Path) -> Path:
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    ws = book.add_sheet("Sheet1")
-    for r, row in enumerate(ROWS):
-        for c, v in enumerate(row):
-            ws.write(r, c, v)
-    ws.write(65535, 255, "far")
-    book.save(str(path))
-    return path
-
-
-def _xlsb_far(path: Path, dimension: bool) -> Path:
-    far = F.record(0x00, (1048575).to_bytes(4, "little") + b"\x00" * 8)  # BrtRowHdr of row 1048576
-    far += F.record(0x07, (16383).to_bytes(4, "little") + b"\x00" * 8)  # BrtCellIsst in column XFD
-    if dimension:
-        return F.write_xlsb(path, [("Sheet1", ROWS, [])], dimension=(0, 1048575, 0, 16383))
-    return F.write_xlsb(path, [("Sheet1", ROWS, [])], extra_rows=far)
-
-
-def _truncated(src: Path, dest: Path) -> Path:
-    data = src.read_bytes()
-    dest.write_bytes(data[:len(data) // 2])
-    return dest
-
-
-def _junk_after_magic(path: Path) -> Path:
-    import random
-
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(3).randbytes(6000))
-    return path
-
-
-def _encrypted_xls(path: Path) -> Path:
-    """An .xls whose globals hold a FILEPASS record, as Excel writes one with an opening password."""
-    import xlwt
-
-    book = xlwt.Workbook()
-    book.add_sheet("Sheet1").write(0, 0, "x")
-    plain = path.with_name("plain.xls")
-    book.save(str(plain))
-    data = bytearray(plain.read_bytes())
-    # The BIFF stream starts right after the compound document's 512-byte header with a BOF record;
-    # a FILEPASS (type 0x2F) in place of the record after it marks the workbook as encrypted.
-    assert data[512:514] == b"\x09\x08"
-    at = 512 + 4 + int.from_bytes(data[514:516], "little")
-    data[at:at + 2] = (0x2F).to_bytes(2, "little")
-    path.write_bytes(bytes(data))
-    return path
-
-
-def _xlsb_sheet_missing(path: Path) -> Path:
-    """A workbook.bin naming a sheet whose relationship is not there (calamine itself panics on it)."""
-    F.write_xlsb(path, [("Sheet1", ROWS, [])])
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/_rels/workbook.bin.rels"] = parts["xl/_rels/workbook.bin.rels"].replace(b'Id="rId1"', b'Id="rId9"')
-    with zipfile.ZipFile(path, "w") as z:
-        for n, d in parts.items():
-            z.writestr(n, d)
-    return path
-
-
 HOSTILE = {
-    "xls-truncated": (lambda p: _truncated(F.write_xls(p.with_name("w.xls"), [("S", ROWS, [])]), p.with_suffix(".xls")),
+    "xls-truncated": (lambda p: B.truncated(F.write_xls(p.with_name("w.xls"), [("S", ROWS, [])]), p.with_suffix(".xls")),
                       "已损坏"),
-    "xls-junk-after-magic": (lambda p: _junk_after_magic(p.with_suffix(".xls")), "已损坏"),
-    "xls-encrypted": (lambda p: _encrypted_xls(p.with_suffix(".xls")), "设有打开密码"),
-    "xls-far-cell": (lambda p: _xls_far_cell(p.with_suffix(".xls")), "超过 .xls 格式可读取的上限"),
-    "et-far-cell": (lambda p: _xls_far_cell(p.with_suffix(".et")), "超过 .et 格式可读取的上限"),
+    "xls-junk-after-magic": (lambda p: B.junk_after_ole_magic(p.with_suffix(".xls")), "已损坏"),
+    "xls-encrypted": (lambda p: B.encrypted_xls(p.with_suffix(".xls")), "设有打开密码"),
+    "xls-far-cell": (lambda p: B.xls_far_cell(p.with_suffix(".xls"), ROWS), "超过 .xls 格式可读取的上限"),
+    "et-far-cell": (lambda p: B.xls_far_cell(p.with_suffix(".et"), ROWS), "超过 .et 格式可读取的上限"),
     "xls-html": (lambda p: _write(p.with_suffix(".xls"), b"<html><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td>"
                                                          b"</tr></table></body></html>"), "网页（HTML）"),
     "xls-xml-2003": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-'
                                                              b'microsoft-com:office:spreadsheet"></Workbook>'),
                      "Excel 2003 XML"),
-    "ods-rows-repeated-bomb": (lambda p: _ods_rows_bomb(p.with_suffix(".ods")), None),
-    "ods-far-cell": (lambda p: _ods_far_cell(p.with_suffix(".ods")), "超出可读取的范围"),
-    "ods-repeated-values": (lambda p: _ods_repeated_value(p.with_suffix(".ods")), "超过 .ods 格式可读取的上限"),
-    "ods-zip-bomb": (lambda p: _ods_zip_bomb(p.with_suffix(".ods")), "压缩炸弹"),
+    "ods-rows-repeated-bomb": (lambda p: B.ods_rows_repeated_bomb(p.with_suffix(".ods"), ROWS), None),
+    "ods-far-cell": (lambda p: B.ods_far_cell(p.with_suffix(".ods"), ROWS), "超出可读取的范围"),
+    "ods-repeated-values": (lambda p: B.ods_repeated_values(p.with_suffix(".ods"), ROWS), "超过 .ods 格式可读取的上限"),
+    "ods-zip-bomb": (lambda p: B.ods_zip_bomb(p.with_suffix(".ods"), ROWS), "压缩炸弹"),
     "ods-no-content": (lambda p: F.write_ods(p.with_suffix(".ods"), [], content="<x>"), "不是完好的 XML"),
-    "xlsb-huge-dimension": (lambda p: _xlsb_far(p.with_suffix(".xlsb"), True), None),
-    "xlsb-far-cell": (lambda p: _xlsb_far(p.with_suffix(".xlsb"), False), "超出可读取的范围"),
-    "xlsb-truncated": (lambda p: _truncated(F.write_xlsb(p.with_name("w.xlsb"), [("S", ROWS, [])]),
+    "xlsb-huge-dimension": (lambda p: B.xlsb_far(p.with_suffix(".xlsb"), ROWS, dimension=True), None),
+    "xlsb-far-cell": (lambda p: B.xlsb_far(p.with_suffix(".xlsb"), ROWS, dimension=False), "超出可读取的范围"),
+    "xlsb-truncated": (lambda p: B.truncated(F.write_xlsb(p.with_name("w.xlsb"), [("S", ROWS, [])]),
                                             p.with_suffix(".xlsb")), "已损坏"),
-    "xlsb-sheet-missing": (lambda p: _xlsb_sheet_missing(p.with_suffix(".xlsb")), None),
+    "xlsb-sheet-missing": (lambda p: B.xlsb_sheet_missing(p.with_suffix(".xlsb"), ROWS), None),
 }
 
 
