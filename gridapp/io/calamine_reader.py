@@ -96,7 +96,7 @@ def _check(path: Path, sheet: str, extent: Extent) -> None:
 
 # Records holding a cell's value, each starting with its row and column (MULRK: several columns).
 _BIFF_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0003, 0x0004, 0x0002, 0x0005, 0x0406}
-_MULRK, _BOF, _BOUNDSHEET, _MERGED, _FILEPASS = 0x00BD, 0x0809, 0x0085, 0x00E5, 0x002F
+_MULRK, _BOF, _BOUNDSHEET, _MERGED, _FILEPASS, _DIMENSIONS = 0x00BD, 0x0809, 0x0085, 0x00E5, 0x002F, 0x0200
 
 
 def _xls_extents(path: Path) -> dict[str, Extent]:
@@ -128,6 +128,16 @@ def _xls_extents(path: Path) -> dict[str, Extent]:
             current.add(row + 1, first + 1, row + 1, max(first, last) + 1)
         elif kind == _BOF:
             current = by_offset.setdefault(pos, Extent()) if pos else None
+        elif kind == _DIMENSIONS and current is not None:
+            # calamine sizes a sheet from these before reading it: first past last wraps to a vast number
+            if size >= 14:
+                first_row, end_row, first_col, end_col = unpack("<IIHH", data, body)
+            elif size >= 8:
+                first_row, end_row, first_col, end_col = unpack("<HHHH", data, body)
+            else:
+                first_row = end_row = first_col = end_col = 0
+            if first_row > end_row or first_col > end_col or end_row > 1 << 20 or end_col > 1 << 14:
+                raise _damaged(path, "xls", f"工作表的范围记录（第 {first_row + 1}–{end_row} 行）不合理")
         elif kind == _BOUNDSHEET and size >= 8:
             (offset,) = unpack("<I", data, body)
             names[offset] = _sheet_name(data[body + 6:body + size])
@@ -177,7 +187,7 @@ class _Package(Workbook):
         try:
             self._check_directory()
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError) as exc:
             raise self._damaged(exc) from None
         try:
             self._check_members()
@@ -197,7 +207,7 @@ class _Package(Workbook):
                 yield chunk
         except _Refused as exc:
             raise self._refused(exc.reason) from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise self._damaged(exc) from None
         finally:
             stream.close()

@@ -128,7 +128,7 @@ def _zip_names(path: Path) -> set[str] | None:
                 return None
         with zipfile.ZipFile(path) as z:
             return {n.replace("\\", "/").lstrip("/").lower() for n in z.namelist()}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, struct.error):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, struct.error, NotImplementedError):
         return None
 
 
@@ -215,8 +215,14 @@ class _Compound:
             raise ValueError("sector size")
         self.size = 1 << shift
         self.sectors = (len(data) - 512 + self.size - 1) // self.size
+        dir_count, fat_count = struct.unpack_from("<II", data, 40)
         first_dir, _, self.cutoff, first_mini, mini_count, first_difat, difat_count = \
             struct.unpack_from("<IIIIIII", data, 48)
+        # calamine sizes its buffers by these counts and by each stream's declared size before reading a
+        # sector (a flipped bit asks it for hundreds of gigabytes, and the process is killed): none may
+        # exceed the file.
+        if max(dir_count, fat_count, mini_count, difat_count) > self.sectors or self.cutoff != 4096:
+            raise ValueError("header counts beyond the file")
         fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s < _FREE]
         sector, steps = first_difat, 0
         while sector < _FREE and steps < min(difat_count, self.sectors):
@@ -234,15 +240,14 @@ class _Compound:
             length = struct.unpack_from("<H", directory, off + 64)[0]
             kind = directory[off + 66]
             start, size = struct.unpack_from("<IQ", directory, off + 116)
-            if self.size == 512:
-                size &= 0xFFFFFFFF
+            if kind in (2, 5) and size > len(data):
+                raise ValueError("a stream larger than the file")
             if kind == 5 and root is None:
                 root = (start, size)
             elif kind == 2 and 2 <= length <= 64:
                 name = directory[off:off + length - 2].decode("utf-16-le", "replace")
                 self.entries.setdefault(name, (start, size))
         self.mini_fat = list(struct.unpack(f"<{len(m) // 4}I", m)) if (m := self._chain(first_mini)) else []
-        del mini_count
         self.mini_stream = self._chain(root[0])[:root[1]] if root else b""
 
     def _sector(self, n: int) -> bytes:
