@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import shutil
 import struct
+import sys
 import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -390,7 +393,8 @@ def read_sheets(path: Path, only: str | None = None, fmt: str = "xls") -> Iterat
             _check(path, name, extent)
     with _named_as(path, fmt) as readable:
         try:
-            book = pc.CalamineWorkbook.from_path(str(readable))
+            with _panics_off_stderr():
+                book = pc.CalamineWorkbook.from_path(str(readable))
         except BaseException as exc:  # calamine's errors and Rust panics alike are the file's
             if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError):
                 raise
@@ -424,6 +428,33 @@ def _sheets(book, path: Path, fmt: str, only: str | None, extents: dict[str, Ext
         yield _read(book, path, fmt, name, extent)
 
 
+_STDERR = threading.Lock()
+
+
+@contextlib.contextmanager
+def _panics_off_stderr() -> Iterator[None]:
+    """calamine prints a Rust panic (and, with RUST_BACKTRACE, its backtrace) on the process's stderr before it
+    comes back as an exception that is turned into a sentence: the desk sees the sentence only. Whatever else
+    reaches stderr meanwhile is passed on afterwards."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all (a windowed program)
+        yield
+        return
+    with _STDERR, tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            text = sink.read(1 << 16)
+            if text and b"panicked at" not in text:
+                os.write(2, text)
+
+
 _SUFFIXES = {"xls": (".xls", ".et", ".xla", ".xlt", ".ett"), "ods": (".ods",), "xlsb": (".xlsb",)}
 
 
@@ -449,7 +480,8 @@ def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
     if not extent.top:
         return sheet
     try:
-        ws = book.get_sheet_by_name(name)
+        with _panics_off_stderr():
+            ws = book.get_sheet_by_name(name)
         start = ws.start
         if start is None:
             return sheet
