@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import random
+import re
 import sqlite3
 import struct
 import zipfile
@@ -391,3 +392,109 @@ def xlsb_sheet_missing(path: Path, rows) -> Path:
     return path
 
 
+
+
+# -- workbook parts other projects' test files hold (pivot tables, chart/dialog/macro sheets, external links) ------
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PIVOT_CACHE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheDefinition '
+                'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '" r:id="rId1" '
+                'refreshOnLoad="1" recordCount="1"><cacheSource type="worksheet"><worksheetSource ref="A1:F3" '
+                'sheet="Sheet1"/></cacheSource><cacheFields count="1"><cacheField name="社区" numFmtId="0">'
+                '<sharedItems count="1"><s v="永宁社区"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>')
+_PIVOT_RECORDS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheRecords '
+                  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"><r><x v="0"/></r>'
+                  '</pivotCacheRecords>')
+_PIVOT_TABLE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotTableDefinition '
+                'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="数据透视表1" cacheId="1" '
+                'dataCaption="值"><location ref="A3:B5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+                '<pivotFields count="1"><pivotField axis="axisRow" showAll="0"><items count="2"><item x="0"/>'
+                '<item t="default"/></items></pivotField></pivotFields></pivotTableDefinition>')
+_SHEET_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{tag} '
+              'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '">{body}</{tag}>')
+_EXTERNAL = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '">'
+             '<externalBook r:id="rId1"><sheetNames><sheetName val="汇总"/></sheetNames><sheetDataSet>'
+             '<sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>旧值</v></cell></row></sheetData>'
+             '</sheetDataSet></externalBook></externalLink>')
+WORKBOOK_PARTS = ("pivot-table", "chartsheet-first", "chartsheet-only", "dialogsheet", "macrosheet", "external-link",
+                  "all-hidden", "very-hidden")
+
+
+def workbook_with(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]], shape: str,
+                  title: str | None = None) -> Path:
+    """A sheet as ``write_sheet`` writes it, with the parts of ``shape`` (one of ``WORKBOOK_PARTS``) added the
+    way Excel stores them: a pivot table and its cache over the data; a chart sheet before the data or instead of
+    it; a dialog or Excel 4 macro sheet before it; a link to another workbook; every sheet hidden."""
+    write_sheet(path, header, rows, title=title)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    book = parts["xl/workbook.xml"].decode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    types = parts["[Content_Types].xml"].decode()
+
+    def rel(rid: str, kind: str, target: str, into: str = "") -> str:
+        return f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+
+    def add_sheet(tag: str, kind: str, folder: str, name: str, first: bool, body: str = "") -> None:
+        nonlocal book, rels
+        parts[f"xl/{folder}/sheet9.xml"] = _SHEET_XML.format(tag=tag, body=body).encode()
+        rels = rels.replace("</Relationships>", rel("rId90", kind, f"{folder}/sheet9.xml") + "</Relationships>")
+        entry = f'<sheet name="{name}" sheetId="9" r:id="rId90" />'
+        book = book.replace("<sheets>", "<sheets>" + entry) if first else book.replace("</sheets>", entry + "</sheets>")
+
+    if shape == "pivot-table":
+        parts["xl/pivotCache/pivotCacheDefinition1.xml"] = _PIVOT_CACHE.encode()
+        parts["xl/pivotCache/pivotCacheRecords1.xml"] = _PIVOT_RECORDS.encode()
+        parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotCacheRecords", "pivotCacheRecords1.xml")
+            + "</Relationships>").encode()
+        parts["xl/pivotTables/pivotTable1.xml"] = _PIVOT_TABLE.encode()
+        parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotCacheDefinition",
+                                                      "../pivotCache/pivotCacheDefinition1.xml") + "</Relationships>").encode()
+        add_sheet("worksheet", _R + "/worksheet", "worksheets", "透视", False,
+                  '<sheetData><row r="3"><c r="A3" t="inlineStr"><is><t>行标签</t></is></c></row></sheetData>')
+        parts["xl/worksheets/_rels/sheet9.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotTable", "../pivotTables/pivotTable1.xml")
+            + "</Relationships>").encode()
+        rels = rels.replace("</Relationships>", rel("rId91", _R + "/pivotCacheDefinition",
+                                                    "pivotCache/pivotCacheDefinition1.xml") + "</Relationships>")
+        book = book.replace("<calcPr", '<pivotCaches><pivotCache cacheId="1" r:id="rId91"/></pivotCaches><calcPr')
+    elif shape in ("chartsheet-first", "chartsheet-only"):
+        add_sheet("chartsheet", _R + "/chartsheet", "chartsheets", "图表1", True, '<sheetViews><sheetView '
+                  'workbookViewId="0"/></sheetViews><drawing r:id="rId1"/>')
+        if shape == "chartsheet-only":
+            book = re.sub(r'<sheet name="Sheet1"[^>]*/>', "", book)
+    elif shape == "dialogsheet":
+        add_sheet("dialogsheet", _R + "/dialogsheet", "dialogsheets", "对话框1", True,
+                  '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row></sheetData>')
+    elif shape == "macrosheet":
+        add_sheet("xm:macrosheet", "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+                  "macrosheets", "宏1", True, "<sheetData/>")
+        parts["xl/macrosheets/sheet9.xml"] = parts["xl/macrosheets/sheet9.xml"].replace(
+            b"<xm:macrosheet ", b'<xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" ')
+    elif shape == "external-link":
+        parts["xl/externalLinks/externalLink1.xml"] = _EXTERNAL.encode()
+        parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="' + _R + '/externalLinkPath" '
+            'Target="file:///C:/%E6%B1%87%E6%80%BB.xlsx" TargetMode="External"/></Relationships>').encode()
+        rels = rels.replace("</Relationships>", rel("rId92", _R + "/externalLink", "externalLinks/externalLink1.xml")
+                            + "</Relationships>")
+        book = book.replace("<definedNames", '<externalReferences><externalReference r:id="rId92"/>'
+                                             "</externalReferences><definedNames")
+    elif shape in ("all-hidden", "very-hidden"):
+        book = book.replace('state="visible"', f'state="{"hidden" if shape == "all-hidden" else "veryHidden"}"')
+    else:
+        raise ValueError(shape)
+    parts["xl/workbook.xml"] = book.encode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    parts["[Content_Types].xml"] = types.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path

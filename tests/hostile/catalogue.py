@@ -207,6 +207,11 @@ case("xlsb-far-cell", description="an .xlsb with one cell at XFD1048576",
 case("xlsb-sheet-missing", description="an .xlsb whose workbook names a sheet with no relationship (calamine panics)",
      build=lambda c: b.xlsb_sheet_missing(c.path("in.xlsb"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.xlsb"),
      expect="either", db_changes=True, **XLSX)
+for _shape in b.WORKBOOK_PARTS:
+    case(f"xlsx-parts-{_shape}", description=f"a grids workbook with {_shape.replace('-', ' ')} parts as Excel stores "
+         "them (importing the grid, or a sentence, is correct)",
+         build=lambda c, s=_shape: b.workbook_with(c.path("in.xlsx"), GRID_HEADER, [NEW_GRID], s, title="网格划分"),
+         argv=import_argv(), expect="either", db_changes=True, **XLSX)
 
 # -- output paths over the database, its sidecars, a backup, an input ------------------------------------------------
 

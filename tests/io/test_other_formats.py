@@ -349,3 +349,15 @@ def test_a_rust_panic_is_kept_off_stderr(tmp_path, capfd):
     with calamine_reader._panics_off_stderr():
         print("kept", file=sys.stderr)
     assert capfd.readouterr().err == "kept\n"
+
+
+@pytest.mark.parametrize("shape", B.WORKBOOK_PARTS)
+def test_workbooks_with_pivot_tables_chart_dialog_macro_sheets_links_or_hidden_sheets(tmp_path, shape):
+    """The parts the issue's corpus holds: the data sheet is read as it is, and a workbook with no worksheet at all
+    (a chart sheet alone) is a sentence naming the file."""
+    path = B.workbook_with(tmp_path / f"{shape}.xlsx", ROWS[0], ROWS[1:], shape)
+    if shape == "chartsheet-only":
+        assert path.name in _message(path)
+        return
+    sheet = read_sheet(path, ["姓名", "身份证号码"])
+    assert sheet.name == "Sheet1" and [r.values for r in sheet.rows] == [tuple(ROWS[1])]
