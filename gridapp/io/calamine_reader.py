@@ -78,7 +78,7 @@ def _damaged(path: Path, fmt: str, detail: str) -> ValidationError:
     return ValidationError(f"文件 {path.name} 已损坏或不是有效的 {_label(fmt, path)} 文件：{detail}")
 
 
-def _check(path: Path, sheet: str, extent: Extent) -> None:
+def _check(path: Path, fmt: str, sheet: str, extent: Extent) -> None:
     """Refuse a sheet whose cells reach past the limits, before calamine lays them out."""
     if not extent.top:
         return
@@ -91,7 +91,7 @@ def _check(path: Path, sheet: str, extent: Extent) -> None:
     if area > limits.MAX_DENSE_CELLS:
         raise ValidationError(
             f"文件 {path.name} 无法导入：工作表“{sheet}”的数据从 {column_letters(extent.left)}{extent.top} 到 {where}，"
-            f"共 {area:,} 个单元格，超过 {path.suffix or '此'} 格式可读取的上限 {limits.MAX_DENSE_CELLS:,} 个；"
+            f"共 {area:,} 个单元格，超过 {_label(fmt, path)} 格式可读取的上限 {limits.MAX_DENSE_CELLS:,} 个；"
             "请删除远离数据的多余内容，或另存为 .xlsx 后再导入")
 
 
@@ -99,7 +99,7 @@ def _check(path: Path, sheet: str, extent: Extent) -> None:
 
 # Records holding a cell's value, each starting with its row and column (MULRK: several columns).
 _BIFF_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0003, 0x0004, 0x0002, 0x0005, 0x0406}
-_MULRK, _BOF, _BOUNDSHEET, _MERGED, _FILEPASS, _DIMENSIONS = 0x00BD, 0x0809, 0x0085, 0x00E5, 0x002F, 0x0200
+_MULRK, _BOF, _EOF, _BOUNDSHEET, _MERGED, _FILEPASS, _DIMENSIONS = 0x00BD, 0x0809, 0x000A, 0x0085, 0x00E5, 0x002F, 0x0200
 
 
 def _xls_extents(path: Path) -> dict[str, Extent]:
@@ -113,6 +113,8 @@ def _xls_extents(path: Path) -> dict[str, Extent]:
     names: dict[int, str] = {}
     by_offset: dict[int, Extent] = {}
     current: Extent | None = None
+    outer: Extent | None = None
+    depth = 0
     pos, end = 0, len(data)
     unpack = struct.unpack_from
     while pos + 4 <= end:
@@ -130,7 +132,15 @@ def _xls_extents(path: Path) -> dict[str, Extent]:
             (last,) = unpack("<H", data, body + size - 2)
             current.add(row + 1, first + 1, row + 1, max(first, last) + 1)
         elif kind == _BOF:
-            current = by_offset.setdefault(pos, Extent()) if pos else None
+            depth += 1
+            if depth == 1:  # a sheet's own substream, not a chart embedded in it
+                current = by_offset.setdefault(pos, Extent()) if pos else None
+            elif depth == 2:
+                outer, current = current, None
+        elif kind == _EOF:
+            depth = max(depth - 1, 0)
+            if depth == 1:
+                current = outer
         elif kind == _DIMENSIONS and current is not None:
             # calamine sizes a sheet from these before reading it: first past last wraps to a vast number
             if size >= 14:
@@ -151,7 +161,7 @@ def _xls_extents(path: Path) -> dict[str, Extent]:
                 current.merges.append((r0 + 1, c0 + 1, max(r0, r1) + 1, max(c0, c1) + 1))
             if len(current.merges) > limits.MAX_MERGED_RANGES:
                 raise ValidationError(f"文件 {path.name} 无法导入：合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
-        elif kind == _FILEPASS and current is None:
+        elif kind == _FILEPASS and current is None and depth <= 1:
             raise ValidationError(f"文件 {path.name} 设有打开密码，请在 Excel 或 WPS 中取消密码后再导入")
         pos = body + size
     return {names.get(offset, f"#{i}"): ext for i, (offset, ext) in enumerate(sorted(by_offset.items()))}
@@ -390,7 +400,7 @@ def read_sheets(path: Path, only: str | None = None, fmt: str = "xls") -> Iterat
     extents = _EXTENTS[fmt](path)
     if fmt != "xlsb":  # calamine lays out every sheet of an .xls or .ods as it opens it, not one at a time
         for name, extent in extents.items():
-            _check(path, name, extent)
+            _check(path, fmt, name, extent)
     with _named_as(path, fmt) as readable:
         try:
             with _panics_off_stderr():
@@ -420,11 +430,14 @@ def _sheets(book, path: Path, fmt: str, only: str | None, extents: dict[str, Ext
         names = [only]
     if not names:
         raise ValidationError(f"{path.name} 中没有工作表（只有图表、对话框或宏表），没有可导入的内容")
+    every = [m.name for m in book.sheets_metadata]
     for name in names:
         extent = extents.get(name)
+        if extent is None and len(extents) == len(every):  # a name read otherwise (an old code page): by place
+            extent = list(extents.values())[every.index(name)]
         if extent is None:
             raise _damaged(path, fmt, f"找不到工作表“{name}”的数据")
-        _check(path, name, extent)
+        _check(path, fmt, name, extent)
         yield _read(book, path, fmt, name, extent)
 
 
@@ -488,7 +501,7 @@ def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
         top, left = start[0] + 1, start[1] + 1
         if (top + ws.height - 1 > limits.MAX_ROWS or left + ws.width - 1 > limits.MAX_COLUMNS
                 or ws.height * ws.width > limits.MAX_DENSE_CELLS):
-            _check(path, name, Extent(top, left, top + ws.height - 1, left + ws.width - 1))
+            _check(path, fmt, name, Extent(top, left, top + ws.height - 1, left + ws.width - 1))
         if fmt == "xls" and not sheet.merges:
             sheet.merges = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ws.merged_cell_ranges or ()]
         errors: dict[int, list[tuple[int, str]]] = {}
