@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 import python_calamine as pc
 
@@ -227,67 +228,101 @@ class _Package(Workbook):
 
 
 _ODS = "urn:oasis:names:tc:opendocument:xmlns:"
-_T = "{" + _ODS + "table:1.0}"
-_OFFICE_VALUE_TYPE = "{" + _ODS + "office:1.0}value-type"
-_CALCEXT_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+_TABLE = _ODS + "table:1.0 "
+_VALUE_TYPE = _ODS + "office:1.0 value-type"
+_CALCEXT_VALUE_TYPE = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0 value-type"
+_CELLS = (_TABLE + "table-cell", _TABLE + "covered-table-cell")
+
+
+class _OdsScan:
+    """The extents of an .ods's tables from its content.xml, as expat reports elements (a tree is never built:
+    a million cells cost seconds as elements, a fraction as events)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.out: dict[str, Extent] = {}
+        self.extent: Extent | None = None
+        self.depth = 0  # tables nested in a cell (sub-tables) are not rows of the sheet
+        self.row = self.col = 0
+        self.repeat_rows = self.repeat_cols = 1
+        self.cell: tuple[int, int, bool] | None = None  # (column, repeat, has content) of the open cell
+        self.error: list[str] | None = None  # the text of an open error cell
+
+    def count(self, attrs: dict[str, str], name: str) -> int:
+        raw = attrs.get(_TABLE + name)
+        if raw is None:
+            return 1
+        try:
+            return max(int(raw), 1)
+        except ValueError:
+            raise _damaged(self.path, "ods", f"table:{name}=“{raw[:20]}”不是数字") from None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == _TABLE + "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.extent = self.out.setdefault(attrs.get(_TABLE + "name") or f"#{len(self.out) + 1}", Extent())
+                self.row = 0
+            return
+        if self.depth != 1 or self.extent is None:
+            return
+        if self.cell is not None:  # an element inside a cell (text:p): the cell holds something
+            self.cell = (self.cell[0], self.cell[1], True)
+        elif tag in _CELLS:
+            repeat = self.count(attrs, "number-columns-repeated")
+            self.cell = (self.col, repeat, _VALUE_TYPE in attrs)
+            if attrs.get(_CALCEXT_VALUE_TYPE) == "error":
+                self.error = []
+            if tag == _CELLS[0]:
+                spans = (self.count(attrs, "number-rows-spanned"), self.count(attrs, "number-columns-spanned"))
+                if spans != (1, 1):
+                    merges = self.extent.merges
+                    merges.append((self.row + 1, self.col + 1, self.row + spans[0], self.col + spans[1]))
+                    if len(merges) > limits.MAX_MERGED_RANGES:
+                        raise ValidationError(f"文件 {self.path.name} 无法导入：合并单元格超过 "
+                                              f"{limits.MAX_MERGED_RANGES:,} 处")
+        elif tag == _TABLE + "table-row":
+            self.col, self.repeat_rows = 0, self.count(attrs, "number-rows-repeated")
+
+    def end(self, tag: str) -> None:
+        if tag == _TABLE + "table":
+            self.depth -= 1
+        elif self.depth == 1 and self.extent is not None and tag in _CELLS and self.cell is not None:
+            col, repeat, content = self.cell
+            if content:
+                self.extent.add(self.row + 1, col + 1, self.row + self.repeat_rows, col + repeat)
+                if self.error is not None:
+                    text = "".join(self.error).strip()[:20] or "#VALUE!"
+                    for r in range(self.row + 1, self.row + 1 + min(self.repeat_rows, 64)):
+                        self.extent.errors.update(((r, c), text) for c in range(col + 1, col + 1 + min(repeat, 64)))
+            self.col += repeat
+            self.cell = self.error = None
+        elif self.depth == 1 and tag == _TABLE + "table-row":
+            self.row += self.repeat_rows
+
+    def text(self, data: str) -> None:
+        if self.error is not None and len(self.error) < 8:
+            self.error.append(data)
 
 
 def _ods_extents(path: Path) -> dict[str, Extent]:
     """Each table's extent and merges, repeated rows and columns counted, never expanded."""
     pkg = _Package(path, "ods")
-    out: dict[str, Extent] = {}
+    scan = _OdsScan(path)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
+    parser.CharacterDataHandler = scan.text
     try:
         if not pkg._has("content.xml"):
             raise pkg._damaged("缺少 content.xml")
-        extent: Extent | None = None
-        row = col = 0
-        repeat_rows = 1
-        depth = 0  # tables nested in a cell (sub-tables) are not rows of the sheet
-        for event, el in pkg._parse("content.xml", ("start", "end")):
-            tag = el.tag
-            if tag == _T + "table":
-                depth += 1 if event == "start" else -1
-                if event == "start" and depth == 1:
-                    extent = out.setdefault(el.get(_T + "name") or f"#{len(out) + 1}", Extent())
-                    row = 0
-                elif event == "end":
-                    el.clear()
-            elif depth != 1 or extent is None:
-                continue
-            elif tag == _T + "table-row":
-                if event == "start":
-                    col, repeat_rows = 0, _count(el, "number-rows-repeated", path)
-                else:
-                    row += repeat_rows
-                    el.clear()
-            elif event == "end" and tag in (_T + "table-cell", _T + "covered-table-cell"):
-                repeat = _count(el, "number-columns-repeated", path)
-                if el.get(_OFFICE_VALUE_TYPE) is not None or len(el):
-                    extent.add(row + 1, col + 1, row + repeat_rows, col + repeat)
-                    if el.get(_CALCEXT_VALUE_TYPE) == "error":  # LibreOffice's mark of an error value
-                        error = "".join(el.itertext()).strip()[:20] or "#VALUE!"
-                        for r in range(row + 1, row + 1 + min(repeat_rows, 64)):
-                            extent.errors.update(((r, c), error) for c in range(col + 1, col + 1 + min(repeat, 64)))
-                spans = (_count(el, "number-rows-spanned", path), _count(el, "number-columns-spanned", path))
-                if spans != (1, 1) and tag == _T + "table-cell":
-                    extent.merges.append((row + 1, col + 1, row + spans[0], col + spans[1]))
-                    if len(extent.merges) > limits.MAX_MERGED_RANGES:
-                        raise pkg._refused(f"合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
-                col += repeat
-                el.clear()
+        for chunk in pkg.read_bytes("content.xml"):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise pkg._damaged(f"content.xml 不是完好的 XML：{expat.ErrorString(exc.code)}") from None
     finally:
         pkg.close()
-    return out
-
-
-def _count(el, attr: str, path: Path) -> int:
-    raw = el.get(_T + attr)
-    if raw is None:
-        return 1
-    try:
-        return max(int(raw), 1)
-    except ValueError:
-        raise _damaged(path, "ods", f"table:{attr}=“{raw[:20]}”不是数字") from None
+    return scan.out
 
 
 # BIFF12 records: a cell's column is its first four bytes; a row header's first four bytes its row.
@@ -295,46 +330,27 @@ _B12_ROW, _B12_MERGE, _B12_BUNDLE_SH = 0x0000, 0x00B0, 0x009C
 _B12_CELLS = frozenset(range(0x02, 0x0C))  # Rk, Error, Bool, Real, St, Isst, FmlaString/Num/Bool/Error (1 is blank)
 
 
-def _records(chunks: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
-    """The (type, body) records of a BIFF12 part: type and size each a variable-length number."""
-    buf = bytearray()
-    pos = 0
-    source = iter(chunks)
-    done = False
-
-    def need(n: int) -> bool:
-        nonlocal buf, pos, done
-        while len(buf) - pos < n and not done:
-            chunk = next(source, None)
-            if chunk is None:
-                done = True
+def _records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """The (type, start, size) of each record of a BIFF12 part: type and size each a variable-length number."""
+    pos, end = 0, len(data)
+    while pos < end:
+        byte = data[pos]
+        kind = byte & 0x7F
+        pos += 1
+        if byte & 0x80:
+            kind |= (data[pos] & 0x7F) << 7
+            pos += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
                 break
-            if pos:
-                del buf[:pos]
-                pos = 0
-            buf += chunk
-        return len(buf) - pos >= n
-
-    while need(1):
-        numbers = []
-        for limit in (2, 4):
-            value = shift = 0
-            for _ in range(limit):
-                if not need(1):
-                    return
-                byte = buf[pos]
-                pos += 1
-                value |= (byte & 0x7F) << shift
-                shift += 7
-                if not byte & 0x80:
-                    break
-            numbers.append(value)
-        kind, size = numbers
-        if size > limits.MAX_TEXT_BYTES:
-            raise ValueError(f"record of {size} bytes")
-        if not need(size):
+        if pos + size > end:
             raise EOFError("truncated record")
-        yield kind, bytes(buf[pos:pos + size])
+        yield kind, pos, size
         pos += size
 
 
@@ -342,15 +358,18 @@ def _xlsb_extents(path: Path) -> dict[str, Extent]:
     """Each worksheet's extent and merges from its records, in workbook order, by name."""
     pkg = _Package(path, "xlsb")
     out: dict[str, Extent] = {}
+    unpack = struct.unpack_from
     try:
         if not pkg._has("xl/workbook.bin"):
             raise pkg._damaged("缺少 xl/workbook.bin")
         rels = pkg._rels("xl/workbook.bin")
         sheets: list[tuple[str, str]] = []
-        for kind, body in _safe_records(pkg, "xl/workbook.bin"):
-            if kind == _B12_BUNDLE_SH and len(body) >= 12:
-                rel, at = _wide_string(body, 8)
-                name, _ = _wide_string(body, at)
+        book = _member(pkg, "xl/workbook.bin")
+        for kind, at, size in _safe(pkg, "xl/workbook.bin", book):
+            if kind == _B12_BUNDLE_SH and size >= 12:
+                body = book[at:at + size]
+                rel, after = _wide_string(body, 8)
+                name, _ = _wide_string(body, after)
                 if rel not in rels:  # calamine panics on a sheet without its relationship
                     raise pkg._damaged(f"工作表“{name[:40]}”在 xl/_rels/workbook.bin.rels 中没有对应的部件")
                 target = rels[rel][1]
@@ -358,29 +377,47 @@ def _xlsb_extents(path: Path) -> dict[str, Extent]:
                     sheets.append((name, target))
         for name, part in sheets:
             extent = out[name] = Extent()
+            data = _member(pkg, part)
             row = 0
-            for kind, body in _safe_records(pkg, part):
-                if kind == _B12_ROW and len(body) >= 4:
-                    row = struct.unpack_from("<I", body)[0] + 1
-                elif kind in _B12_CELLS and len(body) >= 4 and row:
-                    col = struct.unpack_from("<I", body)[0] + 1
-                    extent.add(row, col)
-                    if kind in (0x03, 0x0B) and len(body) >= 9:  # BrtCellError, BrtFmlaError
-                        extent.errors[(row, col)] = ERRORS.get(body[8], "#VALUE!")
-                elif kind == _B12_MERGE and len(body) >= 16:
-                    r0, r1, c0, c1 = struct.unpack_from("<4I", body)
+            first_row = last_row = 0
+            first_col, last_col = 1 << 32, -1
+            for kind, at, size in _safe(pkg, part, data):
+                if kind in _B12_CELLS:
+                    if size >= 4 and row:
+                        col = unpack("<I", data, at)[0] + 1
+                        if col < first_col:
+                            first_col = col
+                        if col > last_col:
+                            last_col = col
+                        if not first_row:
+                            first_row = row
+                        last_row = max(last_row, row)
+                        if kind in (0x03, 0x0B) and size >= 9:  # BrtCellError, BrtFmlaError
+                            extent.errors[(row, col)] = ERRORS.get(data[at + 8], "#VALUE!")
+                elif kind == _B12_ROW and size >= 4:
+                    row = unpack("<I", data, at)[0] + 1
+                    first_row = min(first_row, row) if first_row else 0
+                elif kind == _B12_MERGE and size >= 16:
+                    r0, r1, c0, c1 = unpack("<4I", data, at)
                     extent.merges.append((r0 + 1, c0 + 1, max(r0, r1) + 1, max(c0, c1) + 1))
                     if len(extent.merges) > limits.MAX_MERGED_RANGES:
                         raise pkg._refused(f"工作表“{name}”的合并单元格超过 {limits.MAX_MERGED_RANGES:,} 处")
+            if last_col >= 0:
+                extent.add(first_row, first_col, last_row, last_col)
     finally:
         pkg.close()
     return out
 
 
-def _safe_records(pkg: _Package, part: str) -> Iterator[tuple[int, bytes]]:
+def _member(pkg: _Package, part: str) -> bytes:
+    """A part's bytes, read through the same bounded stream as every member (calamine holds it whole too)."""
+    return b"".join(pkg.read_bytes(part))
+
+
+def _safe(pkg: _Package, part: str, data: bytes) -> Iterator[tuple[int, int, int]]:
     try:
-        yield from _records(pkg.read_bytes(part))
-    except (ValueError, EOFError, struct.error) as exc:
+        yield from _records(data)
+    except (IndexError, EOFError, struct.error) as exc:
         raise pkg._damaged(f"{part} 的记录不完整或已损坏（{exc}）") from None
 
 
@@ -507,8 +544,9 @@ def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
         errors: dict[int, list[tuple[int, str]]] = {}
         for (r, c), error in extent.errors.items():
             errors.setdefault(r, []).append((c, error))
+        texts: dict[str, str] = {}
         for r, values in enumerate(ws.iter_rows(), start=top):
-            row = _row(values, left, path, name, r)
+            row = _row(values, left, path, name, r, texts)
             for c, error in errors.get(r, ()):
                 row.extend([None] * (c - len(row)))
                 row[c - 1] = Marker(error)
@@ -526,32 +564,39 @@ def _read(book, path: Path, fmt: str, name: str, extent: Extent) -> RawSheet:
     return sheet
 
 
-def _row(values: list, left: int, path: Path, sheet: str, r: int) -> list[object]:
-    """A row's values from column A on, as the .xlsx reader gives them; trailing empty cells dropped."""
+def _row(values: list, left: int, path: Path, sheet: str, r: int, texts: dict[str, str]) -> list[object]:
+    """A row's values from column A on, as the .xlsx reader gives them; trailing empty cells dropped.
+
+    ``texts`` keeps each distinct text cleaned once (the .xlsx reader cleans each shared string once)."""
     out: list[object] = [None] * (left - 1)
-    for c, v in enumerate(values, start=left):
-        out.append(_value(v, path, sheet, r, c))
+    append = out.append
+    for v in values:
+        cls = v.__class__
+        if cls is str:
+            if not v:
+                append(None)
+                continue
+            text = texts.get(v)
+            if text is None:
+                if len(v) > limits.MAX_CELL_CHARS:
+                    where = f"{column_letters(len(out) + 1)}{r}"
+                    raise ValidationError(f"文件 {path.name} 工作表“{sheet}”单元格 {where} 的文字超过 "
+                                          f"{limits.MAX_CELL_CHARS:,} 个字符（Excel 单元格的上限），请删减后再导入")
+                text = clean_cell(v)
+                if len(texts) < 100_000:
+                    texts[v] = text
+            append(text)
+        elif cls is float:
+            # Excel keeps 15 significant digits: below that an integral number is the int the .xlsx reader
+            # reads; above, a float, so an ID number stored as a number is told as it is from an .xlsx.
+            append(int(v) if v.is_integer() and -1e15 < v < 1e15 else v)
+        elif cls is dt.date:
+            append(dt.datetime.combine(v, _MIDNIGHT))
+        else:
+            append(v)
     while out and out[-1] is None:
         out.pop()
     return out
-
-
-def _value(v: object, path: Path, sheet: str, r: int, c: int) -> object:
-    cls = v.__class__
-    if cls is str:
-        if not v:
-            return None
-        if len(v) > limits.MAX_CELL_CHARS:
-            raise ValidationError(f"文件 {path.name} 工作表“{sheet}”单元格 {column_letters(c)}{r} 的文字超过 "
-                                  f"{limits.MAX_CELL_CHARS:,} 个字符（Excel 单元格的上限），请删减后再导入")
-        return clean_cell(v)
-    if cls is float:
-        # Excel keeps 15 significant digits: below that an integral number is the int the .xlsx reader reads;
-        # above, a float, so an ID number stored as a number is told apart as it is from an .xlsx.
-        return int(v) if v.is_integer() and abs(v) < 1e15 else v
-    if cls is dt.date:
-        return dt.datetime.combine(v, _MIDNIGHT)
-    return v
 
 
 def _calamine_failed(path: Path, fmt: str, exc: BaseException) -> ValidationError:
