@@ -247,6 +247,7 @@ class _OdsScan:
         self.repeat_rows = self.repeat_cols = 1
         self.cell: tuple[int, int, bool] | None = None  # (column, repeat, has content) of the open cell
         self.error: list[str] | None = None  # the text of an open error cell
+        self.parser = None
 
     def count(self, attrs: dict[str, str], name: str) -> int:
         raw = attrs.get(_TABLE + name)
@@ -273,6 +274,7 @@ class _OdsScan:
             self.cell = (self.col, repeat, _VALUE_TYPE in attrs)
             if attrs.get(_CALCEXT_VALUE_TYPE) == "error":
                 self.error = []
+                self.parser.CharacterDataHandler = self.text  # text is read only in an error cell
             if tag == _CELLS[0]:
                 spans = (self.count(attrs, "number-rows-spanned"), self.count(attrs, "number-columns-spanned"))
                 if spans != (1, 1):
@@ -296,6 +298,8 @@ class _OdsScan:
                     for r in range(self.row + 1, self.row + 1 + min(self.repeat_rows, 64)):
                         self.extent.errors.update(((r, c), text) for c in range(col + 1, col + 1 + min(repeat, 64)))
             self.col += repeat
+            if self.error is not None:
+                self.parser.CharacterDataHandler = None
             self.cell = self.error = None
         elif self.depth == 1 and tag == _TABLE + "table-row":
             self.row += self.repeat_rows
@@ -311,8 +315,11 @@ def _ods_extents(path: Path) -> dict[str, Extent]:
     scan = _OdsScan(path)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
-    parser.CharacterDataHandler = scan.text
+    parser.buffer_text = True
+    scan.parser = parser
     try:
+        if pkg._has("META-INF/manifest.xml") and b"encryption-data" in _member(pkg, "META-INF/manifest.xml"):
+            raise ValidationError(f"文件 {path.name} 设有打开密码，请在 LibreOffice 或 WPS 中取消密码后再导入")
         if not pkg._has("content.xml"):
             raise pkg._damaged("缺少 content.xml")
         for chunk in pkg.read_bytes("content.xml"):

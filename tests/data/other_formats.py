@@ -140,7 +140,8 @@ def write_ods(path: Path, sheets: Sequence[Sheet], *, tails: dict[str, str] | No
         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
     with zipfile.ZipFile(path, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), _ODS_MIME, compress_type=zipfile.ZIP_STORED)
-        z.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=compression)
+        if "META-INF/manifest.xml" not in (extra or {}):
+            z.writestr("META-INF/manifest.xml", _MANIFEST, compress_type=compression)
         z.writestr("content.xml", body, compress_type=compression)
         for name, data in (extra or {}).items():
             z.writestr(name, data, compress_type=compression)

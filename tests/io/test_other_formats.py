@@ -184,6 +184,10 @@ HOSTILE = {
     "ods-far-cell": (lambda p: B.ods_far_cell(p.with_suffix(".ods"), ROWS), "超出可读取的范围"),
     "ods-repeated-values": (lambda p: B.ods_repeated_values(p.with_suffix(".ods"), ROWS), "超过 .ods 格式可读取的上限"),
     "ods-zip-bomb": (lambda p: B.ods_zip_bomb(p.with_suffix(".ods"), ROWS), "压缩炸弹"),
+    "ods-encrypted": (lambda p: F.write_ods(p.with_suffix(".ods"), [], content="\x00encrypted", extra={
+        "META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                                 b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+                                 b"</manifest:file-entry></manifest:manifest>"}), "设有打开密码"),
     "ods-no-content": (lambda p: F.write_ods(p.with_suffix(".ods"), [], content="<x>"), "不是完好的 XML"),
     "xlsb-huge-dimension": (lambda p: B.xlsb_far(p.with_suffix(".xlsb"), ROWS, dimension=True), None),
     "xlsb-far-cell": (lambda p: B.xlsb_far(p.with_suffix(".xlsb"), ROWS, dimension=False), "超出可读取的范围"),
