@@ -20,6 +20,7 @@ from gridapp.core.validation import strip_invisible, to_halfwidth
 from gridapp.io import calamine_reader, limits
 from gridapp.io.cells import clean_cell  # noqa: F401  (re-exported: where callers found it)
 from gridapp.io.csv_reader import read_csv
+from gridapp.io.html_reader import read_html
 from gridapp.io.source import source_kind
 from gridapp.io.xlsx_reader import UNCOMPUTED, Marker, RawSheet, read_sheets
 
@@ -68,6 +69,8 @@ def read_sheet(path: Path | str, known_headers: Sequence[str], *, sheet: str | N
     kind = source_kind(path)
     if kind == "csv":
         sheets: Iterator[RawSheet] = iter([read_csv(path)])
+    elif kind == "html":
+        sheets = iter(read_html(path))
     elif kind == "xlsx":
         sheets = read_sheets(path, sheet)
     else:

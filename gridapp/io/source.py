@@ -27,7 +27,8 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def source_kind(path: Path) -> str:
-    """``"xlsx"``, ``"xls"`` (also WPS .et), ``"ods"``, ``"xlsb"`` or ``"csv"``, told by content, not by name;
+    """``"xlsx"``, ``"xls"`` (also WPS .et), ``"ods"``, ``"xlsb"``, ``"csv"`` or ``"html"`` (a web page named .xls),
+    told by content, not by name;
     a path that is none is refused with what it is and what to do."""
     if not path.exists():
         raise ValidationError(f"文件不存在：{path}")
@@ -147,7 +148,7 @@ def _text_kind(path: Path, head: bytes) -> str | None:
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
             what = "XML 表格（Excel 2003 XML）"
         elif b"<html" in sample or b"<table" in sample or b"<!doctype html" in sample:
-            what = "网页（HTML）"
+            return "html"  # a web page saved as “Excel”: its tables are read
         else:
             what = "XML 文本"
         raise ValidationError(f"{path.name} 虽然名为 {suffix}，实际是{what}格式（常见于网上系统导出的“Excel”），"

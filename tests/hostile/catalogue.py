@@ -175,8 +175,14 @@ case("xls-really-tsv", category="hostile-xlsx", description="tab-separated GBK t
      "“Excel” (expected: imported)",
      build=lambda c: c.path("网格.xls").write_bytes(b.csv_text(GRID_HEADER, [NEW_GRID]).replace(",", "\t").encode("gbk")),
      argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
-case("xls-really-html", description="an HTML table named .xls",
-     build=lambda c: c.path("in.xls").write_text("<html><body><table><tr><td>社区</td></tr></table></body></html>"),
+case("xls-really-html", description="a grids table as a web page named .xls, as web systems export “Excel” "
+     "(expected: imported)",
+     build=lambda c: c.path("网格.xls").write_text(
+         "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in GRID_HEADER) + "</tr><tr>"
+         + "".join(f"<td>{v}</td>" for v in NEW_GRID) + "</tr></table></body></html>", encoding="utf-8"),
+     argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("xls-html-no-table", description="a web page with no table named .xls (a login page saved by mistake)",
+     build=lambda c: c.path("in.xls").write_text("<html><body><form>请登录</form></body></html>", encoding="utf-8"),
      argv=import_argv("in.xls"), words=("in.xls", "HTML"), **XLSX)
 case("xls-truncated", description="an .xls cut in half",
      build=lambda c: b.truncated(b.other_format(c.path("whole.xls"), GRID_HEADER, [NEW_GRID]), c.path("in.xls")),

@@ -175,8 +175,12 @@ HOSTILE = {
     "xls-encrypted": (lambda p: B.encrypted_xls(p.with_suffix(".xls")), "设有打开密码"),
     "xls-far-cell": (lambda p: B.xls_far_cell(p.with_suffix(".xls"), ROWS), "超过 .xls 格式可读取的上限"),
     "et-far-cell": (lambda p: B.xls_far_cell(p.with_suffix(".et"), ROWS), "超过 .et 格式可读取的上限"),
-    "xls-html": (lambda p: _write(p.with_suffix(".xls"), b"<html><body><table><tr><td>\xe5\xa7\x93\xe5\x90\x8d</td>"
-                                                         b"</tr></table></body></html>"), "网页（HTML）"),
+    "xls-html-no-header": (lambda p: _write(p.with_suffix(".xls"), "<html><body><table><tr><td>姓名</td></tr></table>"
+                                                                   "</body></html>".encode()), "找不到表头"),
+    "xls-html-no-table": (lambda p: _write(p.with_suffix(".xls"), b"<html><body><p>404 Not Found</p></body></html>"),
+                          "没有表格"),
+    "xls-html-rowspan-bomb": (lambda p: _write(p.with_suffix(".xls"), ("<table>" + "<tr>" + '<td rowspan="300000">x</td>' * 20
+                                                                       + "</tr></table>").encode()), "合并"),
     "xls-xml-2003": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-'
                                                              b'microsoft-com:office:spreadsheet"></Workbook>'),
                      "Excel 2003 XML"),
@@ -381,3 +385,24 @@ def test_workbooks_with_pivot_tables_chart_dialog_macro_sheets_links_or_hidden_s
         return
     sheet = read_sheet(path, ["姓名", "身份证号码"])
     assert sheet.name == "Sheet1" and [r.values for r in sheet.rows] == [tuple(ROWS[1])]
+
+
+def test_a_web_page_saved_as_xls_imports_its_table(gridded, tmp_path):
+    """An “Excel” export of a web system: an HTML table in GBK named .xls, a title row spanning the columns, a merged
+    grid cell, &nbsp; padding, an ID number as text: read as the same sheet saved as .xlsx is."""
+    ids = test_layouts.IDS
+    rows = [["云溪社区网格员信息表", None, None, None], ["姓名", "身份证号码", "所属网格", "人员类别"],
+            ["张伟", ids[0], "第一网格", "专职"], ["李娜", ids[1], None, "兼职"], ["合计", "2人", None, None]]
+    expected = _outcome(gridded, "workers", test_layouts._book(tmp_path, rows, ["A1:D1", "C3:C4"]))
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>'
+            '<table border="1"><tr><th colspan="4">云溪社区网格员信息表</th></tr>'
+            "<tr><th>姓名</th><th>身份证号码</th><th>所属网格</th><th>人员类别</th></tr>"
+            f'<tr><td>&nbsp;张伟 </td><td style="mso-number-format:\'\\@\'">{ids[0]}</td><td rowspan="2">第一<br>网格</td>'
+            f"<td>专职</td></tr><tr><td>李娜</td><td>{ids[1]}</td><td>兼职</td></tr>"
+            "<tr><td>合计</td><td>2人</td><td></td><td></td></tr></table></body></html>")
+    path = tmp_path / "导出.xls"
+    path.write_bytes(page.encode("gbk"))
+    assert source_kind(path) == "html"
+    got = _outcome(gridded, "workers", path)
+    assert [(n, o) for n, o, *_ in expected] == [(3, "new"), (4, "new")], expected
+    assert [(n, o, p) for n, o, p, *_ in got] == [(n, o, p) for n, o, p, *_ in expected]
