@@ -175,7 +175,7 @@ case("xls-really-tsv", category="hostile-xlsx", description="tab-separated GBK t
      "“Excel” (expected: imported)",
      build=lambda c: c.path("网格.xls").write_bytes(b.csv_text(GRID_HEADER, [NEW_GRID]).replace(",", "\t").encode("gbk")),
      argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
-case("xls-really-html", description="a grids table as a web page named .xls, as web systems export “Excel” "
+case("xls-really-html", category="hostile-xlsx", description="a grids table as a web page named .xls, as web systems export “Excel” "
      "(expected: imported)",
      build=lambda c: c.path("网格.xls").write_text(
          "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in GRID_HEADER) + "</tr><tr>"
