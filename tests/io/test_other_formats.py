@@ -157,6 +157,12 @@ def test_an_xls_or_et_that_is_really_an_xlsx_or_text_reads_as_what_it_is(gridded
     for name in ("real.et", "real.xlsx"):
         assert source_kind(tmp_path / name) == "xls"
         assert _outcome(gridded, "workers", tmp_path / name) == expected
+    for writer, names, kind in ((F.write_xlsb, ("b.xlsx", "b.xls"), "xlsb"), (F.write_ods, ("o.xlsx", "o.et"), "ods")):
+        data = writer(tmp_path / f"real.{kind}", [("Sheet1", rows, [])]).read_bytes()
+        for name in names:
+            (tmp_path / name).write_bytes(data)
+            assert source_kind(tmp_path / name) == kind
+            assert _outcome(gridded, "workers", tmp_path / name) == expected, name
 
 
 def _message(path: Path) -> str:
