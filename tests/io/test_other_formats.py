@@ -412,3 +412,22 @@ def test_a_web_page_saved_as_xls_imports_its_table(gridded, tmp_path):
     got = _outcome(gridded, "workers", path)
     assert [(n, o) for n, o, *_ in expected] == [(3, "new"), (4, "new")], expected
     assert [(n, o, p) for n, o, p, *_ in got] == [(n, o, p) for n, o, p, *_ in expected]
+
+
+def test_calamine_reads_the_xlsx_samples_as_our_reader_does():
+    """An oracle for the value conversion (and for the performance issue, should .xlsx ever move to calamine):
+    calamine's cells of each sample .xlsx, converted as the other formats' are, equal our reader's."""
+    import python_calamine
+
+    from gridapp.io import xlsx_reader
+    from tests.conftest import SAMPLES
+
+    for path in sorted(SAMPLES.glob("*.xlsx")):
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for own in xlsx_reader.read_sheets(path):
+            ws = book.get_sheet_by_name(own.name)
+            top, left = ws.start[0] + 1, ws.start[1] + 1
+            texts: dict[str, str] = {}
+            rows = {r: row for r, values in enumerate(ws.iter_rows(), start=top)
+                    if (row := calamine_reader._row(values, left, path, own.name, r, texts))}
+            assert rows == own.rows, path.name
