@@ -499,7 +499,8 @@ def _panics_off_stderr() -> Iterator[None]:
         yield
         return
     with _STDERR, tempfile.TemporaryFile() as sink:
-        sys.stderr.flush()
+        if sys.stderr is not None:  # None in a windowed program
+            sys.stderr.flush()
         os.dup2(sink.fileno(), 2)
         try:
             yield
