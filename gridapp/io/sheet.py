@@ -23,6 +23,7 @@ from gridapp.io.csv_reader import read_csv
 from gridapp.io.html_reader import read_html
 from gridapp.io.source import source_kind
 from gridapp.io.xlsx_reader import UNCOMPUTED, Marker, RawSheet, read_sheets
+from gridapp.io.xml2003_reader import read_xml2003
 
 HEADER_SCAN_ROWS = 25
 _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|填报人|审核人|负责人|经办人|签字|签名|盖章|单位盖章|说明|备注[:：]|注[:：])")
@@ -71,6 +72,8 @@ def read_sheet(path: Path | str, known_headers: Sequence[str], *, sheet: str | N
         sheets: Iterator[RawSheet] = iter([read_csv(path)])
     elif kind == "html":
         sheets = iter(read_html(path))
+    elif kind == "xml2003":
+        sheets = iter(read_xml2003(path))
     elif kind == "xlsx":
         sheets = read_sheets(path, sheet)
     else:

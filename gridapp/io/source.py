@@ -27,7 +27,8 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def source_kind(path: Path) -> str:
-    """``"xlsx"``, ``"xls"`` (also WPS .et), ``"ods"``, ``"xlsb"``, ``"csv"`` or ``"html"`` (a web page named .xls),
+    """``"xlsx"``, ``"xls"`` (also WPS .et), ``"ods"``, ``"xlsb"``, ``"csv"``, ``"html"`` (a web page named .xls) or
+    ``"xml2003"`` (an Excel 2003 XML file named .xls),
     told by content, not by name;
     a path that is none is refused with what it is and what to do."""
     if not path.exists():
@@ -134,8 +135,8 @@ def _zip_names(path: Path) -> set[str] | None:
 
 
 def _text_kind(path: Path, head: bytes) -> str | None:
-    """A text file: a CSV (also a tab-separated “Excel” export named .xls), or a sentence for a web page
-    or an XML spreadsheet saved under a sheet's name."""
+    """A text file: a CSV (also a tab-separated “Excel” export named .xls), a web page or an Excel 2003 XML
+    file saved under a sheet's name, or a sentence for other XML."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return "csv"  # the CSV reader says what is wrong with one that is not text
@@ -146,12 +147,10 @@ def _text_kind(path: Path, head: bytes) -> str | None:
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
     if sample.startswith(b"<") or b"<html" in sample or b"<table" in sample:
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
-            what = "XML 表格（Excel 2003 XML）"
-        elif b"<html" in sample or b"<table" in sample or b"<!doctype html" in sample:
+            return "xml2003"  # an Excel 2003 XML Spreadsheet: its worksheets are read
+        if b"<html" in sample or b"<table" in sample or b"<!doctype html" in sample:
             return "html"  # a web page saved as “Excel”: its tables are read
-        else:
-            what = "XML 文本"
-        raise ValidationError(f"{path.name} 虽然名为 {suffix}，实际是{what}格式（常见于网上系统导出的“Excel”），"
+        raise ValidationError(f"{path.name} 虽然名为 {suffix}，实际是 XML 文本，不是表格；"
                               f"请在 Excel 或 WPS 中打开后“另存为” .xlsx 再导入")
     return "csv"
 

@@ -181,6 +181,15 @@ case("xls-really-html", category="hostile-xlsx", description="a grids table as a
          "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in GRID_HEADER) + "</tr><tr>"
          + "".join(f"<td>{v}</td>" for v in NEW_GRID) + "</tr></table></body></html>", encoding="utf-8"),
      argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("xls-really-xml2003", category="hostile-xlsx", description="a grids sheet as Excel 2003 XML named .xls "
+     "(expected: imported)",
+     build=lambda c: c.path("网格.xls").write_text(
+         '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+         'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="网格"><Table>'
+         + "".join("<Row>" + "".join(f'<Cell><Data ss:Type="{"Number" if isinstance(v, int) else "String"}">{v}</Data>'
+                                     "</Cell>" for v in row) + "</Row>" for row in (GRID_HEADER, NEW_GRID))
+         + "</Table></Worksheet></Workbook>", encoding="utf-8"),
+     argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
 case("xls-html-no-table", description="a web page with no table named .xls (a login page saved by mistake)",
      build=lambda c: c.path("in.xls").write_text("<html><body><form>请登录</form></body></html>", encoding="utf-8"),
      argv=import_argv("in.xls"), words=("in.xls", "HTML"), **XLSX)

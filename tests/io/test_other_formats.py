@@ -174,6 +174,10 @@ def _message(path: Path) -> str:
 ROWS = [["姓名", "身份证号码"], ["张伟", "370203199001011233"]]
 
 
+_XML2003 = ('<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook '
+            'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+            '<Worksheet ss:Name="名单"><Table>{rows}</Table></Worksheet></Workbook>')
+
 HOSTILE = {
     "xls-truncated": (lambda p: B.truncated(F.write_xls(p.with_name("w.xls"), [("S", ROWS, [])]), p.with_suffix(".xls")),
                       "已损坏"),
@@ -187,9 +191,16 @@ HOSTILE = {
                           "没有表格"),
     "xls-html-rowspan-bomb": (lambda p: _write(p.with_suffix(".xls"), ("<table>" + "<tr>" + '<td rowspan="300000">x</td>' * 20
                                                                        + "</tr></table>").encode()), "合并"),
-    "xls-xml-2003": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-'
-                                                             b'microsoft-com:office:spreadsheet"></Workbook>'),
-                     "Excel 2003 XML"),
+    "xls-xml-2003-empty": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-'
+                                                                   b'microsoft-com:office:spreadsheet"></Workbook>'),
+                           "Excel 2003 XML"),
+    "xls-xml-2003-far-row": (lambda p: _write(p.with_suffix(".xls"), _XML2003.format(
+        rows='<Row ss:Index="1048576"><Cell><Data ss:Type="String">x</Data></Cell></Row>').encode()), "超出可读取的范围"),
+    "xls-xml-2003-dtd": (lambda p: _write(p.with_suffix(".xls"), b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+                                                                 b'<Workbook xmlns="urn:schemas-microsoft-com:office:'
+                                                                 b'spreadsheet"></Workbook>'), "DTD"),
+    "xls-xml-2003-truncated": (lambda p: _write(p.with_suffix(".xls"), _XML2003.format(rows="<Row><Cell>").encode()[:-40]),
+                               "已损坏"),
     "ods-rows-repeated-bomb": (lambda p: B.ods_rows_repeated_bomb(p.with_suffix(".ods"), ROWS), None),
     "ods-far-cell": (lambda p: B.ods_far_cell(p.with_suffix(".ods"), ROWS), "超出可读取的范围"),
     "ods-repeated-values": (lambda p: B.ods_repeated_values(p.with_suffix(".ods"), ROWS), "超过 .ods 格式可读取的上限"),
@@ -431,3 +442,28 @@ def test_calamine_reads_the_xlsx_samples_as_our_reader_does():
             rows = {r: row for r, values in enumerate(ws.iter_rows(), start=top)
                     if (row := calamine_reader._row(values, left, path, own.name, r, texts))}
             assert rows == own.rows, path.name
+
+
+def test_an_excel_2003_xml_file_saved_as_xls_imports_like_the_xlsx(gridded, tmp_path):
+    """XML 表格 2003 under an .xls name: indexes that skip, merged cells across and down, numbers, dates, an error."""
+    ids = test_layouts.IDS
+    rows = [["云溪社区网格员信息表", None, None, None, None], ["姓名", "身份证号码", "所属网格", "人员类别", "任职时间"],
+            ["张伟", ids[0], "第一网格", "专职", dt.datetime(2021, 3, 15)], ["李娜", ids[1], None, "兼职", None],
+            [None] * 5, ["王强", float(ids[2]), "第二网格", "专职", None]]
+    expected = _outcome(gridded, "workers", test_layouts._book(tmp_path, rows, ["A1:E1", "C3:C4"]))
+    cells = ('<Row><Cell ss:MergeAcross="4"><Data ss:Type="String">云溪社区网格员信息表</Data></Cell></Row>'
+             "<Row>" + "".join(f'<Cell><Data ss:Type="String">{h}</Data></Cell>' for h in rows[1]) + "</Row>"
+             f'<Row><Cell><Data ss:Type="String">张伟</Data></Cell><Cell><Data ss:Type="String">{ids[0]}</Data></Cell>'
+             '<Cell ss:MergeDown="1"><Data ss:Type="String">第一网格</Data></Cell><Cell><Data ss:Type="String">专职</Data>'
+             '</Cell><Cell><Data ss:Type="DateTime">2021-03-15T00:00:00.000</Data></Cell></Row>'
+             f'<Row><Cell><Data ss:Type="String">李娜</Data></Cell><Cell><Data ss:Type="String">{ids[1]}</Data></Cell>'
+             '<Cell ss:Index="4"><Data ss:Type="String">兼职</Data></Cell></Row>'
+             f'<Row ss:Index="6"><Cell><Data ss:Type="String">王强</Data></Cell><Cell><Data ss:Type="Number">{float(ids[2])!r}'
+             '</Data></Cell><Cell><Data ss:Type="String">第二网格</Data></Cell><Cell><Data ss:Type="String">专职</Data>'
+             "</Cell></Row>")
+    path = tmp_path / "导出.xls"
+    path.write_text(_XML2003.format(rows=cells), encoding="utf-8")
+    assert source_kind(path) == "xml2003"
+    got = _outcome(gridded, "workers", path)
+    assert [(n, o) for n, o, *_ in expected] == [(3, "new"), (4, "new"), (6, "rejected")], expected
+    assert got == expected
