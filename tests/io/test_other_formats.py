@@ -327,6 +327,15 @@ folder = Path(tempfile.mkdtemp())
 suffix, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if suffix == ".xlsx":
     base = B.write_sheet(folder / "base.xlsx", rows[1], rows[2:], title=rows[0][0]).read_bytes()
+elif suffix in ("html", "xml2003"):
+    cells = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    xml = "".join("<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in row) + "</Row>"
+                  for row in rows)
+    base = (f'<html><head><meta charset="utf-8"></head><body><table>{cells}</table></body></html>' if suffix == "html"
+            else '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:'
+                 f'schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="名单"><Table>{xml}</Table></Worksheet>'
+                 "</Workbook>").encode()
+    suffix = ".xls"
 else:
     base = F.WRITERS[suffix](folder / f"base{suffix}", [("Sheet1", rows, ["A1:D1"]), ("第二页", rows, [])]).read_bytes()
 rnd = random.Random(seed)
@@ -366,7 +375,7 @@ print(json.dumps({"bad": bad, "rss_mb": peak_mb()}))
 """
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods", ".xlsb"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods", ".xlsb", "html", "xml2003"])
 def test_damaged_files_of_every_format_are_a_sentence_never_a_crash(suffix):
     """Bytes flipped, cut, zeroed or repeated anywhere in a small workbook (seeded): each read is a correct read or
     a sentence naming the file; nothing is printed (a Rust panic's message included) and memory stays bounded. Run in
