@@ -440,7 +440,12 @@ _EXTENTS = {"xls": _xls_extents, "ods": _ods_extents, "xlsb": _xlsb_extents}
 
 
 def read_sheets(path: Path, only: str | None = None, fmt: str = "xls") -> Iterator[RawSheet]:
-    """The worksheets of an .xls/.et, .ods or .xlsb one at a time (or only ``only``), each measured first."""
+    """The worksheets of an .xls/.et, .ods (or flat .fods) or .xlsb one at a time (or only ``only``), each
+    measured first."""
+    if fmt == "fods":
+        with _packed(path) as packed:
+            yield from read_sheets(packed, only, "ods")
+        return
     extents = _EXTENTS[fmt](path)
     if fmt != "xlsb":  # calamine lays out every sheet of an .xls or .ods as it opens it, not one at a time
         for name, extent in extents.items():
@@ -511,6 +516,36 @@ def _panics_off_stderr() -> Iterator[None]:
             text = sink.read(1 << 16)
             if text and b"panicked at" not in text:
                 os.write(2, text)
+
+
+@contextlib.contextmanager
+def _packed(path: Path) -> Iterator[Path]:
+    """A flat OpenDocument file (.fods, one XML document) as the .ods calamine reads: the document as its
+    content.xml, in a folder of its own under the same name, so every sentence still names the file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    if size > limits.MAX_CSV_BYTES:
+        raise ValidationError(f"文件 {path.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_CSV_BYTES >> 20} MB，"
+                              "请拆分后再导入")
+    with tempfile.TemporaryDirectory(prefix="gridapp-") as folder:
+        packed = Path(folder) / path.name
+        try:
+            with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+                z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                           compress_type=zipfile.ZIP_STORED)
+                z.writestr("META-INF/manifest.xml", _FLAT_MANIFEST)
+                with path.open("rb") as src, z.open("content.xml", "w", force_zip64=True) as dest:
+                    shutil.copyfileobj(src, dest, 1 << 20)
+        except OSError as exc:
+            raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+        yield packed
+
+
+_FLAT_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                  'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                  'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
 
 
 _SUFFIXES = {"xls": (".xls", ".et", ".xla", ".xlt", ".ett"), "ods": (".ods",), "xlsb": (".xlsb",)}

@@ -20,7 +20,7 @@ EMPTY_ZIP = b"PK\x05\x06"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 # What import reads, as a sentence lists it.
-READABLE = ".xlsx、.xls、.et、.ods、.xlsb 或 .csv"
+READABLE = ".xlsx、.xls、.et、.ods、.xlsb 或 .csv"  # (and .fods, which few people meet)
 _ENCRYPTED = ("EncryptionInfo", "EncryptedPackage")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _SNIFF_BYTES = 64 * 1024
@@ -28,7 +28,7 @@ _SNIFF_BYTES = 64 * 1024
 
 def source_kind(path: Path) -> str:
     """``"xlsx"``, ``"xls"`` (also WPS .et), ``"ods"``, ``"xlsb"``, ``"csv"``, ``"html"`` (a web page named .xls) or
-    ``"xml2003"`` (an Excel 2003 XML file named .xls),
+    ``"xml2003"`` (an Excel 2003 XML file named .xls) or ``"fods"`` (a flat OpenDocument spreadsheet),
     told by content, not by name;
     a path that is none is refused with what it is and what to do."""
     if not path.exists():
@@ -56,7 +56,7 @@ def source_kind(path: Path) -> str:
         raise ValidationError(f"{path.name} 是 PDF 文件，不是表格，无法导入；请选择 {READABLE} 文件")
     if suffix in XLSX_SUFFIXES:
         raise ValidationError(f"{path.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏（文件开头不是 .xlsx 格式）")
-    if suffix in (".xls", ".et", ".ods", ".xlsb"):
+    if suffix in (".xls", ".et", ".ods", ".xlsb", ".fods"):
         raise ValidationError(f"{path.name} 不是有效的 {suffix} 文件，或文件已损坏（文件开头不是表格格式）")
     raise ValidationError(f"不支持的文件类型：{path.name}（请选择 {READABLE} 文件）")
 
@@ -140,11 +140,15 @@ def _text_kind(path: Path, head: bytes) -> str | None:
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return "csv"  # the CSV reader says what is wrong with one that is not text
-    if suffix not in (".xls", ".et"):
+    if suffix not in (".xls", ".et", ".fods", ".ods"):
         return None
     if not _looks_like_text(head):
         return None
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
+    if b"<office:document" in head and _ODS_MIME in head:
+        return "fods"  # a flat OpenDocument spreadsheet (LibreOffice's “Flat XML” .fods)
+    if suffix in (".fods", ".ods"):
+        return None
     if sample.startswith(b"<") or b"<html" in sample or b"<table" in sample:
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
             return "xml2003"  # an Excel 2003 XML Spreadsheet: its worksheets are read

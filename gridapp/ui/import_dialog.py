@@ -39,9 +39,9 @@ _COLOURS = {"new": "#e8f5e9", "updated": "#e3f2fd", "unchanged": "#ffffff", "rej
 
 # Every format import reads (gridapp.io.source), together first, then one by one.
 SHEET_FILTER = ";;".join((
-    "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.xlsb *.csv *.txt)",
+    "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.fods *.xlsb *.csv *.txt)",
     "Excel 工作簿 (*.xlsx *.xlsm)", "Excel 97-2003 工作簿 (*.xls)", "WPS 表格 (*.et)",
-    "OpenDocument 表格 (*.ods)", "Excel 二进制工作簿 (*.xlsb)", "CSV 或文本文件 (*.csv *.txt)", "所有文件 (*)",
+    "OpenDocument 表格 (*.ods *.fods)", "Excel 二进制工作簿 (*.xlsb)", "CSV 或文本文件 (*.csv *.txt)", "所有文件 (*)",
 ))
 
 

@@ -156,6 +156,15 @@ def write_ods(path: Path, sheets: Sequence[Sheet], *, tails: dict[str, str] | No
     return path
 
 
+def write_fods(path: Path, sheets: Sequence[Sheet]) -> Path:
+    """A flat OpenDocument spreadsheet (.fods): the whole document as one XML file, as LibreOffice saves “Flat XML”."""
+    tables = "".join(ods_table(n, rows, merges) for n, rows, merges in sheets)
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?><office:document {_ODS_NS} office:version="1.2" '
+                    f'office:mimetype="{_ODS_MIME}"><office:meta/><office:body><office:spreadsheet>{tables}'
+                    "</office:spreadsheet></office:body></office:document>", encoding="utf-8")
+    return path
+
+
 # --- .xlsb (BIFF12) --------------------------------------------------------------------------------------------------
 
 
@@ -280,7 +289,7 @@ def write_xlsb(path: Path, sheets: Sequence[Sheet], *, dimension: tuple[int, int
 
 # --- any of them from an .xlsx -------------------------------------------------------------------------------------
 
-WRITERS = {".xls": write_xls, ".et": write_xls, ".ods": write_ods, ".xlsb": write_xlsb}
+WRITERS = {".xls": write_xls, ".et": write_xls, ".ods": write_ods, ".fods": write_fods, ".xlsb": write_xlsb}
 
 
 def sheets_of(xlsx: Path) -> list[Sheet]:

@@ -164,7 +164,8 @@ for _enc, _label in (("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("gbk"
 # -- the other sheet formats: read like an .xlsx, refused with a sentence like one --------------------------------
 
 for _suffix, _what in ((".xls", "an Excel 97-2003 .xls"), (".et", "a WPS .et (the .xls layout; no WPS-written file "
-                       "was at hand)"), (".ods", "a LibreOffice .ods"), (".xlsb", "an Excel binary .xlsb")):
+                       "was at hand)"), (".ods", "a LibreOffice .ods"), (".fods", "a LibreOffice flat XML .fods"),
+                      (".xlsb", "an Excel binary .xlsb")):
     case(f"{_suffix[1:]}-grids", category="hostile-xlsx", description=f"a grids sheet as {_what} (expected: imported)",
          build=lambda c, s=_suffix: b.other_format(c.path(f"网格{s}"), GRID_HEADER, [NEW_GRID], title="网格划分"),
          argv=import_argv(f"网格{_suffix}"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))

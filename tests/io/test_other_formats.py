@@ -26,7 +26,8 @@ from tests.data import other_formats as F
 from tests.hostile import builders as B
 from tests.io import test_layouts
 
-FORMATS = (".xls", ".et", ".ods", ".xlsb")
+FORMATS = (".xls", ".et", ".ods", ".fods", ".xlsb")
+KIND_OF = {".xls": "xls", ".et": "xls", ".ods": "ods", ".fods": "fods", ".xlsb": "xlsb"}
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -77,7 +78,7 @@ def test_every_kind_imports_the_same_sheet_alike_in_every_format(gridded, tmp_pa
     assert expected and {n for n, *_ in expected} <= {3, 4, 5}
     for suffix in FORMATS:
         other = F.save_as(xlsx, tmp_path / f"{kind}{suffix}")
-        assert source_kind(other) == {".et": "xls"}.get(suffix, suffix[1:])
+        assert source_kind(other) == KIND_OF[suffix]
         assert _outcome(gridded, kind, other) == expected, suffix
 
 
@@ -119,7 +120,7 @@ LAYOUT_TESTS = ["test_two_row_header_merged_groups_and_merged_grid_cells",
                 "test_one_title_row_right_above_the_header_is_the_title_not_a_header_row"]
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".ods", ".xlsb"])
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".fods", ".xlsb"])
 @pytest.mark.parametrize("name", LAYOUT_TESTS)
 def test_the_layouts_read_alike(gridded, tmp_path, monkeypatch, suffix, name):
     """Title rows, a two-row header with merged groups, vertically merged grid cells, footers: as in .xlsx."""
@@ -210,6 +211,11 @@ HOSTILE = {
         "META-INF/manifest.xml": b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
                                  b'<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
                                  b"</manifest:file-entry></manifest:manifest>"}), "设有打开密码"),
+    "fods-dtd": (lambda p: _write(p.with_suffix(".fods"), b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "a">]>'
+                                                          b"<office:document office:mimetype=\"application/vnd.oasis."
+                                                          b'opendocument.spreadsheet"/>'), "DTD"),
+    "fods-truncated": (lambda p: B.truncated(F.write_fods(p.with_name("w.fods"), [("S", ROWS, [])]),
+                                             p.with_suffix(".fods")), "已损坏"),
     "ods-no-content": (lambda p: F.write_ods(p.with_suffix(".ods"), [], content="<x>"), "不是完好的 XML"),
     "xlsb-huge-dimension": (lambda p: B.xlsb_far(p.with_suffix(".xlsb"), ROWS, dimension=True), None),
     "xlsb-inverted-dimension": (lambda p: F.write_xlsb(p.with_suffix(".xlsb"), [("Sheet1", ROWS, [])],

@@ -15,9 +15,9 @@ def test_the_file_dialog_offers_every_format_read_then_each_then_all(qtbot, grid
     dialog.choose_file()
     entries = seen[0][3].split(";;")
     assert seen[0][3] == SHEET_FILTER
-    assert entries[0] == "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.xlsb *.csv *.txt)"
+    assert entries[0] == "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.fods *.xlsb *.csv *.txt)"
     assert entries[-1] == "所有文件 (*)"
-    for pattern in ("*.xls)", "*.et)", "*.ods)", "*.xlsb)"):
+    for pattern in ("*.xls)", "*.et)", "*.fods)", "*.xlsb)"):
         assert any(e.endswith(pattern) for e in entries[1:-1]), pattern
 
 
