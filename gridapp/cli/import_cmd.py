@@ -23,7 +23,7 @@ EXIT_PARTIAL = 3
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help=HELP, description=HELP + "。全部导入返回0，有未导入的行返回3。")
-    p.add_argument("file", type=Path, help="Excel 文件（.xlsx）或 CSV 文件（UTF-8 或 GBK）")
+    p.add_argument("file", type=Path, help="表格文件（.xlsx、.xls、WPS .et、.ods、.xlsb）或 CSV 文件（UTF-8 或 GBK）")
     p.add_argument("--kind", required=True, choices=tuple(HANDLERS), help="导入的内容：grids=网格划分，workers=网格员花名册，units=报到单位，members=在职党员，"
                    "activities=服务活动，participations=活动签到，firms=物业企业，compounds=小区，contracts=物业服务合同，"
                    "ratings=评星定级")

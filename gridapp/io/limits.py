@@ -16,6 +16,11 @@ MAX_COLUMNS = 500
 # a merged range fills: 300,000 rows of 30 columns.
 MAX_CELLS = 9_000_000
 
+# Cells of the rectangle from a sheet's first to its last cell, for the formats read through calamine
+# (.xls, .et, .ods, .xlsb), which lays that rectangle out whole, at about 60 bytes a cell, before any row
+# is read: 4,000,000 is an .xls full to its 65,536 rows over 61 columns, and about 250 MB.
+MAX_DENSE_CELLS = 4_000_000
+
 # Cells the merged ranges of a sheet may cover, clipped to its data (a roster merging its grid column down
 # 300,000 rows covers 300,000; ranges that overlap, which Excel never saves, count each time).
 MAX_MERGED_CELLS = 3_000_000

@@ -17,11 +17,13 @@ from pathlib import Path
 
 from gridapp.core.errors import ValidationError
 from gridapp.core.validation import strip_invisible, to_halfwidth
-from gridapp.io import limits
+from gridapp.io import calamine_reader, limits
 from gridapp.io.cells import clean_cell  # noqa: F401  (re-exported: where callers found it)
 from gridapp.io.csv_reader import read_csv
+from gridapp.io.html_reader import read_html
 from gridapp.io.source import source_kind
 from gridapp.io.xlsx_reader import UNCOMPUTED, Marker, RawSheet, read_sheets
+from gridapp.io.xml2003_reader import read_xml2003
 
 HEADER_SCAN_ROWS = 25
 _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|填报人|审核人|负责人|经办人|签字|签名|盖章|单位盖章|说明|备注[:：]|注[:：])")
@@ -60,15 +62,22 @@ class Sheet:
 
 
 def read_sheet(path: Path | str, known_headers: Sequence[str], *, sheet: str | None = None) -> Sheet:
-    """The best-matching sheet of a workbook (.xlsx) or a .csv file, with its header found among ``known_headers``.
+    """The best-matching sheet of a workbook (.xlsx, .xls/.et, .ods, .xlsb) or a .csv file, with its header found among ``known_headers``.
 
     What the path is comes from its content (``source_kind``); cells are read within ``gridapp.io.limits``."""
     path = Path(path)
     known = {norm_header(h) for h in known_headers}
-    if source_kind(path) == "csv":
+    kind = source_kind(path)
+    if kind == "csv":
         sheets: Iterator[RawSheet] = iter([read_csv(path)])
-    else:
+    elif kind == "html":
+        sheets = iter(read_html(path))
+    elif kind == "xml2003":
+        sheets = iter(read_xml2003(path))
+    elif kind == "xlsx":
         sheets = read_sheets(path, sheet)
+    else:
+        sheets = calamine_reader.read_sheets(path, sheet, kind)
     best: _Layout | None = None
     best_score = 0
     for raw in sheets:  # one sheet's cells in memory at a time, besides the best so far

@@ -174,7 +174,7 @@ class Workbook:
         try:
             self._check_directory()
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError) as exc:
             raise self._damaged(exc) from None
         try:
             self._check_members()
@@ -235,6 +235,8 @@ class Workbook:
             raise self._damaged(exc) from None
         except NotImplementedError:
             raise self._damaged(f"{member} 使用了不支持的压缩方式") from None
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:  # a member's local header damaged
+            raise self._damaged(exc) from None
 
     def _parse(self, member: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, object]]:
         """The XML events of a member, every failure of the container or the XML a sentence."""
@@ -245,7 +247,7 @@ class Workbook:
             raise self._refused(exc.reason) from None
         except ParseError as exc:
             raise self._damaged(f"{member} 不是完好的 XML：{exc}") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise self._damaged(exc) from None
         finally:
             stream.close()

@@ -37,6 +37,13 @@ from gridapp.ui.picker import add_picks, searchable
 
 _COLOURS = {"new": "#e8f5e9", "updated": "#e3f2fd", "unchanged": "#ffffff", "rejected": "#ffebee"}
 
+# Every format import reads (gridapp.io.source), together first, then one by one.
+SHEET_FILTER = ";;".join((
+    "表格文件 (*.xlsx *.xlsm *.xls *.et *.ods *.fods *.xlsb *.csv *.txt)",
+    "Excel 工作簿 (*.xlsx *.xlsm)", "Excel 97-2003 工作簿 (*.xls)", "WPS 表格 (*.et)",
+    "OpenDocument 表格 (*.ods *.fods)", "Excel 二进制工作簿 (*.xlsb)", "CSV 或文本文件 (*.csv *.txt)", "所有文件 (*)",
+))
+
 
 class ReportModel(QAbstractTableModel):
     HEADERS = ("原表行号", "结果", "名称", "出错的列", "原因")
@@ -173,7 +180,7 @@ class ImportDialog(QDialog):
         self.report_button.setEnabled(False)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择 Excel 文件", "", "表格文件 (*.xlsx *.csv);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择表格文件", "", SHEET_FILTER)
         if path:
             self.set_path(Path(path))
             self.check()

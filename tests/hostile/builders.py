@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import random
+import re
 import sqlite3
 import struct
 import zipfile
@@ -16,6 +17,8 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+
+from tests.data import other_formats as F
 
 # -- ordinary sheets ----------------------------------------------------------------------------------------------
 
@@ -291,3 +294,207 @@ def damage_header(db: Path) -> None:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
     return "\r\n".join(lines) + "\r\n"
+
+
+# -- the other sheet formats (.xls, .et, .ods, .xlsb), written by tests/data/other_formats.py ------------------------
+
+
+def other_format(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]], title: str | None = None) -> Path:
+    """A sheet like ``write_sheet``'s in the format ``path``'s suffix names (.xls, .et, .ods, .xlsb)."""
+    body = ([[title]] if title else []) + [list(header)] + [list(r) for r in rows]
+    return F.WRITERS[path.suffix.lower()](path, [("Sheet1", body, [])])
+
+
+def ods_rows_repeated_bomb(path: Path, rows) -> Path:
+    """An .ods whose last row is repeated 1,048,576 times over 16,384 empty columns, as LibreOffice pads a sheet."""
+    tail = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+            'table:number-columns-repeated="16384"/></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_far_cell(path: Path, rows) -> Path:
+    """An .ods with one cell at row 1,048,573, column 301, below a million repeated empty rows."""
+    tail = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>'
+            '<table:table-row><table:table-cell table:number-columns-repeated="300"/>'
+            '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_repeated_values(path: Path, rows) -> Path:
+    """An .ods whose one row of 400 cells holding text is repeated 200,000 times (80 million cells, 2 KB)."""
+    tail = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell table:number-columns-repeated="400"'
+            ' office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    return F.write_ods(path, [("Sheet1", rows, [])], tails={"Sheet1": tail})
+
+
+def ods_zip_bomb(path: Path, rows) -> Path:
+    """An .ods holding a 300 MB member of spaces (about 300 KB on disk)."""
+    return F.write_ods(path, [("Sheet1", rows, [])], filler=("Thumbnails/filler.xml", 300 << 20))
+
+
+def xls_far_cell(path: Path, rows) -> Path:
+    """An .xls with the rows and one cell at IV65536, the far corner of a BIFF8 sheet."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    ws.write(65535, 255, "far")
+    book.save(str(path))
+    return path
+
+
+def xlsb_far(path: Path, rows, *, dimension: bool) -> Path:
+    """An .xlsb declaring A1:XFD1048576 as its dimension (``dimension``), or holding a cell at XFD1048576."""
+    far = F.record(0x00, (1048575).to_bytes(4, "little") + b"\x00" * 8)  # BrtRowHdr of row 1048576
+    far += F.record(0x07, (16383).to_bytes(4, "little") + b"\x00" * 8)  # BrtCellIsst in column XFD
+    if dimension:
+        return F.write_xlsb(path, [("Sheet1", rows, [])], dimension=(0, 1048575, 0, 16383))
+    return F.write_xlsb(path, [("Sheet1", rows, [])], extra_rows=far)
+
+
+def junk_after_ole_magic(path: Path) -> Path:
+    """The eight bytes of a compound document, then 6,000 random ones."""
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(3).randbytes(6000))
+    return path
+
+
+def encrypted_xls(path: Path) -> Path:
+    """An .xls whose globals hold a FILEPASS record, as Excel writes one with an opening password."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet1").write(0, 0, "x")
+    plain = path.with_name("plain.xls")
+    book.save(str(plain))
+    data = bytearray(plain.read_bytes())
+    plain.unlink()
+    # The BIFF stream starts right after the compound document's 512-byte header with a BOF record;
+    # a FILEPASS (type 0x2F) in place of the record after it marks the workbook as encrypted.
+    assert data[512:514] == b"\x09\x08"
+    at = 512 + 4 + int.from_bytes(data[514:516], "little")
+    data[at:at + 2] = (0x2F).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def xlsb_sheet_missing(path: Path, rows) -> Path:
+    """A workbook.bin naming a sheet whose relationship is not there (calamine itself panics on it)."""
+    F.write_xlsb(path, [("Sheet1", rows, [])])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/_rels/workbook.bin.rels"] = parts["xl/_rels/workbook.bin.rels"].replace(b'Id="rId1"', b'Id="rId9"')
+    with zipfile.ZipFile(path, "w") as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    return path
+
+
+
+
+# -- workbook parts other projects' test files hold (pivot tables, chart/dialog/macro sheets, external links) ------
+
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PIVOT_CACHE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheDefinition '
+                'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '" r:id="rId1" '
+                'refreshOnLoad="1" recordCount="1"><cacheSource type="worksheet"><worksheetSource ref="A1:F3" '
+                'sheet="Sheet1"/></cacheSource><cacheFields count="1"><cacheField name="社区" numFmtId="0">'
+                '<sharedItems count="1"><s v="永宁社区"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>')
+_PIVOT_RECORDS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheRecords '
+                  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"><r><x v="0"/></r>'
+                  '</pivotCacheRecords>')
+_PIVOT_TABLE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotTableDefinition '
+                'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="数据透视表1" cacheId="1" '
+                'dataCaption="值"><location ref="A3:B5" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+                '<pivotFields count="1"><pivotField axis="axisRow" showAll="0"><items count="2"><item x="0"/>'
+                '<item t="default"/></items></pivotField></pivotFields></pivotTableDefinition>')
+_SHEET_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{tag} '
+              'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '">{body}</{tag}>')
+_EXTERNAL = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="' + _R + '">'
+             '<externalBook r:id="rId1"><sheetNames><sheetName val="汇总"/></sheetNames><sheetDataSet>'
+             '<sheetData sheetId="0"><row r="1"><cell r="A1" t="str"><v>旧值</v></cell></row></sheetData>'
+             '</sheetDataSet></externalBook></externalLink>')
+WORKBOOK_PARTS = ("pivot-table", "chartsheet-first", "chartsheet-only", "dialogsheet", "macrosheet", "external-link",
+                  "all-hidden", "very-hidden")
+
+
+def workbook_with(path: Path, header: Sequence[object], rows: Iterable[Sequence[object]], shape: str,
+                  title: str | None = None) -> Path:
+    """A sheet as ``write_sheet`` writes it, with the parts of ``shape`` (one of ``WORKBOOK_PARTS``) added the
+    way Excel stores them: a pivot table and its cache over the data; a chart sheet before the data or instead of
+    it; a dialog or Excel 4 macro sheet before it; a link to another workbook; every sheet hidden."""
+    write_sheet(path, header, rows, title=title)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    book = parts["xl/workbook.xml"].decode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    types = parts["[Content_Types].xml"].decode()
+
+    def rel(rid: str, kind: str, target: str, into: str = "") -> str:
+        return f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+
+    def add_sheet(tag: str, kind: str, folder: str, name: str, first: bool, body: str = "") -> None:
+        nonlocal book, rels
+        parts[f"xl/{folder}/sheet9.xml"] = _SHEET_XML.format(tag=tag, body=body).encode()
+        rels = rels.replace("</Relationships>", rel("rId90", kind, f"{folder}/sheet9.xml") + "</Relationships>")
+        entry = f'<sheet name="{name}" sheetId="9" r:id="rId90" />'
+        book = book.replace("<sheets>", "<sheets>" + entry) if first else book.replace("</sheets>", entry + "</sheets>")
+
+    if shape == "pivot-table":
+        parts["xl/pivotCache/pivotCacheDefinition1.xml"] = _PIVOT_CACHE.encode()
+        parts["xl/pivotCache/pivotCacheRecords1.xml"] = _PIVOT_RECORDS.encode()
+        parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotCacheRecords", "pivotCacheRecords1.xml")
+            + "</Relationships>").encode()
+        parts["xl/pivotTables/pivotTable1.xml"] = _PIVOT_TABLE.encode()
+        parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotCacheDefinition",
+                                                      "../pivotCache/pivotCacheDefinition1.xml") + "</Relationships>").encode()
+        add_sheet("worksheet", _R + "/worksheet", "worksheets", "透视", False,
+                  '<sheetData><row r="3"><c r="A3" t="inlineStr"><is><t>行标签</t></is></c></row></sheetData>')
+        parts["xl/worksheets/_rels/sheet9.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotTable", "../pivotTables/pivotTable1.xml")
+            + "</Relationships>").encode()
+        rels = rels.replace("</Relationships>", rel("rId91", _R + "/pivotCacheDefinition",
+                                                    "pivotCache/pivotCacheDefinition1.xml") + "</Relationships>")
+        book = book.replace("<calcPr", '<pivotCaches><pivotCache cacheId="1" r:id="rId91"/></pivotCaches><calcPr')
+    elif shape in ("chartsheet-first", "chartsheet-only"):
+        add_sheet("chartsheet", _R + "/chartsheet", "chartsheets", "图表1", True, '<sheetViews><sheetView '
+                  'workbookViewId="0"/></sheetViews><drawing r:id="rId1"/>')
+        if shape == "chartsheet-only":
+            book = re.sub(r'<sheet name="Sheet1"[^>]*/>', "", book)
+    elif shape == "dialogsheet":
+        add_sheet("dialogsheet", _R + "/dialogsheet", "dialogsheets", "对话框1", True,
+                  '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row></sheetData>')
+    elif shape == "macrosheet":
+        add_sheet("xm:macrosheet", "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+                  "macrosheets", "宏1", True, "<sheetData/>")
+        parts["xl/macrosheets/sheet9.xml"] = parts["xl/macrosheets/sheet9.xml"].replace(
+            b"<xm:macrosheet ", b'<xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" ')
+    elif shape == "external-link":
+        parts["xl/externalLinks/externalLink1.xml"] = _EXTERNAL.encode()
+        parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/relationships"><Relationship Id="rId1" Type="' + _R + '/externalLinkPath" '
+            'Target="file:///C:/%E6%B1%87%E6%80%BB.xlsx" TargetMode="External"/></Relationships>').encode()
+        rels = rels.replace("</Relationships>", rel("rId92", _R + "/externalLink", "externalLinks/externalLink1.xml")
+                            + "</Relationships>")
+        book = book.replace("<definedNames", '<externalReferences><externalReference r:id="rId92"/>'
+                                             "</externalReferences><definedNames")
+    elif shape in ("all-hidden", "very-hidden"):
+        book = book.replace('state="visible"', f'state="{"hidden" if shape == "all-hidden" else "veryHidden"}"')
+    else:
+        raise ValueError(shape)
+    parts["xl/workbook.xml"] = book.encode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    parts["[Content_Types].xml"] = types.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path

@@ -161,6 +161,74 @@ for _enc, _label in (("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("gbk"
          argv=import_argv("网格.csv"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
 
 
+# -- the other sheet formats: read like an .xlsx, refused with a sentence like one --------------------------------
+
+for _suffix, _what in ((".xls", "an Excel 97-2003 .xls"), (".et", "a WPS .et (the .xls layout; no WPS-written file "
+                       "was at hand)"), (".ods", "a LibreOffice .ods"), (".fods", "a LibreOffice flat XML .fods"),
+                      (".xlsb", "an Excel binary .xlsb")):
+    case(f"{_suffix[1:]}-grids", category="hostile-xlsx", description=f"a grids sheet as {_what} (expected: imported)",
+         build=lambda c, s=_suffix: b.other_format(c.path(f"网格{s}"), GRID_HEADER, [NEW_GRID], title="网格划分"),
+         argv=import_argv(f"网格{_suffix}"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("et-really-xlsx", category="hostile-xlsx", description="an .xlsx named .et, as WPS often saves (expected: imported)",
+     build=lambda c: grid_sheet(c, "网格.et"), argv=import_argv("网格.et"), expect="success", db_changes=True,
+     check=_grid_named(NEW_GRID[1]))
+case("xls-really-tsv", category="hostile-xlsx", description="tab-separated GBK text named .xls, as web systems export "
+     "“Excel” (expected: imported)",
+     build=lambda c: c.path("网格.xls").write_bytes(b.csv_text(GRID_HEADER, [NEW_GRID]).replace(",", "\t").encode("gbk")),
+     argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("xls-really-html", category="hostile-xlsx", description="a grids table as a web page named .xls, as web systems export “Excel” "
+     "(expected: imported)",
+     build=lambda c: c.path("网格.xls").write_text(
+         "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in GRID_HEADER) + "</tr><tr>"
+         + "".join(f"<td>{v}</td>" for v in NEW_GRID) + "</tr></table></body></html>", encoding="utf-8"),
+     argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("xls-really-xml2003", category="hostile-xlsx", description="a grids sheet as Excel 2003 XML named .xls "
+     "(expected: imported)",
+     build=lambda c: c.path("网格.xls").write_text(
+         '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+         'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="网格"><Table>'
+         + "".join("<Row>" + "".join(f'<Cell><Data ss:Type="{"Number" if isinstance(v, int) else "String"}">{v}</Data>'
+                                     "</Cell>" for v in row) + "</Row>" for row in (GRID_HEADER, NEW_GRID))
+         + "</Table></Worksheet></Workbook>", encoding="utf-8"),
+     argv=import_argv("网格.xls"), expect="success", db_changes=True, check=_grid_named(NEW_GRID[1]))
+case("xls-html-no-table", description="a web page with no table named .xls (a login page saved by mistake)",
+     build=lambda c: c.path("in.xls").write_text("<html><body><form>请登录</form></body></html>", encoding="utf-8"),
+     argv=import_argv("in.xls"), words=("in.xls", "HTML"), **XLSX)
+case("xls-truncated", description="an .xls cut in half",
+     build=lambda c: b.truncated(b.other_format(c.path("whole.xls"), GRID_HEADER, [NEW_GRID]), c.path("in.xls")),
+     argv=import_argv("in.xls"), words=("in.xls",), **XLSX)
+case("xls-junk-after-magic", description="the eight bytes of a compound document, then random bytes, named .xls",
+     build=lambda c: b.junk_after_ole_magic(c.path("in.xls")), argv=import_argv("in.xls"), words=("in.xls",), **XLSX)
+case("xls-password", description="an .xls with an opening password (a FILEPASS record)",
+     build=lambda c: b.encrypted_xls(c.path("in.xls")), argv=import_argv("in.xls"), words=("in.xls", "密码"), **XLSX)
+case("xls-far-cell", description="an .xls with one cell at IV65536 (calamine would lay out 16.7 million cells)",
+     build=lambda c: b.xls_far_cell(c.path("in.xls"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.xls"),
+     words=("in.xls", "IV65536"), **XLSX)
+case("ods-rows-repeated-bomb", description="an .ods padded with a row repeated 1,048,576 times over 16,384 columns, "
+     "as LibreOffice pads a sheet (importing its one row is correct)",
+     build=lambda c: b.ods_rows_repeated_bomb(c.path("in.ods"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.ods"),
+     expect="either", db_changes=True, **XLSX)
+case("ods-repeated-values", description="an .ods row of 400 text cells repeated 200,000 times (2 KB on disk)",
+     build=lambda c: b.ods_repeated_values(c.path("in.ods"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.ods"),
+     words=("in.ods",), **XLSX)
+case("ods-zip-bomb", description="an .ods holding a member that inflates to 300 MB",
+     build=lambda c: b.ods_zip_bomb(c.path("in.ods"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.ods"),
+     words=("in.ods", "压缩"), **XLSX)
+case("xlsb-huge-dimension", description="an .xlsb declaring A1:XFD1048576 over one real row (importing it is correct)",
+     build=lambda c: b.xlsb_far(c.path("in.xlsb"), [GRID_HEADER, NEW_GRID], dimension=True),
+     argv=import_argv("in.xlsb"), expect="either", db_changes=True, **XLSX)
+case("xlsb-far-cell", description="an .xlsb with one cell at XFD1048576",
+     build=lambda c: b.xlsb_far(c.path("in.xlsb"), [GRID_HEADER, NEW_GRID], dimension=False),
+     argv=import_argv("in.xlsb"), words=("in.xlsb", "XFD1048576"), **XLSX)
+case("xlsb-sheet-missing", description="an .xlsb whose workbook names a sheet with no relationship (calamine panics)",
+     build=lambda c: b.xlsb_sheet_missing(c.path("in.xlsb"), [GRID_HEADER, NEW_GRID]), argv=import_argv("in.xlsb"),
+     expect="either", db_changes=True, **XLSX)
+for _shape in b.WORKBOOK_PARTS:
+    case(f"xlsx-parts-{_shape}", description=f"a grids workbook with {_shape.replace('-', ' ')} parts as Excel stores "
+         "them (importing the grid, or a sentence, is correct)",
+         build=lambda c, s=_shape: b.workbook_with(c.path("in.xlsx"), GRID_HEADER, [NEW_GRID], s, title="网格划分"),
+         argv=import_argv(), expect="either", db_changes=True, **XLSX)
+
 # -- output paths over the database, its sidecars, a backup, an input ------------------------------------------------
 
 def _target(kind: str) -> Callable[[Ctx], Path]:

@@ -136,13 +136,13 @@ def test_junk_xml_and_xml_bombs_are_a_damaged_file(tmp_path):
 
 @pytest.mark.parametrize(("make", "expected"), [
     (lambda p: S.encrypted_xlsx(p / "名单.xlsx"), "文件 名单.xlsx 设有打开密码，请在 Excel 中取消密码后再导入"),
-    (lambda p: S.word_document(p / "w.xlsx"), "w.xlsx 不是 .xlsx 文件（是旧版 Office 格式，如 .xls 或 .doc），请在 Excel 中打开并“另存为” .xlsx 后再导入"),
-    (lambda p: S.word_document(p / "old.xls"), "old.xls 是旧版 .xls 格式，请在 Excel 中“另存为” .xlsx 后再导入"),
-    (lambda p: S.word_document(p / "w.et"), "w.et 是 WPS 表格（.et）格式，请在 WPS 中“另存为” .xlsx 后再导入"),
-    (lambda p: S.write_parts(p / "o.ods", {"mimetype": b"x"}), "o.ods 是 OpenDocument（.ods）格式，请“另存为” .xlsx 后再导入"),
-    (lambda p: S.pdf(p / "p.xlsx"), "p.xlsx 是 PDF 文件，不是表格，无法导入；请选择 .xlsx 或 .csv 文件"),
+    (lambda p: S.word_document(p / "w.xlsx"), "w.xlsx 不是表格文件，而是 Word 文档（.doc），请选择 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件"),
+    (lambda p: S.word_document(p / "old.xls"), "old.xls 不是表格文件，而是 Word 文档（.doc），请选择 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件"),
+    (lambda p: S.word_document(p / "w.et"), "w.et 不是表格文件，而是 Word 文档（.doc），请选择 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件"),
+    (lambda p: S.write_parts(p / "o.ods", {"mimetype": b"x"}), "文件 o.ods 已损坏或不是有效的 .ods 文件：缺少 content.xml"),
+    (lambda p: S.pdf(p / "p.xlsx"), "p.xlsx 是 PDF 文件，不是表格，无法导入；请选择 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件"),
     (lambda p: S.random_bytes(p / "r.xlsx"), "r.xlsx 不是有效的 Excel（.xlsx）文件，或文件已损坏（文件开头不是 .xlsx 格式）"),
-    (lambda p: S.random_bytes(p / "r.docx"), "不支持的文件类型：r.docx（请选择 .xlsx 或 .csv 文件）"),
+    (lambda p: S.random_bytes(p / "r.docx"), "不支持的文件类型：r.docx（请选择 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件）"),
     (lambda p: (p / "e.xlsx").write_bytes(b"") or p / "e.xlsx", "文件 e.xlsx 是空文件（0 字节），没有可导入的内容"),
 ])
 def test_files_that_are_no_workbook_say_what_they_are(tmp_path, make, expected):
@@ -152,7 +152,7 @@ def test_files_that_are_no_workbook_say_what_they_are(tmp_path, make, expected):
 def test_a_folder_or_a_missing_file_is_named(tmp_path):
     folder = tmp_path / "表格"
     folder.mkdir()
-    assert _message(folder) == f"{folder} 是文件夹，不是表格文件，请选择其中的 .xlsx 或 .csv 文件"
+    assert _message(folder) == f"{folder} 是文件夹，不是表格文件，请选择其中的 .xlsx、.xls、.et、.ods、.xlsb 或 .csv 文件"
     assert _message(tmp_path / "无.xlsx") == f"文件不存在：{tmp_path / '无.xlsx'}"
 
 
