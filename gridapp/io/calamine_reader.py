@@ -36,7 +36,6 @@ from gridapp.io.xlsx_reader import (
     Marker,
     RawSheet,
     Workbook,
-    _part_key,
     _Refused,
     _what_broke,
     column_letters,
@@ -192,24 +191,9 @@ def _ole_words(exc: BaseException) -> str:
 class _Package(Workbook):
     """An .ods or .xlsb zip: its directory, sizes and ratios checked before any member is inflated."""
 
-    def __init__(self, path: Path, fmt: str):
-        self.path, self.name, self.fmt = path, path.name, fmt
-        size = path.stat().st_size
-        if size > limits.MAX_FILE_BYTES:
-            raise ValidationError(f"文件 {self.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_FILE_BYTES >> 20} MB，"
-                                  "请拆分后再导入")
-        try:
-            self._check_directory()
-            self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError) as exc:
-            raise self._damaged(exc) from None
-        try:
-            self._check_members()
-        except BaseException:
-            self.zip.close()
-            raise
-        self.budget = [limits.MAX_TOTAL_BYTES]
-        self._names = {_part_key(i.filename): i.filename for i in self.zip.infolist()}
+    def __init__(self, path: Path, fmt: str):  # the container only: calamine reads the parts
+        self.fmt = fmt
+        self._open_package(path)
 
     def _damaged(self, exc: BaseException | str) -> ValidationError:
         return _damaged(self.path, self.fmt, _what_broke(exc))
@@ -522,13 +506,7 @@ def _panics_off_stderr() -> Iterator[None]:
 def _packed(path: Path) -> Iterator[Path]:
     """A flat OpenDocument file (.fods, one XML document) as the .ods calamine reads: the document as its
     content.xml, in a folder of its own under the same name, so every sentence still names the file."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    if size > limits.MAX_CSV_BYTES:
-        raise ValidationError(f"文件 {path.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_CSV_BYTES >> 20} MB，"
-                              "请拆分后再导入")
+    limits.check_size(path, limits.MAX_CSV_BYTES)
     with tempfile.TemporaryDirectory(prefix="gridapp-") as folder:
         packed = Path(folder) / path.name
         try:

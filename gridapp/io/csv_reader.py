@@ -63,13 +63,7 @@ def separator(text: str) -> str:
 def read_csv(path: Path) -> RawSheet:
     """A CSV file as one sheet named after the file (as Excel names it), its rows numbered as Excel shows them."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > limits.MAX_CSV_BYTES:
-            raise ValidationError(f"文件 {name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_CSV_BYTES >> 20} MB，请拆分后再导入")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    data = limits.read_bounded(path)
     text = decode(data, name)
     if "\0" in text:
         raise ValidationError(f"{name} 含有二进制内容，不是文本格式的 CSV 文件")

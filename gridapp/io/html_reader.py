@@ -127,13 +127,7 @@ def _span(raw: str | None) -> int:
 def read_html(path: Path) -> list[RawSheet]:
     """The tables of a web page as sheets, their rows numbered as Excel shows them when it opens the page."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > limits.MAX_CSV_BYTES:
-            raise ValidationError(f"文件 {name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_CSV_BYTES >> 20} MB，请拆分后再导入")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    data = limits.read_bounded(path)
     declared = _CHARSET.search(data[:4096])
     text = None
     if declared:

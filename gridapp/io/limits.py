@@ -7,6 +7,8 @@ second or two instead of taking the machine's memory. Each bound is far above wh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # Rows and columns a sheet may use (Excel's own are 1,048,576 and 16,384). The widest import sheet has
 # a few dozen columns; the rows leave room for a district's whole membership.
 MAX_ROWS = 300_000
@@ -44,3 +46,27 @@ RATIO_FLOOR = 1 << 20  # members smaller than this may compress as well as they 
 
 # A CSV file: read whole to find its encoding, so bounded like one sheet member.
 MAX_CSV_BYTES = 200 << 20
+
+
+def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
+    """The file's size in bytes; a sentence naming it when it cannot be read or is above ``limit``."""
+    from gridapp.core.errors import ValidationError
+
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    if size > limit:
+        raise ValidationError(f"文件 {path.name} 有 {size >> 20} MB，超过可导入的上限 {limit >> 20} MB，请拆分后再导入")
+    return size
+
+
+def read_bounded(path: Path, limit: int = MAX_CSV_BYTES) -> bytes:
+    """A text-format sheet read whole (to find its encoding), within ``limit``."""
+    from gridapp.core.errors import ValidationError
+
+    check_size(path, limit)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None

@@ -63,10 +63,7 @@ def source_kind(path: Path) -> str:
 
 def _ole_kind(path: Path) -> str:
     """A compound document: a workbook (.xls, .et) if it holds a Workbook or Book stream."""
-    size = path.stat().st_size
-    if size > limits.MAX_FILE_BYTES:
-        raise ValidationError(f"文件 {path.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_FILE_BYTES >> 20} MB，"
-                              "请拆分后再导入")
+    limits.check_size(path)
     try:
         names = _directory_names(path)
     except (OSError, ValueError, struct.error):

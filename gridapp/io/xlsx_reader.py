@@ -162,25 +162,8 @@ class Workbook:
     """An .xlsx opened for reading: its members checked, its sheet list, styles and shared strings read."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.name = path.name
+        self._open_package(path)
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-        if size > limits.MAX_FILE_BYTES:
-            raise ValidationError(f"文件 {self.name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_FILE_BYTES >> 20} MB，"
-                                  "请拆分后再导入")
-        try:
-            self._check_directory()
-            self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError) as exc:
-            raise self._damaged(exc) from None
-        try:
-            self._check_members()
-            self.budget = [limits.MAX_TOTAL_BYTES]
-            # Part names as some writers store them (xl\\sharedStrings.xml, xl/SharedStrings.xml) found too.
-            self._names = {_part_key(i.filename): i.filename for i in self.zip.infolist()}
             self._read_workbook()
             self.date_styles, self.timedelta_styles = self._read_styles()
             self.strings = self._read_strings()
@@ -189,6 +172,25 @@ class Workbook:
             raise
 
     # --- the container ---------------------------------------------------------------------------------
+
+    def _open_package(self, path: Path) -> None:
+        """The zip opened after its size, directory and members' declared sizes and ratios were checked."""
+        self.path = path
+        self.name = path.name
+        limits.check_size(path)
+        try:
+            self._check_directory()
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError) as exc:
+            raise self._damaged(exc) from None
+        try:
+            self._check_members()
+        except BaseException:
+            self.zip.close()
+            raise
+        self.budget = [limits.MAX_TOTAL_BYTES]
+        # Part names as some writers store them (xl\\sharedStrings.xml, xl/SharedStrings.xml) found too.
+        self._names = {_part_key(i.filename): i.filename for i in self.zip.infolist()}
 
     def _damaged(self, exc: BaseException | str) -> ValidationError:
         return ValidationError(f"{self.name} 不是有效的 Excel（.xlsx）文件，或文件已损坏（{_what_broke(exc)}）")

@@ -137,12 +137,7 @@ def _no_dtd(*_args) -> None:
 def read_xml2003(path: Path) -> list[RawSheet]:
     """The worksheets of an Excel 2003 XML file, rows numbered as Excel shows them."""
     name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ValidationError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    if size > limits.MAX_CSV_BYTES:
-        raise ValidationError(f"文件 {name} 有 {size >> 20} MB，超过可导入的上限 {limits.MAX_CSV_BYTES >> 20} MB，请拆分后再导入")
+    limits.check_size(path, limits.MAX_CSV_BYTES)
     book = _Book(name)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler, parser.EndElementHandler = book.start, book.end
