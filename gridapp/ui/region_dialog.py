@@ -23,10 +23,11 @@ from gridapp.core import regions
 from gridapp.core.validation import to_halfwidth
 from gridapp.ui import operations
 from gridapp.ui.icons import icon
+from gridapp.ui.import_dialog import SHEET_FILTER
 
 SHOWN = 200  # rows a search shows at most
-LIST_FILTER = ("代码文件 (*.xlsx *.xlsm *.xls *.et *.ods *.xlsb *.csv *.txt *.tsv);;"
-               "Excel 工作簿 (*.xlsx *.xls *.xlsb);;文本文件 (*.txt *.csv *.tsv);;所有文件 (*)")
+# The sheets import reads, and the .tsv of a newer gridapp table.
+LIST_FILTER = "代码文件 (*.xlsx *.xlsm *.xls *.et *.ods *.fods *.xlsb *.csv *.txt *.tsv);;" + SHEET_FILTER
 
 
 def _span(r: regions.Region) -> tuple[str, str]:
