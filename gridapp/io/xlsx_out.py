@@ -134,38 +134,36 @@ class _Rows:
 
 @contextlib.contextmanager
 def _stream(path: Path | str, *, inputs: tuple[Path | str | None, ...] = ()) -> Iterator[Callable[[str], _Rows]]:
-    """A streaming workbook saved onto ``path`` when the block ends normally (through a temporary file beside it,
-    so a failed or cancelled export leaves no half file). Its rows are staged in a private scratch folder of the
-    system's temporary folder, removed whatever happens: they hold personal data."""
+    """A streaming workbook saved onto ``path`` when the block ends normally. Its rows are staged in a private
+    scratch folder of the system's temporary folder, removed whatever happens (they hold personal data); the zip
+    is made in memory (a few MB for 100,000 rows) and then written beside the target and moved into place, so a
+    failed or cancelled export leaves no half file and a full disk is a sentence, not a zip writer's traceback."""
     import xlsxwriter
-    from xlsxwriter.exceptions import FileCreateError
 
     check_target(path, inputs=inputs)
     try:
         scratch = Path(tempfile.mkdtemp(prefix="gridapp-export-"))
     except OSError as exc:
         raise ValidationError(_scratch_failure(path, exc)) from None
+    buffer = io.BytesIO()
     try:
-        with atomic_output(path, inputs=inputs) as tmp:
-            wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "tmpdir": str(scratch),
-                                                "strings_to_numbers": False, "strings_to_formulas": False,
-                                                "strings_to_urls": False})
-            try:
-                yield lambda name: _Rows(wb, name)
-            except BaseException:
-                for ws in wb.worksheets():
-                    with contextlib.suppress(Exception):
-                        ws._opt_close()
-                raise
-            try:
-                wb.close()
-            except FileCreateError as exc:
-                cause = exc.__cause__ or exc.__context__ or exc
-                raise cause if isinstance(cause, OSError) else OSError(str(cause)) from None
-    except OSError as exc:  # staging rows in the scratch folder failed (the target's own failures are named there)
+        wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "tmpdir": str(scratch),
+                                          "strings_to_numbers": False, "strings_to_formulas": False,
+                                          "strings_to_urls": False})
+        try:
+            yield lambda name: _Rows(wb, name)
+            wb.close()
+        except BaseException:
+            for ws in wb.worksheets():
+                with contextlib.suppress(Exception):
+                    ws._opt_close()
+            raise
+    except OSError as exc:  # staging the rows in the scratch folder failed
         raise ValidationError(_scratch_failure(path, exc)) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    with atomic_output(path, inputs=inputs) as tmp, open(tmp, "wb") as f:
+        f.write(buffer.getbuffer())
 
 
 def _scratch_failure(path: Path | str, exc: OSError) -> str:

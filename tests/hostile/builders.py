@@ -454,12 +454,12 @@ def workbook_with(path: Path, header: Sequence[object], rows: Iterable[Sequence[
         parts["xl/pivotTables/_rels/pivotTable1.xml.rels"] = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
             '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotCacheDefinition",
-                                                      "../pivotCache/pivotCacheDefinition1.xml") + "</Relationships>").encode()
+                                                      posixpath.join(posixpath.pardir, "pivotCache", "pivotCacheDefinition1.xml")) + "</Relationships>").encode()
         add_sheet("worksheet", _R + "/worksheet", "worksheets", "透视", False,
                   '<sheetData><row r="3"><c r="A3" t="inlineStr"><is><t>行标签</t></is></c></row></sheetData>')
         parts["xl/worksheets/_rels/sheet9.xml.rels"] = (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotTable", "../pivotTables/pivotTable1.xml")
+            '.org/package/2006/relationships">' + rel("rId1", _R + "/pivotTable", posixpath.join(posixpath.pardir, "pivotTables", "pivotTable1.xml"))
             + "</Relationships>").encode()
         rels = rels.replace("</Relationships>", rel("rId91", _R + "/pivotCacheDefinition",
                                                     "pivotCache/pivotCacheDefinition1.xml") + "</Relationships>")

@@ -72,7 +72,7 @@ def _text(w: QObject) -> str:
 
 
 # Latin words a Chinese user may see: file formats, the product's own name and file kinds.
-LATIN_OK = {"PDF", "Excel", "xlsx", "xls", "pdf", "CSV", "csv", "gridapp", "sqlite", "json", "gridsync", "Qt", "USB", "ID", "Tab",
+LATIN_OK = {"PDF", "Excel", "xlsx", "xls", "pdf", "CSV", "csv", "WPS", "OpenDocument", "gridapp", "sqlite", "json", "gridsync", "Qt", "USB", "ID", "Tab",
             "Ctrl", "Shift", "Alt", "Enter", "Esc", "Del", "Home", "End", "PgUp", "PgDown", "Space"}
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")  # a word, not a code such as 541E-CFD3
 
