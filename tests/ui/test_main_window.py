@@ -175,3 +175,14 @@ def test_no_control_is_squeezed_on_small_or_high_dpi_screens(qtbot, qapp, demo_d
                                          getattr(w, "text", lambda: "")(), w.size().toTuple(), hint.toTuple()))
     win.close()
     assert not squeezed, squeezed
+
+
+def test_settings_code_tables_show_the_kinds_this_site_added(window):
+    """系统设置's 专属网格类别 table lists the standard kinds and those added here (养老机构 in the demo)."""
+    page: SettingsPage = window.page(SettingsPage)
+    page.table_choice.setCurrentIndex(page.table_choice.findData("special_kind"))
+    rows = [(page.code_table.item(i, 0).text(), page.code_table.item(i, 1).text())
+            for i in range(page.code_table.rowCount())]
+    assert ("school", "学校") in rows and ("自定义", "养老机构") in rows
+    page.table_choice.setCurrentIndex(page.table_choice.findData("education"))
+    assert page.code_table.rowCount() == 40

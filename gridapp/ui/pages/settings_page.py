@@ -89,9 +89,16 @@ class SettingsPage(Page):
         self._show_codes()
 
     def _show_codes(self) -> None:
-        t = codes.table(self.table_choice.currentData())
-        self.code_table.setRowCount(len(t.items))
-        for i, (code, name) in enumerate(t.items):
+        key = self.table_choice.currentData()
+        if key == "special_kind":  # the standard kinds and those this site and its superiors added
+            from gridapp.core.services import special_kinds
+
+            items = [(k.code if k.standard else "自定义", k.name + ("（已停用）" if k.retired else ""))
+                     for k in special_kinds.kinds(self.store)]
+        else:
+            items = list(codes.table(key).items)
+        self.code_table.setRowCount(len(items))
+        for i, (code, name) in enumerate(items):
             self.code_table.setItem(i, 0, QTableWidgetItem(code))
             self.code_table.setItem(i, 1, QTableWidgetItem(name))
 
