@@ -19,6 +19,7 @@ from gridapp.core.validation import clean_text
 CODE_HEADERS = ("行政区划代码", "区划代码", "代码", "编码", "行政区划编码")
 NAME_HEADERS = ("单位名称", "行政区划名称", "区划名称", "名称", "地区名称")
 _LINE = re.compile(r"^\s*(\d{6})[\s,，\t]+(\S.*?)\s*$")
+_TEXT_BYTES = 4 << 20
 _YEAR = re.compile(r"(19[89]\d|20\d\d)\s*年?")
 
 
@@ -40,7 +41,8 @@ def _year(*texts: str) -> int | None:
 def _text_lines(path: Path) -> RegionList | None:
     """A text file of code and name lines (or gridapp's own table); None when the file is not such text."""
     try:
-        data = path.read_bytes()[: 4 << 20]
+        with path.open("rb") as f:
+            data = f.read(_TEXT_BYTES)  # a national list is about 100 KB: a longer file is not such a list
     except OSError:
         return None
     from gridapp.io.csv_reader import decode

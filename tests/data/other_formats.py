@@ -308,3 +308,15 @@ def save_as(xlsx: Path, dest: Path) -> Path:
         dest.write_bytes(xlsx.read_bytes())
         return dest
     return WRITERS[dest.suffix.lower()](dest, sheets_of(xlsx))
+
+
+def peak_mb() -> int:
+    """This process's own peak memory in MB, for the tests' child processes: ru_maxrss keeps the parent's across
+    exec, VmHWM does not."""
+    import resource
+
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

@@ -278,13 +278,7 @@ for p in sys.argv[1:]:
         message = exc.message
     out.append([Path(p).name, message, time.monotonic() - started])
 
-def peak_mb():
-    # this process's own peak: ru_maxrss keeps the parent's across exec, VmHWM does not
-    try:
-        status = Path("/proc/self/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+from tests.data.other_formats import peak_mb
 print(json.dumps({"results": out, "rss_mb": peak_mb()}))
 """
 
@@ -389,13 +383,7 @@ for i in range(count):
         bad.append([i, how, f"{type(exc).__name__}: {exc}"[:200]])
     path.unlink()
 
-def peak_mb():
-    # this process's own peak: ru_maxrss keeps the parent's across exec, VmHWM does not
-    try:
-        status = Path("/proc/self/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) // 1024
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+from tests.data.other_formats import peak_mb
 print(json.dumps({"bad": bad, "rss_mb": peak_mb()}))
 """
 
