@@ -2,6 +2,15 @@
 
 It hooks the ORM session's flush, so no service can forget it. It also refuses hard deletes of
 synced records (they become tombstones via ``deleted_at``) and stamps ``changed_by_site``.
+
+A new record's fields are one journal row (``field`` = ``PACKED``, ``new_value`` a JSON object of the
+fields that have a value), so a bulk import journals one row per record, not one per field; an edit
+journals each changed field with the stamp it had before, which the per-field merge of sync needs.
+Readers that want fields call ``fields_of`` on a row. Binary fields (a photo) keep a row of their
+own, which the export replaces by the bytes when it is the newest.
+
+A bulk writer (the import) may ``buffer`` a session: rows of its flushes are kept in memory and
+stamped and written together by ``write_buffer``, one statement per batch instead of three per flush.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import LargeBinary, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from gridapp.core import clock
@@ -22,6 +31,8 @@ from gridapp.core.models import ChangeJournal, Site, Synced
 from gridapp.core.models.base import BOOKKEEPING_COLUMNS, utcnow
 
 UNSET_SITE = "000000"  # origin of changes made before this installation was initialised
+PACKED = "*"  # the field of a journal row that holds a new record's fields together
+_BUFFER = "journal_buffer"
 
 
 @dataclass
@@ -52,8 +63,53 @@ def decode_value(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+
+
+def pack(values: dict[str, Any]) -> str:
+    """A new record's fields as one journal value (the fields ``encode_value`` would write one by one)."""
+    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False)
+
+
+def fields_of(field: str, value: str | None) -> list[tuple[str, str | None]]:
+    """A journal row's (field, JSON value) pairs: one, or a packed row's every field, each encoded as a row of
+    its own would be."""
+    if field != PACKED:
+        return [(field, value)]
+    return [(k, json.dumps(v, ensure_ascii=False)) for k, v in json.loads(value or "{}").items()]
+
+
+def packed_fields(value: str | None) -> set[str]:
+    return set(json.loads(value or "{}"))
+
+
 def _column_keys(obj: Synced) -> list[str]:
     return [attr.key for attr in inspect(type(obj)).column_attrs if attr.key not in BOOKKEEPING_COLUMNS]
+
+
+def _binary_keys(table: Any) -> frozenset[str]:
+    return frozenset(c.name for c in table.columns if isinstance(c.type, LargeBinary))
+
+
+def insert_rows(table: Any, records: list[dict[str, Any]], ctx: JournalContext, now: dt.datetime) -> list[dict]:
+    """The journal rows of new records written without the ORM (a bulk import's Core inserts)."""
+    binary = _binary_keys(table)
+    keys = [c.name for c in table.columns if c.name not in BOOKKEEPING_COLUMNS]
+    out = []
+    for rec in records:
+        values = {k: rec[k] for k in keys if rec.get(k) is not None}
+        out += _insert(table.name, rec["id"], values, binary, now, ctx)
+    return out
+
+
+def _insert(table_name: str, record_id: str, values: dict[str, Any], binary: frozenset[str], now: dt.datetime,
+            ctx: JournalContext) -> list[dict]:
+    packed = {k: v for k, v in values.items() if k not in binary}
+    rows = [_plain_row(table_name, record_id, "insert", PACKED, None, pack(packed), now, ctx)] if packed else []
+    rows += [_plain_row(table_name, record_id, "insert", k, None, encode_value(v), now, ctx)
+             for k, v in values.items() if k in binary]
+    return rows
 
 
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
@@ -75,10 +131,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
 
             obj.id = new_id()
         obj.changed_by_site = ctx.site_code
-        for key in _column_keys(obj):
-            value = getattr(obj, key)
-            if value is not None:
-                rows.append(_row(obj, "insert", key, None, value, now, ctx))
+        values = {key: value for key in _column_keys(obj) if (value := getattr(obj, key)) is not None}
+        rows += _insert(type(obj).__tablename__, obj.id, values, _binary_keys(type(obj).__table__), now, ctx)
     for obj in session.dirty:
         if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
             continue
@@ -100,8 +154,31 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         if changed:
             obj.changed_by_site = ctx.site_code
             obj.updated_at = now
-    if rows:
+    if not rows:
+        return
+    buffer = session.info.get(_BUFFER)
+    if buffer is not None:
+        buffer.extend(rows)
+    else:
         _stamp_and_write(session, rows, ctx)
+
+
+def buffer(session: Session) -> list[dict[str, Any]]:
+    """Keep the journal rows of this session's flushes until ``write_buffer`` (the list they are kept in: a
+    caller that rolls a savepoint back cuts it back to its length before)."""
+    return session.info.setdefault(_BUFFER, [])
+
+
+def write_buffer(session: Session, *, stop: bool = False) -> None:
+    """Stamp and write the rows kept so far (and stop keeping them when ``stop``)."""
+    rows = session.info.get(_BUFFER)
+    if rows is None:
+        return
+    if rows:
+        _stamp_and_write(session, list(rows), session.info["journal"])
+        rows.clear()
+    if stop:
+        del session.info[_BUFFER]
 
 
 # Every ORM session: the store's sessions carry a JournalContext in ``session.info``; others are
@@ -110,17 +187,13 @@ event.listen(Session, "before_flush", _before_flush)
 
 
 def _row(obj: Synced, op: str, key: str, old: Any, new: Any, now: dt.datetime, ctx: JournalContext) -> dict:
-    return {
-        "at": now,
-        "actor": ctx.actor,
-        "op": op,
-        "table_name": type(obj).__tablename__,
-        "record_id": obj.id,
-        "field": key,
-        "old_value": encode_value(old),
-        "new_value": encode_value(new),
-        "origin_site": ctx.site_code,
-    }
+    return _plain_row(type(obj).__tablename__, obj.id, op, key, encode_value(old), encode_value(new), now, ctx)
+
+
+def _plain_row(table_name: str, record_id: str, op: str, key: str, old: str | None, new: str | None,
+               now: dt.datetime, ctx: JournalContext) -> dict:
+    return {"at": now, "actor": ctx.actor, "op": op, "table_name": table_name, "record_id": record_id,
+            "field": key, "old_value": old, "new_value": new, "origin_site": ctx.site_code}
 
 
 def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalContext) -> None:
@@ -135,25 +208,47 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
         seq = conn.execute(
             select(func.max(ChangeJournal.seq)).where(ChangeJournal.origin_site == ctx.site_code)
         ).scalar() or 0
-    # The stamp each updated field had before, for sync's concurrent-edit detection.
+    # The stamp each updated field had before, for sync's concurrent-edit detection: from the journal, then
+    # from the rows stamped here (a buffered batch may create a record and then change it).
     updated_ids = {r["record_id"] for r in rows if r["op"] != "insert"}
     prev: dict[tuple[str, str], str] = {}
     record_prev: dict[str, str] = {}
     if updated_ids:
+        _stamps(conn, updated_ids, prev, record_prev)
+    for r in rows:
+        last_hlc = clock.tick(last_hlc, ctx.site_code)
+        seq += 1
+        rid = r["record_id"]
+        r["hlc"] = last_hlc
+        r["seq"] = seq
+        r["prev_hlc"] = None if r["field"] == PACKED else prev.get((rid, r["field"]))
+        r["record_hlc"] = record_prev.get(rid)
+        if rid in updated_ids:
+            for f in (packed_fields(r["new_value"]) if r["field"] == PACKED else (r["field"],)):
+                prev[(rid, f)] = last_hlc
+            record_prev[rid] = last_hlc
+    for start in range(0, len(rows), 5000):
+        conn.execute(insert(ChangeJournal), rows[start:start + 5000])
+    if site is not None:
+        conn.execute(update(Site).where(Site.id == site.id).values(hlc_last=last_hlc, journal_seq=seq))
+
+
+def _stamps(conn: Any, ids: set[str], prev: dict[tuple[str, str], str], record_prev: dict[str, str]) -> None:
+    """Each field's newest stamp (a packed row stamps each field it holds) and each record's, for ``ids``."""
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
         for rec, field, hlc in conn.execute(
             select(ChangeJournal.record_id, ChangeJournal.field, func.max(ChangeJournal.hlc))
-            .where(ChangeJournal.record_id.in_(updated_ids))
+            .where(ChangeJournal.record_id.in_(chunk), ChangeJournal.field != PACKED)
             .group_by(ChangeJournal.record_id, ChangeJournal.field)
         ):
             prev[(rec, field)] = hlc
             record_prev[rec] = max(hlc, record_prev.get(rec, hlc))
-    for r in rows:
-        last_hlc = clock.tick(last_hlc, ctx.site_code)
-        seq += 1
-        r["hlc"] = last_hlc
-        r["seq"] = seq
-        r["prev_hlc"] = prev.get((r["record_id"], r["field"]))
-        r["record_hlc"] = record_prev.get(r["record_id"])
-    conn.execute(insert(ChangeJournal), rows)
-    if site is not None:
-        conn.execute(update(Site).where(Site.id == site.id).values(hlc_last=last_hlc, journal_seq=seq))
+        for rec, hlc, value in conn.execute(
+            select(ChangeJournal.record_id, ChangeJournal.hlc, ChangeJournal.new_value)
+            .where(ChangeJournal.record_id.in_(chunk), ChangeJournal.field == PACKED)
+        ):
+            for field in packed_fields(value):
+                prev[(rec, field)] = max(hlc, prev.get((rec, field), hlc))
+            record_prev[rec] = max(hlc, record_prev.get(rec, hlc))

@@ -21,7 +21,7 @@ from sqlalchemy import Boolean, Connection, Date, DateTime, Float, LargeBinary, 
 
 from gridapp.core import clock, codes, labels
 from gridapp.core.errors import Cancelled
-from gridapp.core.journal import UNSET_SITE, decode_value
+from gridapp.core.journal import PACKED, UNSET_SITE, decode_value, fields_of
 from gridapp.core.oplog_subjects import (
     ID_NUMBER_FIELDS,
     KIND_BY_KEY,
@@ -176,7 +176,15 @@ def _fetch(conn: Connection, where: list[str], params: dict[str, Any], cursor: t
         params = {**params, "c_hlc": cursor[0], "c_id": cursor[1]}
     sql = (f"SELECT {_COLUMNS} FROM change_journal j WHERE {' AND '.join(clauses)} "
            f"ORDER BY j.hlc DESC, j.id DESC LIMIT {int(limit)}")
-    return [_Row(*r) for r in conn.exec_driver_sql(sql, params)]
+    out = []
+    for r in conn.exec_driver_sql(sql, params):
+        row = _Row(*r)
+        if row.field == PACKED:  # a new record's fields, one row each as people read them
+            # (newest first like the rows around them: the fields' own order when a part is read oldest first)
+            out += [row._replace(field=f, new=v) for f, v in reversed(fields_of(row.field, row.new))]
+        else:
+            out.append(row)
+    return out
 
 
 def _parts(rows: list[_Row]) -> list[list[_Row]]:
@@ -222,7 +230,7 @@ class LogReader:
                 if groups:
                     oldest = groups[-1][-1][-1]
                     self._cursor = (oldest.hlc, oldest.id)
-                    self.rows_read += sum(len(p) for g in groups for p in g)
+                    self.rows_read += len({r.id for g in groups for p in g for r in p})  # a packed row once
                 self.exhausted = done
                 if entries:
                     return entries

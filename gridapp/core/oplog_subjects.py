@@ -15,7 +15,7 @@ from functools import cache
 from sqlalchemy import Column, Connection, text
 
 from gridapp.core import codes, labels, list_specs
-from gridapp.core.journal import decode_value
+from gridapp.core.journal import PACKED, decode_value, fields_of
 from gridapp.core.list_specs_property import ratings_spec
 from gridapp.core.list_sql import Dialect
 from gridapp.core.models import SYNCED_MODELS, Base
@@ -293,9 +293,10 @@ def _journal_names(conn: Connection, missing: dict[str, set[str]], depth: int) -
     for chunk in _chunks(ids):
         for rid, field, value in conn.exec_driver_sql(
                 f"SELECT record_id, field, new_value FROM change_journal WHERE record_id IN ({_marks(len(chunk))}) "
-                f"AND field IN ({fields}) ORDER BY hlc", tuple(chunk)):
-            if value is not None:
-                last[(rid, field)] = decode_value(value)
+                f"AND field IN ({fields}, '{PACKED}') ORDER BY hlc", tuple(chunk)):
+            for f, v in fields_of(field, value):
+                if v is not None and f in _NAMING_FIELDS:
+                    last[(rid, f)] = decode_value(v)
     via: dict[str, set[str]] = {}
     for table, group in missing.items():
         s = SUBJECTS[table]

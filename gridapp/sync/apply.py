@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 
-from gridapp.core import clock, fields, schema
+from gridapp.core import clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
 from gridapp.core.files import unused_name
 from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
@@ -199,6 +199,17 @@ class _Change:
     at: str | None = None
     actor: str | None = None
 
+    def fields(self) -> list[_Change]:
+        """This change field by field (a new record's packed row stands for a change of each of its fields)."""
+        if self.field != journal.PACKED:
+            return [self]
+        return [_Change(self.origin, self.seq, self.hlc, None, self.record_hlc, self.op, f, v, self.at, self.actor)
+                for f, v in journal.fields_of(self.field, self.value)]
+
+
+def _by_field(changes: list[_Change]) -> list[_Change]:
+    return [f for c in changes for f in c.fields()]
+
 
 class _Merger:
     def __init__(self, conn, me: str, sender: str, report: SyncReport):
@@ -266,8 +277,8 @@ class _Merger:
         if local is None:
             self._insert(table, rid, decoded, self.sender, scope)
             return
-        stamped = set(self.conn.execute(select(ChangeJournal.field).where(
-            ChangeJournal.record_id == rid).distinct()).scalars())
+        stamped = {f for field, value in self.conn.execute(select(ChangeJournal.field, ChangeJournal.new_value).where(
+            ChangeJournal.record_id == rid)) for f, _v in journal.fields_of(field, value)}
         # Values no change ever stamped: the more specific owner's copy stands (this site's own records stay).
         if records.owner_rank(self.sender, scope) <= records.owner_rank(self.me, scope):
             self.report.count(table, "unchanged")
@@ -288,22 +299,23 @@ class _Merger:
                 return
             incoming.append(c)
             self.max_hlc = max(self.max_hlc or "", c.hlc)
-        self._check_fields(table, {c.field for c in incoming})
+        self._check_fields(table, {c.field for c in _by_field(incoming)})
         # The record's whole journal here, read once: what is held, each field's changes, deletes and edits.
-        journal = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
+        here = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
             ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
             ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.field, ChangeJournal.new_value).where(
             ChangeJournal.record_id == rid))]
-        held = {(c.origin, c.seq) for c in journal}
-        new = [c for c in incoming if (c.origin, c.seq) not in held]
-        if not new:
+        held = {(c.origin, c.seq) for c in here}
+        arrived = [c for c in incoming if (c.origin, c.seq) not in held]  # as they are journalled
+        if not arrived:
             self.report.count(table, "unchanged")
             return
+        held_fields, new = _by_field(here), _by_field(arrived)
         local = self._row(table, rid)
         winners: dict[str, _Change] = {}
         conflicts: list[tuple[_Change, _Change]] = []
         for f in {c.field for c in new}:
-            candidates = [c for c in journal if c.field == f] + [c for c in new if c.field == f]
+            candidates = [c for c in held_fields if c.field == f] + [c for c in new if c.field == f]
             frontier = [c for c in candidates if not any(e is not c and e.prev and e.prev >= c.hlc for e in candidates)]
             win = max(frontier, key=lambda c: (records.owner_rank(c.origin, scope), c.hlc, c.origin))
             winners[f] = win
@@ -320,13 +332,13 @@ class _Merger:
                 self._reject(table, rid, f"本机没有该记录，数据包也不含它的完整内容（缺 {'、'.join(sorted(missing))}），"
                                          "请让对方导出全量包")
                 return
-        conflicts += self._delete_edit(journal, new)
-        for c in new:  # every change is kept, winner or not: it is forwarded and counted as held
+        conflicts += self._delete_edit(held_fields, new)
+        for c in arrived:  # every change is kept, winner or not: it is forwarded and counted as held
             self.conn.execute(insert(ChangeJournal).values(
                 origin_site=c.origin, seq=c.seq, hlc=c.hlc, prev_hlc=c.prev, record_hlc=c.record_hlc,
                 at=dt.datetime.fromisoformat(c.at) if c.at else utcnow(), actor=c.actor, op=c.op, table_name=table,
                 record_id=rid, field=c.field, new_value=c.value,
-                old_value=records.encode(local.get(c.field)) if local else None))
+                old_value=records.encode(local.get(c.field)) if local and c.field != journal.PACKED else None))
         recorded = self._conflicts(table, rid, conflicts)
         origin = max(winners.values(), key=lambda c: c.hlc).origin
         if local is None:
@@ -336,10 +348,10 @@ class _Merger:
                          conflict=recorded)
 
     @staticmethod
-    def _delete_edit(journal: list[_Change], new: list[_Change]) -> list[tuple[_Change, _Change]]:
+    def _delete_edit(held: list[_Change], new: list[_Change]) -> list[tuple[_Change, _Change]]:
         """A delete and an edit of the same record that did not see each other."""
         out = []
-        everything = journal + new
+        everything = held + new
         deletes = [c for c in everything if c.field == "deleted_at" and c.value is not None]
         edits = [c for c in everything if c.field not in ("deleted_at",) and c.op == "update"]
         fresh = {(c.origin, c.seq) for c in new}
@@ -406,6 +418,10 @@ class _Merger:
         old_json, new_json = json.dumps(other), json.dumps(rid)
         for column in (ChangeJournal.new_value, ChangeJournal.old_value):
             self.conn.execute(update(ChangeJournal).where(column == old_json).values({column.key: new_json}))
+        for jid, value in self.conn.execute(select(ChangeJournal.id, ChangeJournal.new_value).where(
+                ChangeJournal.field == journal.PACKED, ChangeJournal.new_value.contains(old_json))).all():
+            packed = {f: rid if v == other else v for f, v in json.loads(value).items()}
+            self.conn.execute(update(ChangeJournal).where(ChangeJournal.id == jid).values(new_value=journal.pack(packed)))
         self.conn.execute(ChangeJournal.__table__.delete().where(ChangeJournal.record_id == other))
         self.conn.execute(records.tables()["org_unit"].delete().where(records.tables()["org_unit"].c.id == other))
         return True

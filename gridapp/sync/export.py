@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from gridapp import __version__
-from gridapp.core import labels, schema
+from gridapp.core import journal, labels, schema
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import check_target, os_error_message
 from gridapp.core.models import SyncCoverage, SyncPackage, SyncReceipt
@@ -224,7 +224,9 @@ def _changes(conn, table: str, peer: str, receipts: dict[str, int], writer, resu
             result.counts[table] = result.counts.get(table, 0) + 1
         at_text = at.isoformat() if isinstance(at, dt.datetime) else at
         current["c"].append([origin, seq, hlc, prev, rhlc, op, fld, value, at_text, actor])
-        if fld in records.references(table) and value:
+        if fld == journal.PACKED:
+            refs.note(table, {f: v for f, v in json.loads(value).items() if f in records.references(table) and v})
+        elif fld in records.references(table) and value:
             refs.note(table, {fld: json.loads(value)})
         result.changes += 1
         sent_to[origin] = max(sent_to.get(origin, 0), seq)
