@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from gridapp.core import regions
+from gridapp.core import fields as field_rules
+from gridapp.core import journal, regions
 from gridapp.core.errors import Cancelled, DomainError, ValidationError
+from gridapp.core.models.base import utcnow
 from gridapp.core.store import Store
 from gridapp.io import masked_ids
 from gridapp.io.sheet import Sheet, norm_header, read_sheet
@@ -26,6 +29,49 @@ OUTCOMES = ("new", "updated", "unchanged", "rejected")
 OUTCOME_NAMES = {"new": "新增", "updated": "更新", "unchanged": "无变化", "rejected": "未导入"}
 
 Progress = Callable[[int, int, str], None]
+_JOURNAL_BATCH = 5000  # journal rows kept before they are stamped and written
+_PLANNED_BATCH = 2000  # planned rows kept before they are written
+PLANS = True  # whether handlers' plans are used (off: every row through the services, as a test compares)
+
+
+class _Planned:
+    """Planned rows not written yet: written in order, a table at a time, with their journal rows."""
+
+    def __init__(self, session: Session):
+        self.session, self.rows = session, 0
+        self.by_model: dict[type, dict[frozenset[str], list[dict[str, Any]]]] = {}
+
+    def add(self, plan: Plan) -> None:
+        for model, values in plan.records:
+            # One statement per set of columns (an executemany binds the same ones for every row).
+            self.by_model.setdefault(model, {}).setdefault(frozenset(values), []).append(
+                field_rules.check_values(model, values))
+        self.rows += 1
+
+    def check(self, plan: Plan) -> bool:
+        """Whether every record of the plan meets the field rules (else the services give the reason)."""
+        try:
+            for model, values in plan.records:
+                field_rules.check_values(model, values)
+        except DomainError:
+            return False
+        return True
+
+    def write(self) -> None:
+        if not self.by_model:
+            return
+        s, ctx, now = self.session, self.session.info["journal"], utcnow()
+        kept = journal.buffer(s)
+        conn = s.connection()
+        for model, groups in self.by_model.items():  # parents first: the order of the first plan's records
+            table = model.__table__
+            for records in groups.values():
+                for r in records:
+                    r.update(created_at=now, updated_at=now, changed_by_site=ctx.site_code)
+                for start in range(0, len(records), 1000):
+                    conn.execute(insert(table), records[start:start + 1000])
+                kept.extend(journal.insert_rows(table, records, ctx, now))
+        self.by_model, self.rows = {}, 0
 
 
 @dataclass
@@ -71,8 +117,23 @@ class ImportReport:
         return text + (f"，另有 {notes} 条提示" if notes else "")
 
 
+@dataclass
+class Plan:
+    """A row that only creates records, as the services would create them: ``records`` are (model, values),
+    parents first, each with its id. The pipeline writes such rows in batches without the ORM."""
+
+    outcome: str
+    label: str
+    records: list[tuple[type, dict[str, Any]]]
+
+
 class Handler(Protocol):
-    """What a kind of import adds to the pipeline: its description and how one row is applied."""
+    """What a kind of import adds to the pipeline: its description and how one row is applied.
+
+    A handler may also have ``plan(session, state, values) -> Plan | None``: the records a row creates when
+    it is a plain creation that needs no query (nothing of it exists yet, every rule met), else None; a
+    planned row is written in a batch, any other row through ``apply``. Both must give the same records.
+    """
 
     spec: ImportSpec
 
@@ -117,6 +178,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     sheet = read_sheet(path, spec.headers() + list(spec.ignored))
     mapping = map_columns(sheet, spec)
     fields = {f.key: f for f in spec.fields}
+    plan_of = getattr(handler, "plan", None) if PLANS else None
     report = ImportReport(spec.kind, spec.title, str(path), sheet.name, [c.header for c in sheet.columns], [],
                           [c.index for c in sheet.columns])
     read = set(mapping.values())
@@ -127,12 +189,18 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     region_table = regions.table()  # once per sheet: the notes look every row's codes up in it
     with store.session(commit=commit) as s:
         state = handler.prepare(s, store, sheet, options or {})
+        pending = journal.buffer(s)  # the rows' journal, stamped and written a batch at a time
+        planned = _Planned(s)
         seen: dict[tuple, int] = {}
         for i, row in enumerate(rows):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             if progress and i % 50 == 0:
                 progress(i, total, f"正在检查第 {row.number} 行")
+            if planned.rows >= _PLANNED_BATCH:
+                planned.write()
+            if len(pending) >= _JOURNAL_BATCH:
+                journal.write_buffer(s)
             result = RowResult(row.number, "rejected", values=row.values)
             values: dict[str, Any] = {}
             for key, index in mapping.items():
@@ -167,8 +235,21 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                                             f"与第 {seen[key]} 行重复（{titles}相同），未重复导入"))
                 else:
                     seen[key] = row.number
-            if not result.problems:
-                savepoint = s.begin_nested()
+            plan = None
+            if not result.problems and plan_of is not None:
+                try:
+                    plan = plan_of(s, state, values)
+                except DomainError:
+                    plan = None  # the services say why, with the field
+                if plan is not None and not planned.check(plan):
+                    plan = None
+            if plan is not None:
+                planned.add(plan)
+                result.outcome, result.label = plan.outcome, plan.label
+                _note_regions(result, values, fields, region_table)
+            elif not result.problems:
+                planned.write()  # a row through the services sees every row before it
+                savepoint, mark = s.begin_nested(), len(pending)
                 try:
                     outcome = handler.apply(s, state, values)
                     s.flush()
@@ -176,22 +257,29 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     result.outcome, result.label = outcome[0], outcome[1]
                     if len(outcome) > 2:
                         result.notes.extend(outcome[2])
-                    for key, note_of in _REGION_NOTES:
-                        if key in fields and isinstance(values.get(key), str):
-                            note = note_of(values[key], region_table)
-                            if note:  # a real person or firm is never refused because the table is older
-                                result.notes.append((fields[key].title, note))
+                    _note_regions(result, values, fields, region_table)
                 except DomainError as exc:
                     savepoint.rollback()
+                    del pending[mark:]  # the rejected row's changes are not journalled either
                     key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)
                     column = fields[key].title if key in fields else ""
                     result.problems.append((column, exc.message))
                     result.outcome = "rejected"
             report.rows.append(result)
+        planned.write()
+        journal.write_buffer(s, stop=True)
         if progress:
             progress(total, total, "正在写入数据库" if commit else "检查完成")
     report.committed = commit
     return report
+
+
+def _note_regions(result: RowResult, values: dict[str, Any], fields: dict[str, Field], table: Any) -> None:
+    for key, note_of in _REGION_NOTES:
+        if key in fields and isinstance(values.get(key), str):
+            note = note_of(values[key], table)
+            if note:  # a real person or firm is never refused because the table is older
+                result.notes.append((fields[key].title, note))
 
 
 def _error_message(number: int, header: str, error: str) -> str:

@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from gridapp.core import codes
 from gridapp.core.errors import ConflictError, ValidationError
-from gridapp.core.models import Compound, OrgUnit
+from gridapp.core.models import Compound, GridAssignment, OrgUnit, Person
 from gridapp.core.models.base import set_fields
 from gridapp.core.services import orgs, people, special_kinds, workers
 from gridapp.core.services.orgs import add_unit, find_by_code
 from gridapp.core.store import Store
 from gridapp.core.validation import to_halfwidth
 from gridapp.io import cells
+from gridapp.io.importer import Plan
 from gridapp.io.sheet import Sheet
 from gridapp.io.spec import (
     Field,
@@ -384,6 +385,8 @@ class _WorkersState:
     grids: GridResolver
     today: dt.date
     site_code: str = ""
+    numbers: set[str] = field(default_factory=set)  # ID numbers of the people held (or planned) here
+    led: set[str] = field(default_factory=set)  # grids that have (or may have) a leader in post
 
 
 class WorkersHandler:
@@ -392,30 +395,61 @@ class WorkersHandler:
     def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _WorkersState:
         if store.site is None:
             raise ValidationError("数据库尚未建立站点，请先初始化")
+        led = s.execute(select(GridAssignment.org_unit_id).where(
+            GridAssignment.role == "leader", GridAssignment.end_date.is_(None),
+            GridAssignment.deleted_at.is_(None))).scalars()
         return _WorkersState(GridResolver.load(s, store.site.code, sheet.title, options.get("org"), orgs.labels(store)),
-                             options.get("today") or dt.date.today(), store.site.code)
+                             options.get("today") or dt.date.today(), store.site.code,
+                             set(s.execute(select(Person.id_number)).scalars()), set(led))
 
-    def apply(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> tuple[str, str]:
-        wtype, role = type_and_role(v["category"], v.get("role"))
-        leaving = v.get("status") == "left"
-        grid = None
+    @staticmethod
+    def _grid(state: _WorkersState, v: dict[str, Any], leaving: bool) -> OrgUnit | None:
         if v.get("grid_code"):
             if v["grid_code"] not in state.grids.by_code:
                 raise ValidationError(f"找不到编码为 {v['grid_code']} 的网格（或已撤销、不在本站点范围内）",
                                       field="grid_code")
-            grid = state.grids.by_code[v["grid_code"]]
-        elif v.get("grid"):
-            grid = state.grids.resolve(v["grid"], v.get("community"))
-        elif not leaving:  # a departed worker (as the export writes one) has no grid any more
+            return state.grids.by_code[v["grid_code"]]
+        if v.get("grid"):
+            return state.grids.resolve(v["grid"], v.get("community"))
+        if not leaving:  # a departed worker (as the export writes one) has no grid any more
             raise ValidationError("在岗网格员请填写所属网格或网格编码", field="grid")
+        return None
+
+    @staticmethod
+    def _data(v: dict[str, Any], wtype: str) -> dict[str, Any]:
         numbers = v.get("phone") or []
-        data = {
+        return {
             "name": v["name"], "gender": v.get("gender"), "id_number": v["id_number"],
             "ethnicity": v.get("ethnicity"), "political_status": v.get("political_status"),
             "education": v.get("education"), "phone": numbers[0] if numbers else None,
             "phone2": numbers[1] if len(numbers) > 1 else None, "worker_type": wtype,
             "hired_on": v.get("hired_on"), "notes": v.get("notes"),
         }
+
+    def plan(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> Plan | None:
+        """A worker new to the database, in post in a live grid (and not a second leader): three records."""
+        if v.get("status") == "left" or v["id_number"] in state.numbers:
+            return None
+        wtype, role = type_and_role(v["category"], v.get("role"))
+        grid = self._grid(state, v, False)
+        if (grid is None or grid.level not in workers.GRID_LEVELS or grid.retired_on or grid.deleted_at
+                or (role == "leader" and grid.id in state.led)):
+            return None
+        records = workers.new_worker_records(self._data(v, wtype), grid, role, v.get("hired_on"),
+                                             scope_code=grid.code)
+        state.numbers.add(v["id_number"])
+        if role == "leader":
+            state.led.add(grid.id)
+        return Plan("new", f"{v['name']}（{grid.name}）", records)
+
+    def apply(self, s: Session, state: _WorkersState, v: dict[str, Any]) -> tuple[str, str]:
+        wtype, role = type_and_role(v["category"], v.get("role"))
+        leaving = v.get("status") == "left"
+        grid = self._grid(state, v, leaving)
+        data = self._data(v, wtype)
+        state.numbers.add(v["id_number"])
+        if role == "leader" and grid is not None:
+            state.led.add(grid.id)  # a later planned row must not make a second one
         known = people.find_by_id_number(s, v["id_number"])
         scope = grid.code if grid else (known.scope_code if known and known.scope_code else state.site_code)
         worker, created, changed = workers.save_worker(s, data, scope_code=scope)

@@ -2,9 +2,10 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select, text
 
-from gridapp.core import list_specs, lists
+from gridapp.core import journal, list_specs, lists
 from gridapp.core.models import ChangeJournal, GridWorker
 from gridapp.core.store import Store
+from gridapp.io import importer
 from gridapp.io.importer import run_import
 from gridapp.io.kinds import HANDLERS, handler
 from gridapp.io.sheet import read_sheet
@@ -59,18 +60,32 @@ def test_export_is_styled_and_keeps_numbers_as_text(demo_store, tmp_path):
     assert "*" in openpyxl.load_workbook(masked).active.cell(3, id_col).value
 
 
-def test_import_is_all_or_nothing_when_the_write_fails_halfway(gridded, monkeypatch):
+@pytest.mark.parametrize("where", ["row", "batch"])
+def test_import_is_all_or_nothing_when_the_write_fails_halfway(gridded, monkeypatch, where):
+    """A row written through the services fails, or a batch of planned rows does: nothing stays."""
     h = handler("workers")
     calls = {"n": 0}
-    real_apply = h.apply
+    if where == "row":
+        monkeypatch.setattr(importer, "PLANS", False)
+        real = h.apply
 
-    def failing_apply(s, state, values):
-        calls["n"] += 1
-        if calls["n"] == 10:
-            raise OSError("disk full")
-        return real_apply(s, state, values)
+        def failing(s, state, values):
+            calls["n"] += 1
+            if calls["n"] == 10:
+                raise OSError("disk full")
+            return real(s, state, values)
 
-    monkeypatch.setattr(h, "apply", failing_apply)
+        monkeypatch.setattr(h, "apply", failing)
+    else:
+        real_rows = journal.insert_rows
+
+        def failing_rows(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 2:  # the batch's people are in, its workers fail
+                raise OSError("disk full")
+            return real_rows(*args, **kwargs)
+
+        monkeypatch.setattr(journal, "insert_rows", failing_rows)
     before = gridded.engine.connect().execute(text("SELECT count(*) FROM change_journal")).scalar()
     with pytest.raises(OSError):
         run_import(gridded, h, SAMPLES / "网格员花名册-示例.xlsx", commit=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gridapp.core import codes, pinyin
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import GridAssignment, GridWorker, OrgUnit, Person
-from gridapp.core.models.base import set_fields
+from gridapp.core.models.base import new_id, set_fields
 from gridapp.core.services.people import PERSON_FIELDS, clean_person, upsert_person
 from gridapp.core.services.people import find_by_id_number as find_person
 from gridapp.core.store import Store
@@ -174,6 +174,28 @@ def save_worker(s: Session, data: dict[str, Any], *, scope_code: str | None) -> 
         changed = True
     changed |= set_fields(worker, {k: data.get(k) for k in WORKER_FIELDS})
     return worker, False, changed
+
+
+def new_worker_records(data: dict[str, Any], grid: OrgUnit, role: str, since: dt.date | None, *,
+                       scope_code: str | None) -> list[tuple[type, dict[str, Any]]]:
+    """What ``save_worker`` and ``assign`` create for a person new to the database, as (model, values) for a
+    bulk writer: the person, their worker record, their assignment to ``grid``. The grid must be a live grid
+    with no other leader when ``role`` is 网格长 (the caller knows); every other rule is checked here."""
+    clean = clean_person(data)
+    worker_type = data.get("worker_type")
+    if worker_type not in codes.WORKER_TYPE.codes():
+        raise ValidationError(f"人员类别“{worker_type}”无效", field="worker_type")
+    if role not in codes.WORKER_ROLE.codes():
+        raise ValidationError(f"网格职务“{role}”无效", field="role")
+    person_id, worker_id = new_id(), new_id()
+    return [
+        (Person, dict(clean, id=person_id, name_initials=pinyin.initials(clean["name"]), scope_code=scope_code)),
+        (GridWorker, {"id": worker_id, "person_id": person_id, "worker_type": worker_type, "status": "active",
+                      "hired_on": data.get("hired_on"), "notes": data.get("notes") or None,
+                      "employer": data.get("employer") or None, "scope_code": scope_code}),
+        (GridAssignment, {"id": new_id(), "worker_id": worker_id, "org_unit_id": grid.id, "role": role,
+                          "start_date": since, "scope_code": grid.code}),
+    ]
 
 
 def set_left(s: Session, worker: GridWorker, on: dt.date, reason: str) -> bool:

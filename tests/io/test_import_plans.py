@@ -1,0 +1,186 @@
+"""A bulk import writes new rows in batches (``Plan``) and the rest through the services: same outcome either way.
+
+The same sheet, mixing new workers, people already held, second leaders, broken values and departures, is
+imported into two copies of one database, once with plans and once with every row through the services. The
+reports, the records and what the journal says of each record must be the same; and the journal holds one row
+per new record, the statements do not grow with the rows.
+"""
+
+import shutil
+import sqlite3
+
+import openpyxl
+import pytest
+from sqlalchemy import event
+
+from gridapp.core import journal
+from gridapp.core.store import Store
+from gridapp.core.validation import id_check_digit
+from gridapp.io import importer
+from gridapp.io.importer import run_import
+from gridapp.io.kinds import handler
+
+HEADER = ["姓名", "身份证号码", "联系电话", "所属社区", "所属网格", "人员类别", "状态", "任职时间", "备注"]
+
+
+def _number(n: int) -> str:
+    body = f"37020319{80 + n % 20}0{1 + n % 9}1{n % 10}{n % 1000:03d}"[:17]
+    return body + id_check_digit(body)
+
+
+def _places(db):
+    with sqlite3.connect(db) as c:
+        grids = c.execute(
+            "SELECT c.name, g.name, g.id FROM org_unit g JOIN org_unit c ON c.id = g.parent_id WHERE g.level = 'grid' "
+            "AND g.retired_on IS NULL AND g.deleted_at IS NULL ORDER BY g.code").fetchall()
+        led = {r[0] for r in c.execute("SELECT org_unit_id FROM grid_assignment WHERE role = 'leader' "
+                                       "AND end_date IS NULL AND deleted_at IS NULL")}
+        held = c.execute("SELECT p.name, p.id_number FROM grid_worker w JOIN person p ON p.id = w.person_id "
+                         "ORDER BY p.id_number LIMIT 3").fetchall()
+    return grids, led, held
+
+
+def _sheet(path, db, n_new=40):
+    grids, led, held = _places(db)
+    free = [g for g in grids if g[2] not in led]
+    taken = [g for g in grids if g[2] in led]
+    assert free and taken, "the demo must have grids with and without a leader"
+    rows = []
+    for i in range(n_new):  # plain new workers: planned
+        c, g, _ = grids[i % len(grids)]
+        rows.append([f"新员{i}", _number(i), f"1390000{i:04d}", c, g, "兼职网格员" if i % 2 else "专职网格员", "在岗",
+                     "2021.3", None])
+    c, g, _ = free[0]
+    rows.append(["首位网格长", _number(900), "13900009000", c, g, "网格长", "在岗", "2022-01-01", None])  # planned
+    rows.append(["第二网格长", _number(901), "13900009001", c, g, "网格长", "在岗", None, None])  # the services refuse
+    c, g, _ = taken[0]
+    rows.append(["再一网格长", _number(902), "13900009002", c, g, "网格长", "在岗", None, None])  # refused too
+    for name, number in held:  # people already here: updated through the services
+        rows.append([name, number, "13911112222", grids[0][0], grids[0][1], "专职网格员", "在岗", None, "更新"])
+    rows.append(["离岗者", _number(903), None, None, None, "兼职网格员", "离岗", None, None])  # services
+    rows.append(["无此网格", _number(904), None, grids[0][0], "第九十九网格", "兼职网格员", "在岗", None, None])
+    rows.append(["备注过长", _number(905), None, grids[0][0], grids[0][1], "兼职网格员", "在岗", None, "长" * 5001])
+    rows.append(["中间新员", _number(906), None, grids[1][0], grids[1][1], "兼职网格员", "在岗", None, None])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return len(rows)
+
+
+def _import(db, sheet, plans, monkeypatch, statements=None):
+    monkeypatch.setattr(importer, "PLANS", plans)
+    store = Store(db)
+    if statements is not None:
+        event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    try:
+        return run_import(store, handler("workers"), sheet, commit=True)
+    finally:
+        store.close()
+
+
+def _records(db):
+    """Each person's worker and assignments as values, keyed by ID number (ids differ between the copies)."""
+    with sqlite3.connect(db) as c:
+        c.row_factory = sqlite3.Row
+        people = {r["id"]: dict(r) for r in c.execute("SELECT * FROM person")}
+        workers = {r["id"]: dict(r) for r in c.execute("SELECT * FROM grid_worker")}
+        assignments = [dict(r) for r in c.execute("SELECT * FROM grid_assignment")]
+    skip = {"id", "created_at", "updated_at", "person_id", "worker_id"}
+    out = {}
+    for w in workers.values():
+        p = people[w["person_id"]]
+        out[p["id_number"]] = (
+            {k: v for k, v in p.items() if k not in skip}, {k: v for k, v in w.items() if k not in skip},
+            sorted(tuple(sorted((k, str(v)) for k, v in a.items() if k not in skip))
+                   for a in assignments if a["worker_id"] == w["id"]))
+    return out, people, workers
+
+
+def _journal(db, people, workers):
+    """What the journal says of each record: op and field values, by the person's ID number."""
+    names = {pid: p["id_number"] for pid, p in people.items()}
+    names.update({wid: names[w["person_id"]] for wid, w in workers.items()})
+    with sqlite3.connect(db) as c:
+        rows = c.execute("SELECT table_name, record_id, op, field, new_value FROM change_journal ORDER BY seq").fetchall()
+        assignment_of = dict(c.execute("SELECT id, worker_id FROM grid_assignment").fetchall())
+    out: dict[tuple, list] = {}
+    for table, rid, op, field, value in rows:
+        owner = names.get(rid) or names.get(assignment_of.get(rid))
+        if owner is None:
+            continue
+        for f, v in journal.fields_of(field, value):
+            if f not in ("person_id", "worker_id"):
+                out.setdefault((table, owner), []).append((op, f, v))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def test_planned_rows_and_rows_through_the_services_give_the_same_database(demo_db, tmp_path, monkeypatch):
+    slow_db = tmp_path / "slow.sqlite"
+    shutil.copy(demo_db, slow_db)
+    sheet = tmp_path / "workers.xlsx"
+    n = _sheet(sheet, demo_db)
+    fast = _import(demo_db, sheet, True, monkeypatch)
+    slow = _import(slow_db, sheet, False, monkeypatch)
+
+    def shown(report):
+        return [(r.number, r.outcome, r.label, r.problems, r.notes) for r in report.rows]
+
+    assert shown(fast) == shown(slow)
+    counts = fast.counts()
+    assert counts["new"] == 40 + 1 + 1 + 1 and counts["rejected"] == 4 and len(fast.rows) == n, fast.summary()
+    assert counts["updated"] == 3
+    refused = {r.label.split("（")[0]: r.problems[0][1] for r in fast.rejected}
+    assert "网格长" in refused["第二网格长"] and "网格长" in refused["再一网格长"]
+    assert "备注" in refused["备注过长"] and "第九十九网格" in refused["无此网格"]
+    fast_records, fp, fw = _records(demo_db)
+    slow_records, sp, sw = _records(slow_db)
+    assert fast_records == slow_records
+    assert _journal(demo_db, fp, fw) == _journal(slow_db, sp, sw)
+
+
+def test_a_new_worker_is_three_journal_rows_and_the_statements_do_not_grow_per_row(demo_db, tmp_path, monkeypatch):
+    """The shape of a bulk import: one journal row per new record, a handful of statements per batch."""
+    counts = {}
+    for size in (50, 150):
+        db = tmp_path / f"d{size}.sqlite"
+        shutil.copy(demo_db, db)
+        grids, _led, _held = _places(db)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(HEADER)
+        for i in range(size):
+            c, g, _ = grids[i % len(grids)]
+            ws.append([f"批量{i}", _number(2000 + i), f"1380000{i:04d}", c, g, "兼职网格员", "在岗", "2020.5", None])
+        sheet = tmp_path / f"w{size}.xlsx"
+        wb.save(sheet)
+        with sqlite3.connect(db) as c:
+            before = c.execute("SELECT count(*) FROM change_journal").fetchone()[0]
+        statements: list[str] = []
+        report = _import(db, sheet, True, monkeypatch, statements)
+        assert report.counts()["new"] == size, report.summary()
+        with sqlite3.connect(db) as c:
+            added = c.execute("SELECT count(*) FROM change_journal").fetchone()[0] - before
+            per_table = dict(c.execute(f"SELECT table_name, count(*) FROM change_journal WHERE id > "
+                                       f"(SELECT max(id) - {added} FROM change_journal) GROUP BY table_name"))
+        assert added == 3 * size  # a person, a worker and an assignment, one row each
+        assert per_table == {"person": size, "grid_worker": size, "grid_assignment": size}
+        counts[size] = len(statements)
+    assert counts[150] - counts[50] <= 5, counts  # the rows go in by the batch, not one statement each
+
+
+@pytest.mark.parametrize("plans", [True, False])
+def test_a_preview_writes_nothing_either_way(demo_db, tmp_path, monkeypatch, plans):
+    sheet = tmp_path / "workers.xlsx"
+    _sheet(sheet, demo_db)
+    with sqlite3.connect(demo_db) as c:
+        before = [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("person", "change_journal")]
+    monkeypatch.setattr(importer, "PLANS", plans)
+    store = Store(demo_db)
+    report = run_import(store, handler("workers"), sheet, commit=False)
+    store.close()
+    assert report.counts()["new"] == 43 and not report.committed
+    with sqlite3.connect(demo_db) as c:
+        assert [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("person", "change_journal")] == before
