@@ -41,20 +41,17 @@ class _Planned:
         self.session, self.rows = session, 0
         self.by_model: dict[type, dict[frozenset[str], list[dict[str, Any]]]] = {}
 
-    def add(self, plan: Plan) -> None:
-        for model, values in plan.records:
-            # One statement per set of columns (an executemany binds the same ones for every row).
-            self.by_model.setdefault(model, {}).setdefault(frozenset(values), []).append(
-                field_rules.check_values(model, values))
-        self.rows += 1
-
-    def check(self, plan: Plan) -> bool:
-        """Whether every record of the plan meets the field rules (else the services give the reason)."""
+    def add(self, plan: Plan) -> bool:
+        """Keep the plan's records as they are stored, if every one meets the field rules (else the services
+        will give the reason, with the field)."""
         try:
-            for model, values in plan.records:
-                field_rules.check_values(model, values)
+            checked = [(model, field_rules.check_values(model, values)) for model, values in plan.records]
         except DomainError:
             return False
+        for model, values in checked:
+            # One statement per set of columns (an executemany binds the same ones for every row).
+            self.by_model.setdefault(model, {}).setdefault(frozenset(values), []).append(values)
+        self.rows += 1
         return True
 
     def write(self) -> None:
@@ -241,10 +238,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     plan = plan_of(s, state, values)
                 except DomainError:
                     plan = None  # the services say why, with the field
-                if plan is not None and not planned.check(plan):
+                if plan is not None and not planned.add(plan):
                     plan = None
             if plan is not None:
-                planned.add(plan)
                 result.outcome, result.label = plan.outcome, plan.label
                 _note_regions(result, values, fields, region_table)
             elif not result.problems:
