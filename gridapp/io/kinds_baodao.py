@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -14,6 +15,7 @@ from gridapp.core.models.base import set_fields
 from gridapp.core.services import baodao
 from gridapp.core.store import Store
 from gridapp.io import cells
+from gridapp.io.importer import Plan
 from gridapp.io.kinds import Places
 from gridapp.io.sheet import Sheet
 from gridapp.io.spec import (
@@ -98,18 +100,35 @@ MEMBERS = ImportSpec(
 )
 
 
+@dataclass
+class _MembersState:
+    places: Places
+    numbers: set[str]  # ID numbers of the people held (or planned) here
+    units: dict[tuple, Unit | None] = field(default_factory=dict)  # a members sheet adds no units: looked up once
+
+
 class MembersHandler:
     spec = MEMBERS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> Places:
-        return Places.load(s, store, sheet, options)
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _MembersState:
+        return _MembersState(Places.load(s, store, sheet, options), set(s.execute(select(Person.id_number)).scalars()))
 
-    def apply(self, s: Session, places: Places, v: dict[str, Any]) -> tuple[str, str]:
+    @staticmethod
+    def _unit(s: Session, state: _MembersState, v: dict[str, Any]) -> Unit:
+        key = (v.get("unit_code"), v["unit"])
+        if key not in state.units:
+            state.units[key] = baodao.find_unit(s, credit_code=v.get("unit_code"), name=v["unit"])
+        if state.units[key] is None:
+            raise NotFoundError(f"找不到报到单位“{v['unit']}”，请先导入或登记该单位", field="unit")
+        return state.units[key]
+
+    @classmethod
+    def _data(cls, s: Session, state: _MembersState, v: dict[str, Any]) -> tuple[dict[str, Any], Unit, OrgUnit,
+                                                                                OrgUnit | None]:
+        places = state.places
         community = places.community(v["community"])
         grid = places.grids.resolve(v["grid"], community_id=community.id) if v.get("grid") else None
-        unit = baodao.find_unit(s, credit_code=v.get("unit_code"), name=v["unit"])
-        if unit is None:
-            raise NotFoundError(f"找不到报到单位“{v['unit']}”，请先导入或登记该单位", field="unit")
+        unit = cls._unit(s, state, v)
         compound_id = None
         if v.get("compound"):
             compound = places.compound(s, v["compound"], community)
@@ -119,6 +138,20 @@ class MembersHandler:
         numbers = v.get("phone") or []
         data = dict(v, phone=numbers[0] if numbers else None, phone2=numbers[1] if len(numbers) > 1 else None,
                     community_id=community.id, grid_id=grid.id if grid else None, compound_id=compound_id)
+        return data, unit, community, grid
+
+    def plan(self, s: Session, state: _MembersState, v: dict[str, Any]) -> Plan | None:
+        """A member new to the database, registered as 已报到: a person and a registration."""
+        if v["id_number"] in state.numbers or v.get("status") not in (None, "registered"):
+            return None
+        data, unit, community, grid = self._data(s, state, v)
+        records = baodao.new_member_records(data, unit, community, grid)
+        state.numbers.add(v["id_number"])
+        return Plan("new", f"{v['name']}（{community.name}）", records)
+
+    def apply(self, s: Session, state: _MembersState, v: dict[str, Any]) -> tuple[str, str]:
+        data, unit, community, _grid = self._data(s, state, v)
+        state.numbers.add(v["id_number"])
         reg, created, changed = baodao.register(s, data, unit=unit)
         if v.get("status") and v["status"] != reg.status:
             reg.status = v["status"]

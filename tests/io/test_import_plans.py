@@ -184,3 +184,89 @@ def test_a_preview_writes_nothing_either_way(demo_db, tmp_path, monkeypatch, pla
     assert report.counts()["new"] == 43 and not report.committed
     with sqlite3.connect(demo_db) as c:
         assert [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("person", "change_journal")] == before
+
+
+MEMBER_HEADER = ["姓名", "身份证号码", "政治面貌", "联系电话", "工作单位", "职务", "处级以上", "报到社区", "所在网格", "居住小区",
+                 "报到日期", "服务岗位", "状态"]
+
+
+def _member_sheet(path, db):
+    with sqlite3.connect(db) as c:
+        units = [r[0] for r in c.execute("SELECT name FROM unit WHERE deleted_at IS NULL AND name IN "
+                                         "(SELECT name FROM unit GROUP BY name HAVING count(*) = 1) LIMIT 3")]
+        places = c.execute(
+            "SELECT c.name, g.name, (SELECT k.name FROM compound k WHERE k.grid_id = g.id AND k.deleted_at IS NULL "
+            "LIMIT 1) FROM org_unit g JOIN org_unit c ON c.id = g.parent_id WHERE g.level = 'grid' "
+            "AND g.retired_on IS NULL ORDER BY g.code").fetchall()
+        worker = c.execute("SELECT p.name, p.id_number FROM grid_worker w JOIN person p ON p.id = w.person_id "
+                           "WHERE p.political_status IN ('01', '02') OR p.political_status IS NULL LIMIT 1").fetchone()
+        member = c.execute("SELECT p.name, p.id_number FROM member_registration m JOIN person p ON p.id = m.person_id "
+                           "WHERE m.status = 'registered' LIMIT 1").fetchone()
+    assert len(units) == 3 and worker and member
+    rows = []
+    for i in range(30):
+        c, g, k = places[i % len(places)]
+        rows.append([f"党员{i}", _number(3000 + i), "中共党员" if i % 3 else None, f"1370000{i:04d}", units[i % 3],
+                     "科员" if i % 2 else None, "是" if i % 5 == 0 else None, c, g if i % 4 else None,
+                     k if i % 6 == 0 else None, "2025-03-15" if i % 2 else None, "政策宣传" if i % 3 == 0 else None,
+                     None])
+    c, g, _k = places[0]
+    rows += [
+        [worker[0], worker[1], None, None, units[0], None, None, c, g, None, "2025-01-01", None, None],  # services
+        [member[0], member[1], None, "13700001111", units[1], "主任", None, c, None, None, None, None, None],
+        ["无此单位", _number(3100), None, None, "不存在的单位", None, None, c, None, None, None, None, None],
+        ["群众一名", _number(3101), "群众", None, units[0], None, None, c, None, None, None, None, None],
+        ["已转出者", _number(3102), None, None, units[0], None, None, c, None, None, None, None, "已转出"],
+        ["小区不对", _number(3103), None, None, units[0], None, None, c, None, "没有这个小区", None, None, None],
+        ["末位党员", _number(3104), "预备党员", None, units[2], None, None, places[1][0], places[1][1], None, None,
+         None, None],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(MEMBER_HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+def _member_records(db):
+    skip = {"id", "created_at", "updated_at", "person_id"}
+    with sqlite3.connect(db) as c:
+        c.row_factory = sqlite3.Row
+        people = {r["id"]: dict(r) for r in c.execute("SELECT * FROM person")}
+        regs = [dict(r) for r in c.execute("SELECT * FROM member_registration")]
+        rows = c.execute("SELECT table_name, record_id, op, field, new_value FROM change_journal ORDER BY seq").fetchall()
+    by_person = {people[r["person_id"]]["id_number"]: (
+        {k: v for k, v in people[r["person_id"]].items() if k not in skip}, {k: v for k, v in r.items() if k not in skip})
+        for r in regs}
+    owner = {pid: p["id_number"] for pid, p in people.items()}
+    owner.update({r["id"]: owner[r["person_id"]] for r in regs})
+    said: dict[tuple, list] = {}
+    for table, rid, op, field, value in rows:
+        if rid in owner:
+            for f, v in journal.fields_of(field, value):
+                if f != "person_id":
+                    said.setdefault((table, owner[rid]), []).append((op, f, v))
+    return by_person, {k: sorted(v) for k, v in said.items()}
+
+
+def test_members_planned_or_through_the_services_give_the_same_database(demo_db, tmp_path, monkeypatch):
+    slow_db = tmp_path / "slow.sqlite"
+    shutil.copy(demo_db, slow_db)
+    sheet = tmp_path / "members.xlsx"
+    _member_sheet(sheet, demo_db)
+
+    def run(db, plans):
+        monkeypatch.setattr(importer, "PLANS", plans)
+        store = Store(db)
+        try:
+            return run_import(store, handler("members"), sheet, commit=True)
+        finally:
+            store.close()
+
+    fast, slow = run(demo_db, True), run(slow_db, False)
+    assert [(r.number, r.outcome, r.label, r.problems, r.notes) for r in fast.rows] == \
+        [(r.number, r.outcome, r.label, r.problems, r.notes) for r in slow.rows]
+    counts = fast.counts()
+    assert counts["new"] == 30 + 1 + 1 + 1 and counts["rejected"] == 3, fast.summary()
+    assert _member_records(demo_db) == _member_records(slow_db)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from gridapp.core import codes
+from gridapp.core import codes, pinyin
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import (
     Activity,
@@ -28,9 +28,9 @@ from gridapp.core.models import (
     Unit,
     UnitPairing,
 )
-from gridapp.core.models.base import find_by_credit_code_or_name, set_fields
+from gridapp.core.models.base import find_by_credit_code_or_name, new_id, set_fields
 from gridapp.core.services import orgs
-from gridapp.core.services.people import upsert_person
+from gridapp.core.services.people import clean_person, upsert_person
 from gridapp.core.store import Store
 from gridapp.core.validation import normalize_phone, parse_credit_code
 
@@ -174,25 +174,14 @@ def register(s: Session, data: dict[str, Any], *, unit: Unit | None) -> tuple[Me
         raise ValidationError("请选择工作单位：在职党员须登记所在单位", field="unit")
     community, grid = _community_and_grid(s, data.get("community_id"), data.get("grid_id"))
     person, _created, person_changed = upsert_person(s, data, scope_code=community.code)
-    if person.political_status is None:
-        person.political_status = "01"  # registering as an in-service Party member says so
-    elif person.political_status not in ("01", "02"):
-        raise ValidationError(
-            f"{person.name}的政治面貌是“{codes.POLITICAL.name(person.political_status)}”，在职党员报到须为中共党员或预备党员",
-            field="political_status")
+    status = _party_member(person.name, person.political_status)
+    if person.political_status != status:
+        person.political_status = status
     s.flush()
-    post = data.get("service_post")
-    if post and post not in codes.SERVICE_POST.codes():
-        raise ValidationError(f"服务岗位“{post}”无效", field="service_post")
     compound_id = data.get("compound_id")
     if compound_id and s.get(Compound, compound_id) is None:
         raise ValidationError("所选小区无效", field="compound")
-    values = {
-        "unit_id": unit.id if unit else None, "position": data.get("position"),
-        "is_leading_cadre": bool(data.get("is_leading_cadre")), "community_id": community.id,
-        "grid_id": grid.id if grid else None, "compound_id": compound_id,
-        "registered_on": data.get("registered_on") or dt.date.today(), "service_post": post,
-    }
+    values = _registration(data, unit, community, grid)
     mine = select(MemberRegistration).where(MemberRegistration.person_id == person.id,
                                             MemberRegistration.deleted_at.is_(None))
     reg = s.execute(mine.where(MemberRegistration.status == "registered")).scalar_one_or_none()
@@ -208,6 +197,49 @@ def register(s: Session, data: dict[str, Any], *, unit: Unit | None) -> tuple[Me
     if not data.get("registered_on"):
         del values["registered_on"]  # today's default must not overwrite the real registration date
     return reg, False, set_fields(reg, values) or person_changed
+
+
+def _party_member(name: str, political_status: str | None) -> str:
+    """The political status a registered member has: 中共党员 when none is given (registering says so)."""
+    if political_status is None:
+        return "01"
+    if political_status not in ("01", "02"):
+        raise ValidationError(
+            f"{name}的政治面貌是“{codes.POLITICAL.name(political_status)}”，在职党员报到须为中共党员或预备党员",
+            field="political_status")
+    return political_status
+
+
+def _registration(data: dict[str, Any], unit: Unit, community: OrgUnit, grid: OrgUnit | None) -> dict[str, Any]:
+    post = data.get("service_post")
+    if post and post not in codes.SERVICE_POST.codes():
+        raise ValidationError(f"服务岗位“{post}”无效", field="service_post")
+    return {
+        "unit_id": unit.id, "position": data.get("position"),
+        "is_leading_cadre": bool(data.get("is_leading_cadre")), "community_id": community.id,
+        "grid_id": grid.id if grid else None, "compound_id": data.get("compound_id"),
+        "registered_on": data.get("registered_on") or dt.date.today(), "service_post": post,
+    }
+
+
+def new_member_records(data: dict[str, Any], unit: Unit, community: OrgUnit, grid: OrgUnit | None
+                       ) -> list[tuple[type, dict[str, Any]]]:
+    """What ``register`` creates for a person new to the database, as (model, values) for a bulk writer: the
+    person and their registration. The community, grid and compound must be live ones (the caller read them);
+    every other rule is checked here."""
+    if community.level != "community" or community.retired_on or community.deleted_at:
+        raise ValidationError("请选择报到社区", field="community")
+    if grid is not None and (grid.level not in ("grid", "microgrid") or grid.retired_on
+                             or not grid.code.startswith(community.code)):
+        raise ValidationError("所选网格无效", field="grid")
+    clean = clean_person(data)
+    clean["political_status"] = _party_member(clean["name"], clean.get("political_status"))
+    person_id = new_id()
+    return [
+        (Person, dict(clean, id=person_id, name_initials=pinyin.initials(clean["name"]), scope_code=community.code)),
+        (MemberRegistration, dict(_registration(data, unit, community, grid), id=new_id(), person_id=person_id,
+                                  status="registered", scope_code=(grid or community).code)),
+    ]
 
 
 def register_member(store: Store, data: dict[str, Any], *, unit_id: str | None = None) -> str:
