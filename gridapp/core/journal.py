@@ -69,7 +69,7 @@ def _plain(value: Any) -> Any:
 
 def pack(values: dict[str, Any]) -> str:
     """A new record's fields as one journal value (the fields ``encode_value`` would write one by one)."""
-    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False)
+    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, separators=(",", ":"))
 
 
 def fields_of(field: str, value: str | None) -> list[tuple[str, str | None]]:
