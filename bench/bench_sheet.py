@@ -1,6 +1,16 @@
-"""Reading a big sheet: what cleaning every cell and looking for formulas without results cost.
+"""Reading a big sheet: how fast the .xlsx reader takes cells, and what cleaning every cell and looking for
+formulas without results cost.
 
-    .venv/bin/python bench/bench_sheet.py
+    .venv/bin/python bench/bench_sheet.py            # both parts
+    .venv/bin/python bench/bench_sheet.py readers    # the readers only (10,000 and 100,000 rows)
+
+Readers: 10,000 and 100,000 rows × 10 columns (.xlsx written by XlsxWriter with shared strings, as Excel saves
+them, one date column), each read in a child process for its peak memory: our reader (``xlsx_reader``, which
+scans the plain shapes as bytes), the same reader made to use its XML parser for every part (what it did
+before the scan), python-calamine and openpyxl in read-only mode, both reading the values only.
+``reader_figures()`` returns the figures for another script (``bench/run_all.py``).
+
+Formulas:
 
 A 20,000-row, 12-column roster read by ``read_sheet`` three ways: plain values; with a 序号 column of
 formulas and a 备注 column of formulas giving empty text, their results stored as Excel saves them
@@ -13,7 +23,9 @@ time of the openpyxl-based reader it replaced.)
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import sys
 import time
 import zipfile
@@ -75,7 +87,100 @@ def _baseline(path: Path) -> None:
         pass
 
 
+READER_ROWS = (10_000, 100_000)
+READERS = ("ours", "ours (parser only)", "calamine", "openpyxl read-only")
+_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+which, path = sys.argv[1], Path(sys.argv[2])
+sys.path.insert(0, sys.argv[3])
+if which.startswith("ours"):
+    from gridapp.io import xlsx_reader, xlsx_scan
+    if which == "ours (parser only)":
+        def not_plain(self, *args):
+            raise xlsx_scan.NotPlain
+        xlsx_reader.Workbook._scan_sheet = xlsx_reader.Workbook._scan_strings = not_plain
+    def read():
+        return sum(len(s.rows) for s in xlsx_reader.read_sheets(path))
+elif which == "calamine":
+    import python_calamine
+    def read():
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return sum(1 for _ in book.get_sheet_by_index(0).iter_rows())
+else:
+    import openpyxl
+    def read():
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        n = sum(1 for _ in book.active.iter_rows(values_only=True))
+        book.close()
+        return n
+def peak_kb():  # VmHWM: ru_maxrss keeps the parent's peak across exec
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
+cpu, wall = time.process_time(), time.perf_counter()
+rows = read()
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+print(json.dumps({"rows": rows, "cpu": cpu, "wall": wall, "peak_mb": peak_kb() / 1024, "start_mb": before / 1024}))
+"""
+
+
+def write_roster(path: Path, rows: int) -> Path:
+    """``rows`` workers × 10 columns under a header, shared strings and a date column, as Excel saves them."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("花名册")
+    ws.set_column(8, 8, 12, book.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_row(0, 0, ["序号", "姓名", "性别", "身份证号码", "政治面貌", "联系电话", "所属网格", "人员类别", "任职时间", "备注"])
+    for i in range(1, rows + 1):
+        ws.write_row(i, 0, [i, f"张{i % 97}伟", "男", f"37020319900101{i % 10000:04d}", "中共党员", f"138{i:08d}",
+                            f"云溪社区第{i % 12 + 1}网格", "专职网格员", 44000 + i % 1000, f"备注{i}"])
+    book.close()
+    return path
+
+
+def _child(which: str, path: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _CHILD, which, str(path), str(ROOT)], capture_output=True, text=True,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def reader_figures(rows_list: tuple[int, ...] = READER_ROWS, repeat: int = 2) -> list[dict]:
+    """For each size, each reader's processor and wall time (best of ``repeat`` children) and peak memory
+    (the child's maximum resident size, the interpreter and its imports included)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = []
+    for rows in rows_list:
+        path = OUT / f"roster-{rows}.xlsx"
+        if not path.exists():
+            write_roster(path, rows)
+        for which in READERS:
+            runs = [_child(which, path) for _ in range(repeat)]
+            assert {r["rows"] for r in runs} == {rows + 1}, (which, runs[0]["rows"])
+            best = min(runs, key=lambda r: r["cpu"])
+            out.append({"rows": rows, "reader": which, "cpu_s": best["cpu"], "wall_s": min(r["wall"] for r in runs),
+                        "peak_mb": max(r["peak_mb"] for r in runs), "start_mb": best["start_mb"]})
+    return out
+
+
+def print_readers(figures: list[dict]) -> None:
+    print(f"{'rows':>8}  {'reader':<20} {'cpu s':>7} {'wall s':>7} {'× calamine':>10} {'× ours':>7} {'peak MB':>8}"
+          f" {'(start)':>8}")
+    for f in figures:
+        same = {g["reader"]: g for g in figures if g["rows"] == f["rows"]}
+        print(f"{f['rows']:>8,}  {f['reader']:<20} {f['cpu_s']:7.2f} {f['wall_s']:7.2f} "
+              f"{f['cpu_s'] / same['calamine']['cpu_s']:10.2f} {f['cpu_s'] / same['ours']['cpu_s']:7.2f} "
+              f"{f['peak_mb']:8.0f} {f['start_mb']:8.0f}")
+
+
 def main() -> None:
+    print_readers(reader_figures())
+    if sys.argv[1:] == ["readers"]:
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     headers = WORKERS.headers() + list(WORKERS.ignored)
     cases = (("plain values", False, False), ("formulas with stored results", True, True),

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -25,7 +26,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from gridapp.core.errors import ValidationError
-from gridapp.io import limits
+from gridapp.io import limits, xlsx_scan
 from gridapp.io.cells import clean_cell
 
 _MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -71,6 +72,9 @@ class _Refused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+_CONTAINER_ERRORS = (_Refused, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 
 
 def _n(value: int) -> str:
@@ -245,14 +249,16 @@ class Workbook:
         stream = self._open(member)
         try:
             yield from iterparse(stream, events)
-        except _Refused as exc:
-            raise self._refused(exc.reason) from None
         except ParseError as exc:
             raise self._damaged(f"{member} 不是完好的 XML：{exc}") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-            raise self._damaged(exc) from None
+        except _CONTAINER_ERRORS as exc:
+            raise self._container_failed(exc) from None
         finally:
             stream.close()
+
+    def _container_failed(self, exc: BaseException) -> ValidationError:
+        """A bound hit while a member was read, or the zip or its compression damaged, as a sentence."""
+        return self._refused(exc.reason) if isinstance(exc, _Refused) else self._damaged(exc)
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """A part's relationships: id → (type, target part name)."""
@@ -319,29 +325,84 @@ class Workbook:
         """The shared strings; one longer than a cell may hold is kept as None and refused where a cell uses it."""
         if not self._strings_part or not self._has(self._strings_part):
             return []
+        budget = self.budget[0]
+        try:
+            return self._scan_strings()
+        except xlsx_scan.NotPlain:
+            self.budget[0] = budget
+            return self._parse_strings()
+
+    def _add_string(self, strings: list[str | None], text: str) -> None:
+        text = text.replace("x005F_", "")  # as openpyxl reads them
+        strings.append(clean_cell(text) if len(text) <= limits.MAX_CELL_CHARS else None)
+        if len(strings) > limits.MAX_CELLS:
+            raise self._refused(f"共享字符串超过 {_n(limits.MAX_CELLS)} 个")
+
+    def _scan_strings(self) -> list[str | None]:
+        """The shared strings by byte patterns: plain items scanned, the others (rich text, phonetic guides)
+        parsed one by one; NotPlain for anything around them the scan does not take."""
+        strings: list[str | None] = []
+        stream = self._open(self._strings_part)
+        chunks = xlsx_scan.Chunks(stream)
+        plain, item, end_match = xlsx_scan._SI.match, xlsx_scan._SI_ANY.match, xlsx_scan._SST_END.match
+        try:
+            while (root := xlsx_scan._ROOT.match(chunks.buf)) is None:
+                if len(chunks.buf) > 1 << 16 or not chunks.more():
+                    raise xlsx_scan.NotPlain
+            namespace = xlsx_scan.check_root(chunks.buf[:root.end()])
+            buf, pos = chunks.buf, root.end()
+            while True:
+                if m := plain(buf, pos):
+                    self._add_string(strings, xlsx_scan.text(m.group(1)))
+                    pos = m.end()
+                    continue
+                close = buf.find(b"</si>", pos) if item(buf, pos) else -1
+                if close != -1:
+                    self._add_string(strings, _text_of(xlsx_scan.element(namespace, buf[pos:close + 5])))
+                    pos = close + 5
+                    continue
+                if end_match(buf, pos) and end_match(buf, pos).end() == len(buf) and not chunks.more():
+                    return strings
+                if len(buf) - pos > xlsx_scan.MAX_ROW_BYTES or (buf.find(b"</si>", pos) != -1 and close == -1):
+                    raise xlsx_scan.NotPlain
+                chunks.buf = buf[pos:]
+                if not chunks.more() and not end_match(chunks.buf):
+                    raise xlsx_scan.NotPlain  # cut short, or not a string item: the parser says which
+                buf, pos = chunks.buf, 0
+        except _CONTAINER_ERRORS as exc:
+            raise self._container_failed(exc) from None
+        finally:
+            stream.close()
+
+    def _parse_strings(self) -> list[str | None]:
         strings: list[str | None] = []
         for _, el in self._parse(self._strings_part):
             local = el.tag.rpartition("}")[2]
             if local != "si":
                 continue
-            text = _text_of(el).replace("x005F_", "")  # as openpyxl reads them
-            strings.append(clean_cell(text) if len(text) <= limits.MAX_CELL_CHARS else None)
+            self._add_string(strings, _text_of(el))
             el.clear()
-            if len(strings) > limits.MAX_CELLS:
-                raise self._refused(f"共享字符串超过 {_n(limits.MAX_CELLS)} 个")
         return strings
 
     # --- the sheets ------------------------------------------------------------------------------------
 
     def read_sheet(self, name: str, part: str) -> RawSheet:
-        """One worksheet's cells; a cell outside the bounds, or too long, is refused naming its place."""
+        """One worksheet's cells; a cell outside the bounds, or too long, is refused naming its place.
+
+        The plain shapes every common writer produces are scanned as bytes; a sheet holding anything else is
+        read again, from its start, by the XML parser (the same cells, several times slower)."""
+        budget = self.budget[0]
+        try:
+            return self._scan_sheet(name, part)
+        except xlsx_scan.NotPlain:
+            self.budget[0] = budget  # the bytes read so far are read again, not twice the file
+            return self._parse_sheet(name, part)
+
+    def _parse_sheet(self, name: str, part: str) -> RawSheet:
         sheet = RawSheet(name)
-        row_number = 0
+        rows = _Rows(self, sheet)
         pending: list[tuple[int | None, object, int]] = []  # (column or None, value, flag) of the open row
-        row_elements = 0
         cells_in_row = 0
-        stored = 0
-        merges = sheet.merges
         for _, el in self._parse(part):
             tag = _TAGS.get(el.tag)
             if tag is None:
@@ -349,33 +410,144 @@ class Workbook:
             if tag == "c":
                 cells_in_row += 1
                 if cells_in_row > 16_384:
-                    raise self._refused(f"工作表“{name}”的一行中有超过 16,384 个单元格（Excel 的列数上限），文件已损坏")
+                    raise self._wide_row(name)
                 item = self._cell(el, name)
                 if item is not None:
                     pending.append(item)
                 el.clear()
             elif tag == "row":
-                row_elements += 1
-                r = el.get("r")
-                try:
-                    row_number = int(r) if r else row_number + 1
-                except ValueError:
-                    raise self._damaged(f"工作表“{name}”的行号“{r[:20]}”无效") from None
-                if pending:
-                    stored += self._store(sheet, row_number, pending)
-                    if stored > limits.MAX_CELLS:
-                        raise self._refused(f"工作表“{name}”的数据超过 {_n(limits.MAX_CELLS)} 个单元格，请拆分后再导入")
-                    pending = []
-                elif row_elements > limits.MAX_ROWS * 2:
-                    raise self._refused(f"工作表“{name}”超过 {_n(limits.MAX_ROWS * 2)} 行，请删除多余的空行或拆分后再导入")
+                rows.end(el.get("r"), pending)
+                pending = []
                 cells_in_row = 0
                 el.clear()
             elif tag == "mergeCell":
-                merges.append(self._merge(el.get("ref") or "", name))
-                if len(merges) > limits.MAX_MERGED_RANGES:
-                    raise self._refused(f"工作表“{name}”的合并单元格超过 {_n(limits.MAX_MERGED_RANGES)} 处")
+                rows.merge(el.get("ref") or "")
                 el.clear()
         return sheet
+
+    def _scan_sheet(self, name: str, part: str) -> RawSheet:
+        """The sheet by byte patterns (``xlsx_scan``); NotPlain as soon as it holds a shape they do not take."""
+        sheet = RawSheet(name)
+        rows = _Rows(self, sheet)
+        stream = self._open(part)
+        chunks = xlsx_scan.Chunks(stream)
+        try:
+            while (m := xlsx_scan._SHEET_DATA.search(chunks.buf)) is None:
+                if len(chunks.buf) > 4 << 20 or not chunks.more():
+                    raise xlsx_scan.NotPlain
+            head = chunks.buf[:m.end()]
+            xlsx_scan.check_root(head)
+            self._outside_rows(rows, chunks.feed(head))
+            pos = m.end() if not m.group(1) else None
+            if pos is not None:
+                pos = self._scan_rows(rows, chunks, pos)
+            tail = chunks.buf[m.end() if pos is None else pos:]
+            chunks.buf = b""
+            while True:
+                self._outside_rows(rows, chunks.feed(tail))
+                if not chunks.more():
+                    break
+                tail, chunks.buf = chunks.buf, b""
+            self._outside_rows(rows, chunks.close())
+        except _CONTAINER_ERRORS as exc:
+            raise self._container_failed(exc) from None
+        finally:
+            stream.close()
+        return sheet
+
+    def _outside_rows(self, rows: _Rows, events) -> None:
+        """What the XML parser found around the rows: merged ranges; a cell or row there is not the plain shape."""
+        for _, el in events:
+            tag = _TAGS.get(el.tag)
+            if tag == "mergeCell":
+                rows.merge(el.get("ref") or "")
+            elif tag is not None:
+                raise xlsx_scan.NotPlain
+            el.clear()
+
+    def _scan_rows(self, rows: _Rows, chunks: xlsx_scan.Chunks, pos: int) -> int:
+        """The rows of ``<sheetData>`` from ``pos``; where ``</sheetData>`` starts in ``chunks.buf``."""
+        name = rows.sheet.name
+        strings, dates = self.strings, self.date_styles
+        columns: dict[bytes, int] = {}
+        kinds: dict[bytes, tuple[str, int]] = {}
+        seen_dates: dict[tuple[bytes, int], object] = {}
+        row_match, cell_findall, end_match = xlsx_scan._ROW.match, xlsx_scan._CELL.findall, xlsx_scan._SHEET_DATA_END.match
+        cell_kinds, first = xlsx_scan.cell_kinds, itemgetter(0)
+        buf = chunks.buf
+        while True:
+            m = row_match(buf, pos)
+            end = buf.find(b"</row>", pos) if m is not None and not m.group(2) else -1
+            if m is None or (end == -1 and not m.group(2)):
+                if m is None and end_match(buf, pos):
+                    chunks.buf = buf
+                    return pos
+                complete = m is None and (buf.find(b"</row>", pos) != -1 or buf.find(b"</sheetData>", pos) != -1)
+                if complete or len(buf) - pos > xlsx_scan.MAX_ROW_BYTES:
+                    raise xlsx_scan.NotPlain
+                chunks.buf = buf[pos:]
+                if not chunks.more():
+                    raise xlsx_scan.NotPlain  # cut short: the parser says where
+                buf, pos = chunks.buf, 0
+                continue
+            if m.group(2):  # <row r="7"/>
+                rows.end(xlsx_scan.row_number(m.group(1)), [])
+                pos = m.end()
+                continue
+            p = m.end()
+            cells = cell_findall(buf, p, end)
+            if sum(map(len, map(first, cells))) != len(buf[p:end].rstrip(b" \t\r\n")) or len(cells) > 16_384:
+                raise xlsx_scan.NotPlain  # something between the cells; a row wider than Excel's, for the parser to word
+            values: list[object] = []  # the row itself while its cells run from column A on, one after another
+            append = values.append
+            pending: list[tuple[int | None, object, int]] | None = None
+            for _, letters, digits, attrs, formula, v, inline, inline_text in cells:
+                column = columns.get(letters)
+                if column is None:
+                    column = columns[letters] = column_index(letters.decode("ascii"))
+                kind, style = (kinds.get(attrs) or cell_kinds(kinds, attrs)) if attrs else ("n", 0)
+                value: object = None
+                if v and kind == "s":  # the common cases inline; the rest as _cell reads them
+                    try:
+                        index = int(v)
+                        value = strings[index] if index >= 0 else None
+                    except (ValueError, IndexError):
+                        pass
+                elif v and kind == "n" and b"&" not in v:
+                    if style in dates:
+                        value = seen_dates.get((v, style))
+                    else:
+                        with contextlib.suppress(ValueError):
+                            value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                if value is None:
+                    item = self._value(kind, xlsx_scan.text(v) or None,
+                                       clean_cell(xlsx_scan.text(inline_text)) if inline else None,
+                                       bool(formula), style, column, (letters + digits).decode("ascii"), name)
+                    if item is None:
+                        continue
+                    if v and kind == "n" and style in dates and item[2] == 0 and len(seen_dates) < 10_000:
+                        seen_dates[(v, style)] = item[1]
+                    if pending is None and item[2] == 0 and item[1].__class__ is not str and column == len(values) + 1:
+                        append(item[1])
+                        continue
+                    value = item
+                elif pending is None and column == len(values) + 1:
+                    append(value)
+                    continue
+                else:
+                    value = (column, value, 0)
+                if pending is None:  # from here on the row is put in place cell by cell, as the parser's are
+                    pending = [(c, v2, 0) for c, v2 in enumerate(values, 1)]
+                pending.append(value)
+            r = xlsx_scan.row_number(m.group(1))
+            if pending is None and len(values) <= limits.MAX_COLUMNS:
+                rows.end_row(r, values)
+            else:
+                rows.end(r, pending if pending is not None else [(c, v2, 0) for c, v2 in enumerate(values, 1)])
+            pos = end + 6
+
+    def _wide_row(self, name: str) -> ValidationError:
+        return self._refused(f"工作表“{name}”的一行中有超过 16,384 个单元格（Excel 的列数上限），文件已损坏")
 
     def _cell(self, el, sheet: str) -> tuple[int | None, object, int] | None:
         """(column, value, flag) of a cell holding something; flag 1 is a formula without its result, 2 an error."""
@@ -387,16 +559,24 @@ class Workbook:
             if m is None:
                 raise self._damaged(f"工作表“{sheet}”的单元格地址“{ref[:20]}”无效")
             column = column_index(m.group(1))
-        value: object = None
+        value: str | None = None
+        inline: str | None = None
         formula = False
         for child in el:
             local = _TAGS.get(child.tag)
-            if local == "v" and kind != "inlineStr":
+            if local == "v":
                 value = child.text or None
-            elif local == "is" and kind == "inlineStr":
-                value = clean_cell(_text_of(child))
+            elif local == "is":
+                inline = clean_cell(_text_of(child))
             elif local == "f":
                 formula = True
+        s = el.get("s")
+        return self._value(kind, value, inline, formula, int(s) if s and s.isdigit() else 0, column, ref, sheet)
+
+    def _value(self, kind: str, value: str | None, inline: str | None, formula: bool, style: int,
+               column: int | None, ref: str | None, sheet: str) -> tuple[int | None, object, int] | None:
+        """A cell's (column, value, flag) from its type, ``<v>`` text, ``<is>`` text (cleaned) and style."""
+        value = inline if kind == "inlineStr" else value
         if value is None:
             if kind == "n" and formula:
                 return (column, None, 1)
@@ -406,8 +586,6 @@ class Workbook:
                 number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
             except ValueError:
                 raise self._damaged(f"工作表“{sheet}”单元格 {ref or ''} 的数值“{value[:20]}”无效") from None
-            s = el.get("s")
-            style = int(s) if s and s.isdigit() else 0
             if style in self.date_styles:
                 try:
                     return (column, from_excel(number, self.epoch, timedelta=style in self.timedelta_styles), 0)
@@ -440,42 +618,109 @@ class Workbook:
         return ValidationError(f"文件 {self.name} 工作表“{sheet}”单元格 {ref or ''} 的文字超过 "
                                f"{_n(limits.MAX_CELL_CHARS)} 个字符（Excel 单元格的上限），请删减后再导入")
 
-    def _store(self, sheet: RawSheet, row: int, cells: list[tuple[int | None, object, int]]) -> int:
+    def close(self) -> None:
+        self.zip.close()
+
+
+class _Rows:
+    """A worksheet being filled row by row, as either reading path finds the rows: row numbers, the bounds."""
+
+    def __init__(self, book: Workbook, sheet: RawSheet):
+        self.book, self.sheet = book, sheet
+        self.number = 0  # the last row's number
+        self.elements = 0  # rows seen, empty ones included
+        self.stored = 0
+
+    def end(self, r: str | None, cells: list[tuple[int | None, object, int]]) -> None:
+        """A row's end: its number (its r, or the next), its cells put in place."""
+        self.elements += 1
+        name = self.sheet.name
+        try:
+            self.number = int(r) if r else self.number + 1
+        except ValueError:
+            raise self.book._damaged(f"工作表“{name}”的行号“{r[:20]}”无效") from None
+        if cells:
+            self.stored += self._store(self.number, cells)
+            if self.stored > limits.MAX_CELLS:
+                raise self.book._refused(f"工作表“{name}”的数据超过 {_n(limits.MAX_CELLS)} 个单元格，请拆分后再导入")
+        elif self.elements > limits.MAX_ROWS * 2:
+            raise self.book._refused(f"工作表“{name}”超过 {_n(limits.MAX_ROWS * 2)} 行，请删除多余的空行或拆分后再导入")
+
+    def end_row(self, r: str | None, values: list[object]) -> None:
+        """A row's end when its cells are already its values from column A on (no marker, no long text, none
+        past the columns' bound): what ``end`` does, without putting each cell in place."""
+        self.elements += 1
+        try:
+            self.number = int(r) if r else self.number + 1
+        except ValueError:
+            raise self.book._damaged(f"工作表“{self.sheet.name}”的行号“{r[:20]}”无效") from None
+        row = self.number
+        if not values:
+            if self.elements > limits.MAX_ROWS * 2:
+                raise self.book._refused(f"工作表“{self.sheet.name}”超过 {_n(limits.MAX_ROWS * 2)} 行，"
+                                         "请删除多余的空行或拆分后再导入")
+            return
+        sheet = self.sheet
+        if row > limits.MAX_ROWS or row in sheet.rows:
+            self.elements -= 1
+            self.end(r, [(c, v, 0) for c, v in enumerate(values, 1)])
+            return
+        sheet.rows[row] = values
+        self.stored += len(values)
+        if self.stored > limits.MAX_CELLS:
+            raise self.book._refused(f"工作表“{sheet.name}”的数据超过 {_n(limits.MAX_CELLS)} 个单元格，请拆分后再导入")
+        if row > sheet.height:
+            sheet.height = row
+        if len(values) > sheet.width:
+            sheet.width = len(values)
+
+    def _store(self, row: int, cells: list[tuple[int | None, object, int]]) -> int:
         """Put a row's cells in place; the number of slots its values take."""
+        sheet = self.sheet
         values = sheet.rows.get(row)
         if values is None:
             values = sheet.rows[row] = []
+        width = len(values)
+        append = values.append
         column = 0
         for col, value, flag in cells:
             column = col if col is not None else column + 1
             if row > limits.MAX_ROWS or column > limits.MAX_COLUMNS:
                 where = f"{column_letters(column)}{row}"
-                raise self._refused(
+                raise self.book._refused(
                     f"工作表“{sheet.name}”单元格 {where} 超出可读取的范围（最多 {_n(limits.MAX_ROWS)} 行、"
                     f"{_n(limits.MAX_COLUMNS)} 列），请删除表格中远离数据的多余内容后再导入")
-            if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
-                raise self._too_long(sheet.name, f"{column_letters(column)}{row}")
-            if len(values) < column:
-                values.extend([None] * (column - len(values)))
-            values[column - 1] = value
+            if value.__class__ is str and len(value) > limits.MAX_CELL_CHARS:
+                raise self.book._too_long(sheet.name, f"{column_letters(column)}{row}")
             if flag:
-                values[column - 1] = UNCOMPUTED if flag == 1 else Marker(str(value))
+                value = UNCOMPUTED if flag == 1 else Marker(str(value))
                 sheet.marked.add(row)
+            if column == width + 1:
+                append(value)
+                width = column
+                continue
+            if width < column:
+                values.extend([None] * (column - width))
+                width = column
+            values[column - 1] = value
         if values:
             sheet.height = max(sheet.height, row)
-            sheet.width = max(sheet.width, len(values))
-        return len(values)
+            sheet.width = max(sheet.width, width)
+        return width
 
-    def _merge(self, ref: str, sheet: str) -> tuple[int, int, int, int]:
+    def merge(self, ref: str) -> None:
+        merges = self.sheet.merges
+        merges.append(self._box(ref))
+        if len(merges) > limits.MAX_MERGED_RANGES:
+            raise self.book._refused(f"工作表“{self.sheet.name}”的合并单元格超过 {_n(limits.MAX_MERGED_RANGES)} 处")
+
+    def _box(self, ref: str) -> tuple[int, int, int, int]:
         parts = ref.split(":")
         found = [_REF.fullmatch(p) for p in parts]
         if not 1 <= len(parts) <= 2 or not all(found):
-            raise self._damaged(f"工作表“{sheet}”的合并单元格“{ref[:30]}”无效")
+            raise self.book._damaged(f"工作表“{self.sheet.name}”的合并单元格“{ref[:30]}”无效")
         (c0, r0), (c1, r1) = [(column_index(m.group(1)), int(m.group(2))) for m in (found[0], found[-1])]
         return (min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
-
-    def close(self) -> None:
-        self.zip.close()
 
 
 def _text_of(el) -> str:
