@@ -250,7 +250,7 @@ CHILD_ONLY = {"xls-inverted-dimensions"}
 def test_hostile_files_of_the_other_formats_get_a_sentence_naming_them(tmp_path, case):
     make, words = HOSTILE[case]
     path = make(tmp_path / case)
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a shared machine's load does not count against the file
     try:
         sheet = read_sheet(path, ["姓名", "身份证号码"])
     except ValidationError as exc:
@@ -259,7 +259,7 @@ def test_hostile_files_of_the_other_formats_get_a_sentence_naming_them(tmp_path,
     else:
         assert words is None, f"{case} read: {sheet.rows}"  # a correct read of the two real rows
         assert [r.values[:2] for r in sheet.rows] == [("张伟", "370203199001011233")]
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 _CHILD = r"""
@@ -270,13 +270,13 @@ from gridapp.core.errors import ValidationError
 from gridapp.io.sheet import read_sheet
 out = []
 for p in sys.argv[1:]:
-    started = time.monotonic()
+    started = time.process_time()
     try:
         read_sheet(Path(p), ["姓名", "身份证号码"])
         message = None
     except ValidationError as exc:
         message = exc.message
-    out.append([Path(p).name, message, time.monotonic() - started])
+    out.append([Path(p).name, message, time.process_time() - started])
 
 from tests.data.other_formats import peak_mb
 print(json.dumps({"results": out, "rss_mb": peak_mb()}))
