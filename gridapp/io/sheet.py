@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from gridapp.core.errors import ValidationError
 from gridapp.core.validation import strip_invisible, to_halfwidth
@@ -42,14 +43,17 @@ class Column:
     header: str  # as written (both rows joined for a two-row header)
 
 
-@dataclass(frozen=True)
+_NO_ERRORS: Mapping[int, str] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)  # slots: a sheet may hold 300,000 of them
 class SheetRow:
     number: int  # the row number as Excel shows it
     values: tuple[object, ...]
     # Columns (0-based) holding a formula without a saved result; their values read None.
     uncomputed: frozenset[int] = frozenset()
     blank: bool = False  # nothing but such formulas or errors: a row only if one is in a column that is read
-    errors: Mapping[int, str] = field(default_factory=dict)  # columns (0-based) holding an error value (#REF!)
+    errors: Mapping[int, str] = field(default_factory=lambda: _NO_ERRORS)  # columns (0-based) holding an error value (#REF!)
 
 
 @dataclass
@@ -201,7 +205,7 @@ def _rows(layout: _Layout) -> list[SheetRow]:
         if not row:
             continue
         missing: frozenset[int] = frozenset()
-        errors: dict[int, str] = {}
+        errors: Mapping[int, str] = _NO_ERRORS
         if r in grid.marked:
             missing = frozenset(i for i, v in enumerate(row) if v is UNCOMPUTED)
             errors = {i: v.error for i, v in enumerate(row) if v.__class__ is Marker and v.error is not None}
