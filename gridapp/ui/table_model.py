@@ -28,6 +28,14 @@ _Index = QModelIndex | QPersistentModelIndex
 _COUNTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="list-count")
 
 
+class _Running:
+    """The connection a count runs on, so that a newer query can interrupt it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.conn: sqlite3.Connection | None = None
+
+
 class SqlTableModel(QAbstractTableModel):
     WINDOW = 1000  # row ids fetched at once (a few screens)
     PAGE = 100  # rows whose values are fetched at once
@@ -45,8 +53,7 @@ class SqlTableModel(QAbstractTableModel):
         self._generation = 0  # bumped by each refresh: a count of an older query is dropped
         self._counting: Future | None = None
         self._counting_generation = 0
-        self._counting_conn: sqlite3.Connection | None = None
-        self._counting_lock = threading.Lock()
+        self._running: _Running | None = None
         # The counting thread touches no Qt object: the GUI thread looks for its result now and then.
         self._poll = QTimer(self, singleShot=True, interval=15)
         self._poll.timeout.connect(self._poll_count)
@@ -71,24 +78,26 @@ class SqlTableModel(QAbstractTableModel):
         self.counted.emit(self._count)
 
     def _start_count(self) -> None:
-        generation, query = self._generation, self.query
+        # The job holds no reference to the model: were it the last one, the model (a QObject) would be
+        # destroyed on the counting thread.
+        store, spec, query, running = self.store, self.spec, self.query, _Running()
 
         def count() -> int | None:
             try:
-                with self.store.engine.connect() as conn:
-                    with self._counting_lock:
-                        self._counting_conn = conn.connection.driver_connection
+                with store.engine.connect() as conn:
+                    with running.lock:
+                        running.conn = conn.connection.driver_connection
                     try:
-                        n = lists.count(conn, self.spec, query)
+                        return lists.count(conn, spec, query)
                     finally:
-                        with self._counting_lock:
-                            self._counting_conn = None
+                        with running.lock:
+                            running.conn = None
             except (OperationalError, sqlite3.OperationalError):
                 return None  # interrupted by a newer query, or the store closed under it
-            return n
 
+        self._running = running
         self._counting = _COUNTER.submit(count)
-        self._counting_generation = generation
+        self._counting_generation = self._generation
         self._poll.start()
 
     def _poll_count(self) -> None:
@@ -103,9 +112,11 @@ class SqlTableModel(QAbstractTableModel):
             self._counted(self._counting_generation, n)
 
     def _interrupt_count(self) -> None:
-        with self._counting_lock:
-            if self._counting_conn is not None:
-                self._counting_conn.interrupt()
+        running = self._running
+        if running is not None:
+            with running.lock:
+                if running.conn is not None:
+                    running.conn.interrupt()
 
     def _counted(self, generation: int, n: int) -> None:
         if generation != self._generation or self.count_known:
