@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from gridapp.core import search_index
 from gridapp.core.models import Base
 from gridapp.core.validation import to_halfwidth
 
@@ -51,6 +52,40 @@ class Dialect:
     @staticmethod
     def prefix_pattern(letters: str) -> str:
         return letters + "*"  # only letters get here: nothing to escape
+
+    @staticmethod
+    def person_key(column: str, param: str, params: dict[str, Any]) -> tuple[str, str] | None:
+        """How the people search index serves ``person.column LIKE/GLOB :param`` (None: it does not).
+
+        Adds the key's value to ``params``; gives (SQL of the people having it, its parameter name).
+        """
+        value = params[param]
+        if column == "name_initials" and param == "ini":  # its own index (name_initials, id)
+            return f"SELECT rowid FROM person WHERE name_initials GLOB :{param}", param
+        if column == "name" and param == "latin":  # ix_person_name
+            return f"SELECT rowid FROM person WHERE name GLOB :{param}", param
+        if column == "name" and param == "name":
+            key = search_index.name_key(value[1:-1])
+        elif column in ("phone", "phone2") and param == "digits":
+            key = search_index.phone_key(value[1:-1])
+        elif column == "id_number" and param == "tail":
+            params["k_tail"] = search_index.tail_pattern(value[1:])
+            return f"SELECT person FROM {search_index.TABLE} WHERE term GLOB :k_tail", "k_tail"
+        else:
+            return None
+        if key is None:
+            return None
+        name = f"k_{key[0]}"  # phone and phone2 share one key
+        params[name] = key
+        return f"SELECT person FROM {search_index.TABLE} WHERE term = :{name}", name
+
+    @staticmethod
+    def person_candidates(keys: list[tuple[str, str]], params: dict[str, Any]) -> str:
+        """The union of the people each key names (each key once)."""
+        seen: dict[str, str] = {}
+        for sql, name in keys:
+            seen.setdefault(name, sql)
+        return " UNION ".join(seen.values())
 
     @staticmethod
     def window(limit: int | None, offset: int) -> str:
@@ -202,7 +237,7 @@ def where(spec: ListSpec, q: Query) -> Where:
     if term:
         alternatives, search_params = _search_terms(spec, term)
         params.update(search_params)
-        clauses.insert(1, _search_sql(frm, alternatives))
+        clauses.insert(1, _search_sql(frm, alternatives, params))
     return Where(" AND ".join(clauses), params, tuple(refs))
 
 
@@ -229,8 +264,35 @@ def _search_terms(spec: ListSpec, term: str) -> tuple[list[str], dict[str, Any]]
     return alts, params
 
 
-def _search_sql(frm: From, alternatives: list[str]) -> str:
-    """``(a OR b …)`` with the terms on joined tables turned into subqueries of base row ids."""
+_SEARCHED = re.compile(r"^(\w+)\.(\w+) (?:LIKE|GLOB) :(\w+)$")
+
+
+def _indexed(frm: From, alts: list[str], params: dict[str, Any]) -> tuple[str, str] | None:
+    """(person alias, SQL of the people who may match) when an index serves every one of ``alts``."""
+    aliases, keys = set(), []
+    for alt in alts:
+        m = _SEARCHED.match(alt)
+        if m is None:
+            return None
+        alias, column, param = m.groups()
+        if frm.join(alias).table != "person":
+            return None
+        key = Dialect.person_key(column, param, params)
+        if key is None:
+            return None
+        aliases.add(alias)
+        keys.append(key)
+    if len(aliases) != 1:
+        return None
+    return aliases.pop(), Dialect.person_candidates(keys, params)
+
+
+def _search_sql(frm: From, alternatives: list[str], params: dict[str, Any]) -> str:
+    """``(a OR b …)`` with the terms on joined tables turned into subqueries of base row ids.
+
+    Where the people search index serves every term on a person, the subquery starts at the people
+    it names and tests the terms on those alone.
+    """
     if not alternatives:
         return "(0)"
     base = frm.base
@@ -242,7 +304,11 @@ def _search_sql(frm: From, alternatives: list[str]) -> str:
             on_base.append(alt)
         else:
             by_path.setdefault(frozenset(path), []).append(alt)
-    parts = list(on_base)
+    indexed_base = _indexed(frm, on_base, params) if on_base else None
+    if indexed_base is not None:
+        parts = [f"({indexed_base[0]}.rowid IN ({indexed_base[1]}) AND ({' OR '.join(on_base)}))"]
+    else:
+        parts = list(on_base)
     subqueries = []
     for path, alts in by_path.items():
         chain = frm.chain_to_base(set(path))
@@ -252,7 +318,11 @@ def _search_sql(frm: From, alternatives: list[str]) -> str:
             from_sql = f"{chain[0].table} {chain[0].alias}"
             for j, toward in zip(chain, [*chain[1:], base], strict=True):
                 from_sql += f" {Dialect.fixed_order_join} {toward.table} {toward.alias} ON {j.on}"
-        subqueries.append(f"SELECT {base.alias}.rowid FROM {from_sql} WHERE {' OR '.join(alts)}")
+        cond = " OR ".join(alts)
+        indexed = _indexed(frm, alts, params) if chain is not None else None
+        if indexed is not None and indexed[0] == chain[0].alias:
+            cond = f"{indexed[0]}.rowid IN ({indexed[1]}) AND ({cond})"
+        subqueries.append(f"SELECT {base.alias}.rowid FROM {from_sql} WHERE {cond}")
     if subqueries:
         parts.append(f"{base.alias}.rowid IN ({' UNION ALL '.join(subqueries)})")
     return "(" + " OR ".join(parts) + ")"

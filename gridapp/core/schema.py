@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from gridapp.core.errors import StoreError
 
 # Must equal the newest revision in db/versions (a test checks it). Oldest first.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
@@ -98,6 +98,7 @@ def check_label(rows: tuple[object, ...], path: Path) -> str:
 _CREATED: dict[str, tuple[str, ...]] = {
     "0004": ("sync_conflict", "sync_coverage", "sync_package", "sync_receipt"),
     "0006": ("special_kind",),
+    "0007": ("person_search",),
 }
 _COLUMNS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {  # revision: table: (added, dropped)
     "0003": {"property_firm": (frozenset({"instructor_name", "instructor_phone"}),

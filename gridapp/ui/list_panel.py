@@ -155,7 +155,8 @@ class ListPanel(QWidget):
         return min(max((metrics.horizontalAdvance(label) for label in labels), default=0) + 16, 260)
 
     def _show_count(self, n: int) -> None:
-        self.count_label.setText(f"共 {n:,} 条")
+        # a long list shows its first rows at once and its count when the counting thread has it
+        self.count_label.setText(f"共 {n:,} 条" if self.model.count_known else f"{n:,}+ 条，正在计数…")
 
     def _on_double_click(self, index) -> None:
         rid = self.model.record_id(index.row())

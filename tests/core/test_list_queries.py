@@ -169,7 +169,9 @@ def test_a_search_starts_at_the_searched_table():
     sql, params = list_sql.count_sql(list_specs.PARTICIPATIONS, lists.Query(search="王伟"))
     join = list_sql.Dialect.fixed_order_join
     assert f"person p {join} member_registration m" in sql and f"activity a {join} participation x" in sql
-    assert params == {"name": "%王伟%"}
+    # the people are those the search index names, each then tested on the term itself
+    assert params == {"name": "%王伟%", "k_n": "n王伟"}
+    assert "p.rowid IN (SELECT person FROM person_search WHERE term = :k_n) AND (p.name LIKE :name)" in sql
 
 
 def test_windows_walked_or_read_backwards_are_the_same_rows(store, all_specs, monkeypatch):

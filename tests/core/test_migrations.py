@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from gridapp.core import schema
 from gridapp.core.models import Base, Person
@@ -139,3 +139,34 @@ def test_released_0005_database_gets_special_kinds(tmp_path):
         columns = {r[1] for r in conn.execute("PRAGMA table_info(org_unit)")}
         assert {"special_kind", "special_unit"} <= columns
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_released_database_gets_the_search_index_filled_and_it_downgrades(tmp_path):
+    """0007 fills ``person_search`` for the people already there and installs its triggers; going back to
+    0006 leaves neither the table nor a trigger behind."""
+    from alembic import command
+
+    from gridapp.core import list_specs, lists
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(DATA / "schema-0001.sqlite", path)  # the released file that has a person (张三)
+    with Store(path) as store:
+        assert store.upgraded_from == "0001"
+        with store.engine.connect() as conn:
+            people = conn.execute(text("SELECT name, phone, id_number FROM person WHERE deleted_at IS NULL")).all()
+            assert people
+            for name, phone, id_number in people:
+                for term in [name, name[-1:], *([phone[-4:]] if phone else []), *([id_number[-6:]] if id_number else [])]:
+                    ids = lists.query_rowids(conn, list_specs.PERSONS, lists.Query(search=term))
+                    names = lists.fetch_rows(conn, list_specs.PERSONS, ids)
+                    assert name in {v[0] for v in names.values()}, term
+        engine = store.engine
+        cfg = schema.alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0006")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
+        left = conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'person_search%'").fetchall()
+        assert left == []
+        conn.execute("UPDATE person SET name = name || '甲'")  # no trigger left that names the table

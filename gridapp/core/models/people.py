@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from gridapp.core.models.base import Base, Synced
@@ -61,3 +61,13 @@ class GridAssignment(Synced, Base):
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class PersonSearch(Base):
+    """Search keys of a person (``person`` is ``person.rowid``), kept by triggers: see core/search_index.py."""
+
+    __tablename__ = "person_search"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    term: Mapped[str] = mapped_column(String, primary_key=True)
+    person: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
