@@ -20,23 +20,25 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-_POSITIONS = "[" + ",".join(str(i) for i in range(1, 51)) + "]"  # name is String(50), phones String(20)
+# Character positions 1–50 (name is String(50), phones String(20)) as an integer key: ``j.n <= length(x)``
+# reads only as many positions as the text has (json_each would walk all fifty for every insert).
+POSITIONS = 50
 
 
 def _parts(row: str) -> list[tuple[str, str, bool]]:
     """(key expression, condition, over positions ``j``) for the person ``row`` (NEW, OLD or ``p``)."""
     backwards = " || ".join(f"substr(upper({row}.id_number), {i}, 1)" for i in range(18, 0, -1))
-    parts = [(f"'n' || substr(lower({row}.name), j.value, 1)", f"j.value <= length({row}.name)", True),
-             (f"'n' || substr(lower({row}.name), j.value, 2)", f"j.value < length({row}.name)", True)]
+    parts = [(f"'n' || substr(lower({row}.name), j.n, 1)", f"j.n <= length({row}.name)", True),
+             (f"'n' || substr(lower({row}.name), j.n, 2)", f"j.n < length({row}.name)", True)]
     for col in (f"{row}.phone", f"{row}.phone2"):
-        parts.append((f"'p' || substr({col}, j.value, 4)", f"j.value <= length({col}) - 3", True))
+        parts.append((f"'p' || substr({col}, j.n, 4)", f"j.n <= length({col}) - 3", True))
     parts.append((f"'t' || {backwards}", f"coalesce({row}.id_number, '') <> ''", False))
     return parts
 
 
 def _keys(row: str) -> str:
     """A SELECT of the keys (column ``t``) of the trigger's row ``row``."""
-    return " UNION ".join(f"SELECT {key} AS t" + (f" FROM json_each('{_POSITIONS}') j" if over else "")
+    return " UNION ALL ".join(f"SELECT {key} AS t" + (" FROM search_position j" if over else "")
                           + f" WHERE {cond}" for key, cond, over in _parts(row))
 
 
@@ -57,7 +59,7 @@ TRIGGERS = {
 # Every person's keys at once, in key order (the triggers take over from here on).
 FILL = ("INSERT OR IGNORE INTO person_search (term, person) SELECT t, person FROM ("
         + " UNION ALL ".join(f"SELECT {key} AS t, p.rowid AS person FROM person p"
-                             + (f", json_each('{_POSITIONS}') j" if over else "") + f" WHERE {cond}"
+                             + (", search_position j" if over else "") + f" WHERE {cond}"
                              for key, cond, over in _parts("p"))
         + ") ORDER BY t, person")
 
@@ -70,6 +72,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("term", "person", name=op.f("pk_person_search")),
         sqlite_with_rowid=False,
     )
+    positions = op.create_table("search_position", sa.Column("n", sa.Integer(), primary_key=True))
+    op.bulk_insert(positions, [{"n": i} for i in range(1, POSITIONS + 1)])
     for ddl in TRIGGERS.values():
         op.execute(ddl)
     op.execute(FILL)
@@ -80,3 +84,4 @@ def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("person_search")
+    op.drop_table("search_position")

@@ -98,7 +98,7 @@ def check_label(rows: tuple[object, ...], path: Path) -> str:
 _CREATED: dict[str, tuple[str, ...]] = {
     "0004": ("sync_conflict", "sync_coverage", "sync_package", "sync_receipt"),
     "0006": ("special_kind",),
-    "0007": ("person_search",),
+    "0007": ("person_search", "search_position"),
 }
 _COLUMNS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {  # revision: table: (added, dropped)
     "0003": {"property_firm": (frozenset({"instructor_name", "instructor_phone"}),

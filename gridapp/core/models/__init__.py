@@ -13,7 +13,7 @@ from gridapp.core.models.baodao import (
 )
 from gridapp.core.models.base import Base, Synced, new_id, utcnow
 from gridapp.core.models.org import Building, Compound, OrgUnit, SpecialKind
-from gridapp.core.models.people import GridAssignment, GridWorker, Person, PersonSearch
+from gridapp.core.models.people import GridAssignment, GridWorker, Person, PersonSearch, SearchPosition
 from gridapp.core.models.property import (
     CrossAppointment,
     FirmQuarterly,
@@ -32,7 +32,7 @@ __all__ = [
     "Activity", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
     "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "MemberRegistration", "Need",
     "OrgUnit", "OwnersCommittee", "Participation", "Person", "PersonSearch", "PointsRule", "Project", "PropertyFirm",
-    "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "ServiceContract", "Setting", "Site", "SpecialKind",
+    "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "SearchPosition", "ServiceContract", "Setting", "Site", "SpecialKind",
     "SyncConflict", "SyncCoverage", "SyncPackage", "SyncReceipt", "Synced", "Unit", "UnitPairing", "new_id",
     "utcnow",
 ]

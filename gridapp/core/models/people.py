@@ -71,3 +71,11 @@ class PersonSearch(Base):
 
     term: Mapped[str] = mapped_column(String, primary_key=True)
     person: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class SearchPosition(Base):
+    """Character positions 1–50, which the search index's triggers read a text's pieces at."""
+
+    __tablename__ = "search_position"
+
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
