@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Activity, MemberRegistration, OrgUnit, Participation, Person, Unit
-from gridapp.core.models.base import set_fields
+from gridapp.core.models.base import new_id, set_fields
 from gridapp.core.services import baodao
 from gridapp.core.store import Store
 from gridapp.io import cells
@@ -229,21 +229,66 @@ def _hours(value: object) -> float:
     return hours
 
 
+@dataclass
+class _ParticipationsState:
+    rules: dict[Any, list] = field(default_factory=dict)  # the points rules in force on a date
+    activities: dict[tuple, list[Activity]] = field(default_factory=dict)  # (title, date, community) → found
+    members: dict[str, str] | None = None  # ID number → registration id of the registered members (for plans)
+    signed: dict[str, set[str]] = field(default_factory=dict)  # activity id → members signed in (for plans)
+
+
 class ParticipationsHandler:
     spec = PARTICIPATIONS
 
-    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> dict:
-        return {}
+    def prepare(self, s: Session, store: Store, sheet: Sheet, options: dict[str, Any]) -> _ParticipationsState:
+        return _ParticipationsState()
 
-    def apply(self, s: Session, state: dict, v: dict[str, Any]) -> tuple[str, str]:
-        hours = _hours(v["hours"])
+    @staticmethod
+    def _activities(s: Session, v: dict[str, Any]) -> list[Activity]:
         q = select(Activity).where(Activity.title == v["activity"], Activity.date == v["date"],
                                    Activity.deleted_at.is_(None))
         if v.get("community"):
             named = v["community"]  # a name, or the label lists show (福安社区（永宁山街道）)
             q = q.join(OrgUnit, OrgUnit.id == Activity.community_id).where(
                 or_(OrgUnit.name == named, func.org_label(OrgUnit.id) == named))
-        found = s.execute(q).scalars().all()
+        return list(s.execute(q).scalars().all())
+
+    @staticmethod
+    def _rules(s: Session, state: _ParticipationsState, day) -> list:
+        if day not in state.rules:  # the rules in force that day, read once per date
+            state.rules[day] = baodao.rules(s, day)
+        return state.rules[day]
+
+    def plan(self, s: Session, state: _ParticipationsState, v: dict[str, Any]) -> Plan | None:
+        """A registered member's first sign-in at one activity: a participation (a sign-in sheet adds no
+        activities or members, so they are read once)."""
+        hours = _hours(v["hours"])
+        key = (v["activity"], v["date"], v.get("community"))
+        if key not in state.activities:
+            state.activities[key] = self._activities(s, v)
+        found = state.activities[key]
+        if state.members is None:
+            state.members = dict(s.execute(select(Person.id_number, MemberRegistration.id).join(
+                MemberRegistration, MemberRegistration.person_id == Person.id).where(
+                MemberRegistration.status == "registered", MemberRegistration.deleted_at.is_(None))).all())
+        member = state.members.get(v["id_number"])
+        if len(found) != 1 or member is None:
+            return None  # the services say why
+        activity = found[0]
+        if activity.id not in state.signed:
+            state.signed[activity.id] = set(s.execute(select(Participation.member_id).where(
+                Participation.activity_id == activity.id, Participation.deleted_at.is_(None))).scalars())
+        if member in state.signed[activity.id]:
+            return None
+        points = baodao.points_for(self._rules(s, state, activity.date), activity.activity_type, hours)
+        state.signed[activity.id].add(member)
+        return Plan("new", v["name"], [(Participation, {
+            "id": new_id(), "activity_id": activity.id, "member_id": member, "hours": hours, "points": points,
+            "evaluation": v.get("evaluation"), "scope_code": activity.scope_code})])
+
+    def apply(self, s: Session, state: _ParticipationsState, v: dict[str, Any]) -> tuple[str, str]:
+        hours = _hours(v["hours"])
+        found = self._activities(s, v)
         if not found:
             raise NotFoundError(f"找不到 {v['date']} 的活动“{v['activity']}”，请先登记或导入活动", field="activity")
         if len(found) > 1:
@@ -255,15 +300,15 @@ class ParticipationsHandler:
             MemberRegistration.deleted_at.is_(None))).scalar_one_or_none()
         if reg is None:
             raise NotFoundError(f"{v['name']}不是已报到的在职党员", field="id_number")
-        if activity.date not in state:  # the rules in force that day, read once per date
-            state[activity.date] = baodao.rules(s, activity.date)
-        points = baodao.points_for(state[activity.date], activity.activity_type, hours)
+        points = baodao.points_for(self._rules(s, state, activity.date), activity.activity_type, hours)
         part = s.execute(select(Participation).where(Participation.activity_id == activity.id,
                                                      Participation.member_id == reg.id,
                                                      Participation.deleted_at.is_(None))).scalar_one_or_none()
         if part is None:
             s.add(Participation(activity_id=activity.id, member_id=reg.id, hours=hours, points=points,
                                 evaluation=v.get("evaluation"), scope_code=activity.scope_code))
+            if activity.id in state.signed:  # what planned rows go by: this member is signed in now
+                state.signed[activity.id].add(reg.id)
             return "new", v["name"]
         changed = set_fields(part, {"hours": hours, "points": points, "evaluation": v.get("evaluation")})
         return ("updated" if changed else "unchanged"), v["name"]

@@ -270,3 +270,60 @@ def test_members_planned_or_through_the_services_give_the_same_database(demo_db,
     counts = fast.counts()
     assert counts["new"] == 30 + 1 + 1 + 1 and counts["rejected"] == 3, fast.summary()
     assert _member_records(demo_db) == _member_records(slow_db)
+
+
+def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db, tmp_path, monkeypatch):
+    with sqlite3.connect(demo_db) as c:
+        activities = c.execute("SELECT a.title, a.date, o.name FROM activity a JOIN org_unit o ON o.id = a.community_id "
+                               "WHERE a.deleted_at IS NULL AND (SELECT count(*) FROM activity b WHERE b.title = a.title "
+                               "AND b.date = a.date) = 1 ORDER BY a.date LIMIT 4").fetchall()
+        members = c.execute("SELECT p.name, p.id_number FROM member_registration m JOIN person p ON p.id = m.person_id "
+                            "WHERE m.status = 'registered' AND m.deleted_at IS NULL ORDER BY p.id_number").fetchall()
+        signed = c.execute("SELECT a.title, a.date, p.name, p.id_number FROM participation x JOIN activity a ON "
+                           "a.id = x.activity_id JOIN member_registration m ON m.id = x.member_id JOIN person p ON "
+                           "p.id = m.person_id WHERE x.deleted_at IS NULL LIMIT 1").fetchone()
+    assert len(activities) == 4 and len(members) >= 20 and signed
+    rows = []
+    for i, (name, number) in enumerate(members[:20]):
+        title, day, community = activities[i % 4]
+        rows.append([title, day[:10], community if i % 2 else None, name, number, str(1 + i % 3), "良好" if i % 4 else None])
+    rows += [
+        [signed[0], signed[1][:10], None, signed[2], signed[3], "5", "优秀"],  # signed in already: updated
+        ["没有的活动", "2026-01-01", None, members[0][0], members[0][1], "2", None],
+        [activities[0][0], activities[0][1][:10], None, "不是党员", _number(4000), "2", None],
+        [activities[1][0], activities[1][1][:10], None, members[21][0], members[21][1], "30", None],  # hours
+    ]
+    sheet = tmp_path / "signins.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["活动名称", "活动日期", "社区", "姓名", "身份证号码", "服务时长", "评价"])
+    for r in rows:
+        ws.append(r)
+    wb.save(sheet)
+    slow_db = tmp_path / "slow.sqlite"
+    shutil.copy(demo_db, slow_db)
+
+    def run(db, plans):
+        monkeypatch.setattr(importer, "PLANS", plans)
+        store = Store(db)
+        try:
+            return run_import(store, handler("participations"), sheet, commit=True)
+        finally:
+            store.close()
+
+    def stored(db):
+        with sqlite3.connect(db) as c:
+            parts = c.execute("SELECT a.title, p.id_number, x.hours, x.points, x.evaluation, x.scope_code FROM "
+                              "participation x JOIN activity a ON a.id = x.activity_id JOIN member_registration m ON "
+                              "m.id = x.member_id JOIN person p ON p.id = m.person_id ORDER BY 1, 2").fetchall()
+            said = sorted((t, op, f, v) for t, op, field, value in c.execute(
+                "SELECT table_name, op, field, new_value FROM change_journal WHERE table_name = 'participation'")
+                for f, v in journal.fields_of(field, value) if f not in ("activity_id", "member_id"))
+        return parts, said
+
+    fast, slow = run(demo_db, True), run(slow_db, False)
+    assert [(r.number, r.outcome, r.label, r.problems) for r in fast.rows] == \
+        [(r.number, r.outcome, r.label, r.problems) for r in slow.rows]
+    counts = fast.counts()
+    assert counts["new"] >= 10 and counts["new"] + counts["updated"] == 21 and counts["rejected"] == 3, fast.summary()
+    assert stored(demo_db) == stored(slow_db)
