@@ -90,6 +90,7 @@ def read_sheet(path: Path | str, known_headers: Sequence[str], *, sheet: str | N
             score = sum(1 for c in found.columns if norm_header(c.header) in known)
             if score > best_score:
                 best, best_score = found, score
+        del raw, found  # the best sheet's cells are held by its layout alone, and let go row by row below
     if best is None:
         expected = "、".join(list(dict.fromkeys(known_headers))[:6])
         raise ValidationError(f"{path.name} 中找不到表头（应包含 {expected} 等列）")
@@ -204,6 +205,7 @@ def _rows(layout: _Layout) -> list[SheetRow]:
         row = grid.rows[r - 1]
         if not row:
             continue
+        grid.rows[r - 1] = _EMPTY  # read once: its values live on in the row's tuple
         missing: frozenset[int] = frozenset()
         errors: Mapping[int, str] = _NO_ERRORS
         if r in grid.marked:
