@@ -24,6 +24,7 @@ from gridapp.core.models import Setting, Site
 from gridapp.core.paths import backups_dir
 
 BUSY_TIMEOUT_MS = 5000
+_LOST = "transaction_lost"  # a connection's info: the error with which SQLite rolled its transaction back
 CACHE_KIB = 65536
 
 
@@ -70,12 +71,29 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
         # Every statement, whoever runs it (sessions, lists, the journal reader): a full disk, read-only
         # media, a lock held elsewhere or damage is raised as the sentence saying so.
         statement = (context.statement or "").lstrip().upper()
+        conn = context.connection
+        if conn is not None and conn.in_transaction() and not conn.connection.driver_connection.in_transaction:
+            # SQLite rolled the whole transaction back by itself (SQLITE_FULL, an I/O error): whoever carries on
+            # after catching this would write outside any transaction, so nothing more runs until the rollback.
+            conn.info[_LOST] = error_text = dbfile.translate(context.original_exception, path) or StoreError(
+                f"写入数据库 {path} 时出错（{context.original_exception}），本次改动没有写入（已全部撤销）")
+            raise error_text from context.original_exception
         error = dbfile.translate(context.original_exception, path,
                                  writing=not statement.startswith(("SELECT", "WITH", "PRAGMA")))
         if error is not None:
             raise error from context.original_exception
 
+    def _refuse_after_loss(conn, _cursor, statement, _params, _context, _many) -> None:
+        lost = conn.info.get(_LOST)
+        if lost is not None and not statement.lstrip().upper().startswith("ROLLBACK"):
+            raise StoreError(lost.message)
+
+    def _rolled_back(conn) -> None:
+        conn.info.pop(_LOST, None)
+
     event.listen(engine, "handle_error", _on_error)
+    event.listen(engine, "before_cursor_execute", _refuse_after_loss)
+    event.listen(engine, "rollback", _rolled_back)
     # pysqlite's own transaction handling breaks SAVEPOINT (per-row rollback in imports):
     # let SQLAlchemy emit BEGIN itself.
     event.listen(engine, "begin", _on_begin)

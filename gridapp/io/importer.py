@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from gridapp.core import fields as field_rules
 from gridapp.core import journal, regions
-from gridapp.core.errors import Cancelled, DomainError, ValidationError
+from gridapp.core.errors import Cancelled, DomainError, StoreError, ValidationError
 from gridapp.core.models.base import utcnow
 from gridapp.core.store import Store
 from gridapp.io import masked_ids
@@ -254,6 +254,8 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     if len(outcome) > 2:
                         result.notes.extend(outcome[2])
                     _note_regions(result, values, fields, region_table)
+                except StoreError:
+                    raise  # the database failed (a full disk), not the row: the whole import is undone
                 except DomainError as exc:
                     savepoint.rollback()
                     del pending[mark:]  # the rejected row's changes are not journalled either
