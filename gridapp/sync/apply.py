@@ -25,7 +25,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Table, func, select, update
 
 from gridapp.core import clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
@@ -45,9 +45,8 @@ SKEW_MS = 24 * 3600 * 1000
 CHUNK = 1000  # record lines merged together: read in a few queries, written with executemany
 IN_LIMIT = 900
 # Named index: statistics taken while the journal was nearly empty (a new site) would have SQLite scan it whole.
-_JOURNAL = text("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value "
-                "FROM change_journal INDEXED BY ix_change_journal_record_field WHERE record_id IN :ids"
-                ).bindparams(bindparam("ids", expanding=True))
+_JOURNAL = ("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value "
+            "FROM change_journal INDEXED BY ix_change_journal_record_field WHERE record_id IN ")
 
 
 @dataclass
@@ -67,7 +66,10 @@ class SyncReport:
     backup_path: str | None = None
 
     def count(self, table: str, outcome: str) -> None:
-        self.tables.setdefault(table, Counter())[outcome] += 1
+        counter = self.tables.get(table)
+        if counter is None:
+            counter = self.tables[table] = Counter()
+        counter[outcome] += 1
 
     def totals(self) -> dict[str, int]:
         out = dict.fromkeys(OUTCOMES, 0)
@@ -281,12 +283,12 @@ class _Merger:
         self._rows, self._journal, self._lost, self._stale = {}, {}, None, False
         self._ids = [rid for ids in by_table.values() for rid in ids]
         for table, ids in by_table.items():
-            query = text(f"SELECT * FROM {table} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
             for part in _parts(ids):
-                for row in self.conn.execute(query, {"ids": part}).mappings():
+                for row in self.conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id IN {_marks(part)}",
+                                                     tuple(part)).mappings():
                     self._rows[(table, row["id"])] = dict(row)
         for part in _parts(self._ids):
-            for rid, *values in self.conn.execute(_JOURNAL, {"ids": part}):
+            for rid, *values in self.conn.exec_driver_sql(_JOURNAL + _marks(part), tuple(part)):
                 self._journal.setdefault(rid, []).append(_Change(*values))
         if "org_unit" in by_table and self._codes is None:
             self._codes = {}
@@ -295,14 +297,30 @@ class _Merger:
 
     def _write(self) -> None:
         if self._journal_rows:
-            self.conn.execute(insert(ChangeJournal.__table__), self._journal_rows)
+            self._executemany(ChangeJournal.__table__, "insert", self._journal_rows)
         if self._conflict_rows:
-            self.conn.execute(insert(SyncConflict.__table__), self._conflict_rows)
+            self._executemany(SyncConflict.__table__, "insert", self._conflict_rows)
         for (kind, table, _keys), group in groupby(self._writes, key=lambda w: w[0]):
-            t = records.tables()[table]
-            stmt = insert(t) if kind == "insert" else update(t).where(t.c.id == bindparam("_rid"))
-            self.conn.execute(stmt, [params for _key, params in group])
+            self._executemany(records.tables()[table], kind, [params for _key, params in group])
         self._writes, self._journal_rows, self._conflict_rows = [], [], []
+
+    def _executemany(self, table: Table, kind: str, rows: list[dict[str, Any]]) -> None:
+        """Rows of one shape written with one statement; values stored as SQLAlchemy would store them."""
+        keys = [k for k in rows[0] if k != "_rid"]
+        if kind == "insert":
+            sql = f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
+        else:
+            sql = f"UPDATE {table.name} SET {', '.join(k + ' = ?' for k in keys)} WHERE id = ?"
+            keys.append("_rid")
+        convert = [(n, _bind(self.conn.dialect, table.c[k].type)) for n, k in enumerate(keys) if k != "_rid"]
+        convert = [(n, f) for n, f in convert if f is not None]
+        params = []
+        for row in rows:
+            values = [row[k] for k in keys]
+            for n, f in convert:
+                values[n] = f(values[n])
+            params.append(tuple(values))
+        self.conn.exec_driver_sql(sql, params)
 
     # -- one record line ------------------------------------------------------------------------------------------
     def record(self, rec: dict[str, Any]) -> None:
@@ -331,12 +349,10 @@ class _Merger:
         """The field rules a form or an import applies, applied to what a package brings (a signed package
         of a trusted site may still carry what an older or altered program let in): else the record is
         rejected, naming the field, and nothing of it is written."""
-        columns = records.tables()[table].c
+        checked = _rules(table)
         for name, value in values.items():
-            if value is None or name not in columns:
-                continue
-            rule = fields.rule(columns[name])
-            if rule.kind == "other":
+            rule = checked.get(name)
+            if value is None or rule is None:
                 continue
             try:
                 rule.check(value)
@@ -546,6 +562,21 @@ class _Merger:
 def _parts(ids: list[str]) -> list[list[str]]:
     """``ids`` cut to lists an ``IN (...)`` takes on any SQLite (999 variables before 3.32)."""
     return [ids[n : n + IN_LIMIT] for n in range(0, len(ids), IN_LIMIT)]
+
+
+@cache
+def _rules(table: str) -> dict[str, fields.Rule]:
+    """Column → its rule, for the columns whose values a rule checks."""
+    out = {c.name: fields.rule(c) for c in records.tables()[table].columns}
+    return {name: rule for name, rule in out.items() if rule.kind != "other"}
+
+
+def _marks(values: list) -> str:
+    return f"({', '.join('?' * len(values))})"
+
+
+def _bind(dialect, kind) -> Callable[[Any], Any] | None:
+    return dialect.type_descriptor(kind).bind_processor(dialect)
 
 
 @cache

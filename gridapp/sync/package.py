@@ -402,7 +402,9 @@ def records(opened: Opened, enc_private: bytes, recipient: str) -> Iterator[dict
 
 
 def _record(line: bytes, name: str) -> dict[str, Any]:
-    if _depth(line.decode("utf-8", "replace"), MAX_DEPTH) > MAX_DEPTH:
+    # A line cannot nest deeper than it has brackets: most lines are counted, not scanned.
+    if (line.count(b"[") + line.count(b"{") > MAX_DEPTH
+            and _depth(line.decode("utf-8", "replace"), MAX_DEPTH) > MAX_DEPTH):
         raise PackageError(f"{name} 的数据部分有嵌套过深的记录，数据包已拒绝")
     try:
         record = json.loads(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -62,29 +63,50 @@ class NoValue(Exception):
     """A journal value that stands for binary data not carried (an older photo superseded since)."""
 
 
+_PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')  # a JSON string without escapes: its text is the value
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")  # as JSON writes an integer (the shortcuts spare json.loads)
+
+
+@cache
+def _kinds(table: str) -> dict[str, str]:
+    def kind(t) -> str:
+        for cls, name in ((LargeBinary, "binary"), (DateTime, "datetime"), (Date, "date"), (Boolean, "bool"),
+                          (Integer, "int"), (Float, "float")):
+            if isinstance(t, cls):
+                return name
+        return "plain"
+
+    return {c.name: kind(c.type) for c in tables()[table].columns}
+
+
 def decode(table: str, field: str, text: str | None) -> Any:
     """JSON text back into the column's Python type."""
     if text is None:
         return None
-    value = json.loads(text)
-    if value is None:
-        return None
-    kind = tables()[table].columns[field].type
-    if isinstance(kind, LargeBinary):
+    if _PLAIN_STRING.fullmatch(text):
+        value = text[1:-1]
+    elif _INTEGER.fullmatch(text):
+        value = int(text)
+    else:
+        value = json.loads(text)
+        if value is None:
+            return None
+    kind = _kinds(table)[field]
+    if kind == "plain":
+        return value
+    if kind == "binary":
         if isinstance(value, dict) and "$b64" in value:
             return base64.b64decode(value["$b64"])
         raise NoValue()
-    if isinstance(kind, DateTime):
+    if kind == "datetime":
         return dt.datetime.fromisoformat(value)
-    if isinstance(kind, Date):
+    if kind == "date":
         return dt.date.fromisoformat(value[:10])
-    if isinstance(kind, Boolean):
+    if kind == "bool":
         return bool(value)
-    if isinstance(kind, Integer):
+    if kind == "int":
         return int(value)
-    if isinstance(kind, Float):
-        return float(value)
-    return value
+    return float(value)
 
 
 def related(scope: str, code: str) -> bool:
