@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from functools import cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Table
@@ -48,15 +49,20 @@ def references(table: str) -> dict[str, str]:
     return out
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) makes anew per call
+
+
 def encode(value: Any) -> str | None:
     """A field value as JSON text; binary as base64 (photos travel whole)."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return encode_basestring(value)
     if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    elif isinstance(value, bytes | memoryview):
+        return encode_basestring(value.isoformat())
+    if isinstance(value, bytes | memoryview):
         value = {"$b64": base64.b64encode(bytes(value)).decode()}
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 class NoValue(Exception):
@@ -64,7 +70,7 @@ class NoValue(Exception):
 
 
 _PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')  # a JSON string without escapes: its text is the value
-_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")  # as JSON writes an integer (the shortcuts spare json.loads)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")  # a JSON number (spares json.loads)
 
 
 @cache
@@ -85,8 +91,8 @@ def decode(table: str, field: str, text: str | None) -> Any:
         return None
     if _PLAIN_STRING.fullmatch(text):
         value = text[1:-1]
-    elif _INTEGER.fullmatch(text):
-        value = int(text)
+    elif _NUMBER.fullmatch(text):
+        value = float(text) if text.strip("-0123456789") else int(text)
     else:
         value = json.loads(text)
         if value is None:
