@@ -20,10 +20,12 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, func, select, update
 
 from gridapp.core import clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
@@ -40,6 +42,12 @@ OUTCOMES = ("new", "updated", "unchanged", "deleted", "conflict", "rejected")
 OUTCOME_NAMES = {"new": "新增", "updated": "更新", "unchanged": "无变化", "deleted": "删除", "conflict": "冲突",
                  "rejected": "超出范围未导入"}
 SKEW_MS = 24 * 3600 * 1000
+CHUNK = 1000  # record lines merged together: read in a few queries, written with executemany
+IN_LIMIT = 900
+PASSED_LIMIT = 50_000
+# Named index: statistics taken while the journal was nearly empty (a new site) would have SQLite scan it whole.
+_JOURNAL = ("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value "
+            "FROM change_journal INDEXED BY ix_change_journal_record_field WHERE record_id IN ")
 
 
 @dataclass
@@ -59,7 +67,10 @@ class SyncReport:
     backup_path: str | None = None
 
     def count(self, table: str, outcome: str) -> None:
-        self.tables.setdefault(table, Counter())[outcome] += 1
+        counter = self.tables.get(table)
+        if counter is None:
+            counter = self.tables[table] = Counter()
+        counter[outcome] += 1
 
     def totals(self) -> dict[str, int]:
         out = dict.fromkeys(OUTCOMES, 0)
@@ -135,7 +146,8 @@ def import_package(store: Store, path: Path | str, *, commit: bool, progress: Pr
                 raise Cancelled()
             if progress and n % 200 == 0:
                 progress(n, total, f"正在{'导入' if commit else '检查'}第 {n + 1} / {total} 条记录")
-            merger.record(rec)
+            merger.feed(rec)
+        merger.finish()
         dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if len(dangling) > dangling_before:
             table, _rowid, parent, _fk = dangling[-1]
@@ -212,9 +224,105 @@ def _by_field(changes: list[_Change]) -> list[_Change]:
 
 
 class _Merger:
+    """Merges the package's record lines a chunk at a time: the chunk's local rows, journal and conflicts are
+    read in a few queries, each line is merged in Python as if alone, and the chunk's writes go out with
+    executemany, in the order the lines asked for them. A chunk never holds a record twice (it ends before
+    the repeat), so what was read stands for the database as each line sees it."""
+
     def __init__(self, conn, me: str, sender: str, report: SyncReport):
         self.conn, self.me, self.sender, self.report = conn, me, sender, report
         self.max_hlc: str | None = None
+        self._lines: list[dict[str, Any]] = []
+        self._rows: dict[tuple[str, str], dict[str, Any]] = {}  # (table, id) → the row as SELECT * reads it
+        self._journal: dict[str, list[_Change]] = {}  # record id → its journal rows here
+        self._ids: list[str] = []
+        self._lost: set[tuple[str, str, str]] | None = None  # (record, field, lost stamp) of conflicts held
+        self._codes: dict[str, set[str]] | None = None  # org_unit code → ids
+        self._stale = False  # the database changed under the chunk's reads: end the chunk here
+        self._writes: list[tuple[tuple, dict[str, Any]]] = []  # (statement, its parameters), in order
+        self._journal_rows: list[dict[str, Any]] = []
+        self._conflict_rows: list[dict[str, Any]] = []
+        self._passed: set[tuple] = set()  # values that met their rule (repeated values are checked once)
+
+    def feed(self, rec: dict[str, Any]) -> None:
+        self._lines.append(rec)
+        if len(self._lines) >= CHUNK:
+            self._chunk()
+
+    def finish(self) -> None:
+        while self._lines:
+            self._chunk()
+
+    # -- a chunk: read, merge, write ---------------------------------------------------------------------------------
+    def _chunk(self) -> None:
+        seen: set[str] = set()
+        lines = []
+        for rec in self._lines[:CHUNK]:
+            rid = rec.get("id")
+            if rid is not None and not isinstance(rid, str):
+                raise PackageError("数据包中有无法识别的内容，请升级本程序后再导入")
+            if rid in seen:
+                break
+            if rid:
+                seen.add(rid)
+            lines.append(rec)
+        self._load(lines)
+        done = 0
+        for rec in lines:
+            done += 1
+            self.record(rec)
+            if self._stale:
+                break
+        self._write()
+        del self._lines[:done]
+
+    def _load(self, lines: list[dict[str, Any]]) -> None:
+        tables = records.tables()
+        by_table: dict[str, list[str]] = {}
+        for rec in lines:
+            if rec.get("t") in tables and rec.get("id") and rec.get("s"):
+                by_table.setdefault(rec["t"], []).append(rec["id"])
+        self._rows, self._journal, self._lost, self._stale = {}, {}, None, False
+        self._ids = [rid for ids in by_table.values() for rid in ids]
+        for table, ids in by_table.items():
+            for part in _parts(ids):
+                for row in self.conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id IN {_marks(part)}",
+                                                     tuple(part)).mappings():
+                    self._rows[(table, row["id"])] = dict(row)
+        for part in _parts(self._ids):
+            for rid, *values in self.conn.exec_driver_sql(_JOURNAL + _marks(part), tuple(part)):
+                self._journal.setdefault(rid, []).append(_Change(*values))
+        if "org_unit" in by_table and self._codes is None:
+            self._codes = {}
+            for rid, code in self.conn.exec_driver_sql("SELECT id, code FROM org_unit"):
+                self._codes.setdefault(code, set()).add(rid)
+
+    def _write(self) -> None:
+        if self._journal_rows:
+            self._executemany(ChangeJournal.__table__, "insert", self._journal_rows)
+        if self._conflict_rows:
+            self._executemany(SyncConflict.__table__, "insert", self._conflict_rows)
+        for (kind, table, _keys), group in groupby(self._writes, key=lambda w: w[0]):
+            self._executemany(records.tables()[table], kind, [params for _key, params in group])
+        self._writes, self._journal_rows, self._conflict_rows = [], [], []
+
+    def _executemany(self, table: Table, kind: str, rows: list[dict[str, Any]]) -> None:
+        """Rows of one shape written with one statement; values stored as SQLAlchemy would store them."""
+        keys = [k for k in rows[0] if k != "_rid"]
+        if kind == "insert":
+            sql = f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
+        else:
+            sql = f"UPDATE {table.name} SET {', '.join(k + ' = ?' for k in keys)} WHERE id = ?"
+            keys.append("_rid")
+        convert = [(n, _bind(self.conn.dialect, table.c[k].type)) for n, k in enumerate(keys) if k != "_rid"]
+        convert = [(n, f) for n, f in convert if f is not None]
+        params = []
+        for row in rows:
+            values = [row[k] for k in keys]
+            for n, f in convert:
+                values[n] = f(values[n])
+            params.append(tuple(values))
+        self.conn.exec_driver_sql(sql, params)
 
     # -- one record line ------------------------------------------------------------------------------------------
     def record(self, rec: dict[str, Any]) -> None:
@@ -243,23 +351,26 @@ class _Merger:
         """The field rules a form or an import applies, applied to what a package brings (a signed package
         of a trusted site may still carry what an older or altered program let in): else the record is
         rejected, naming the field, and nothing of it is written."""
-        columns = records.tables()[table].c
+        checked, passed = _rules(table), self._passed
         for name, value in values.items():
-            if value is None or name not in columns:
+            rule = checked.get(name)
+            if value is None or rule is None:
                 continue
-            rule = fields.rule(columns[name])
-            if rule.kind == "other":
+            key = (table, name, type(value), value)
+            if key in passed:  # a rule's verdict depends on the value alone
                 continue
             try:
                 rule.check(value)
             except DomainError as exc:
                 self._reject(table, rid, exc.message)
                 return False
+            if len(passed) >= PASSED_LIMIT:
+                passed.clear()
+            passed.add(key)
         return True
 
     def _row(self, table: str, rid: str) -> dict[str, Any] | None:
-        row = self.conn.execute(text(f"SELECT * FROM {table} WHERE id = :i"), {"i": rid}).mappings().first()
-        return dict(row) if row else None
+        return self._rows.get((table, rid))
 
     def _check_fields(self, table: str, names) -> None:
         unknown = set(names) - set(records.fields(table))
@@ -277,8 +388,7 @@ class _Merger:
         if local is None:
             self._insert(table, rid, decoded, self.sender, scope)
             return
-        stamped = {f for field, value in self.conn.execute(select(ChangeJournal.field, ChangeJournal.new_value).where(
-            ChangeJournal.record_id == rid)) for f, _v in journal.fields_of(field, value)}
+        stamped = {f for c in self._journal.get(rid, ()) for f, _v in journal.fields_of(c.field, c.value)}
         # Values no change ever stamped: the more specific owner's copy stands (this site's own records stay).
         if records.owner_rank(self.sender, scope) <= records.owner_rank(self.me, scope):
             self.report.count(table, "unchanged")
@@ -300,11 +410,8 @@ class _Merger:
             incoming.append(c)
             self.max_hlc = max(self.max_hlc or "", c.hlc)
         self._check_fields(table, {c.field for c in _by_field(incoming)})
-        # The record's whole journal here, read once: what is held, each field's changes, deletes and edits.
-        here = [_Change(o, q, h, p, rh, op, f, v) for o, q, h, p, rh, op, f, v in self.conn.execute(select(
-            ChangeJournal.origin_site, ChangeJournal.seq, ChangeJournal.hlc, ChangeJournal.prev_hlc,
-            ChangeJournal.record_hlc, ChangeJournal.op, ChangeJournal.field, ChangeJournal.new_value).where(
-            ChangeJournal.record_id == rid))]
+        # The record's whole journal here, read with the chunk: what is held, each field's changes, deletes, edits.
+        here = self._journal.get(rid, [])
         held = {(c.origin, c.seq) for c in here}
         arrived = [c for c in incoming if (c.origin, c.seq) not in held]  # as they are journalled
         if not arrived:
@@ -334,7 +441,7 @@ class _Merger:
                 return
         conflicts += self._delete_edit(held_fields, new)
         for c in arrived:  # every change is kept, winner or not: it is forwarded and counted as held
-            self.conn.execute(insert(ChangeJournal).values(
+            self._journal_rows.append(dict(
                 origin_site=c.origin, seq=c.seq, hlc=c.hlc, prev_hlc=c.prev, record_hlc=c.record_hlc,
                 at=dt.datetime.fromisoformat(c.at) if c.at else utcnow(), actor=c.actor, op=c.op, table_name=table,
                 record_id=rid, field=c.field, new_value=c.value,
@@ -367,13 +474,18 @@ class _Merger:
 
     def _conflicts(self, table: str, rid: str, pairs: list[tuple[_Change, _Change]]) -> bool:
         recorded = False
+        if pairs and self._lost is None:
+            self._lost = set()
+            for part in _parts(self._ids):
+                self._lost.update(tuple(r) for r in self.conn.execute(select(
+                    SyncConflict.record_id, SyncConflict.field, SyncConflict.lost_hlc).where(
+                    SyncConflict.record_id.in_(part))).all())
         for kept, lost in pairs:
-            exists = self.conn.execute(select(SyncConflict.id).where(
-                SyncConflict.record_id == rid, SyncConflict.field == lost.field,
-                SyncConflict.lost_hlc == lost.hlc)).first()
-            if exists:
+            key = (rid, lost.field, lost.hlc)
+            if key in self._lost:
                 continue
-            self.conn.execute(insert(SyncConflict).values(
+            self._lost.add(key)
+            self._conflict_rows.append(dict(
                 table_name=table, record_id=rid, field=lost.field, kept_value=kept.value, kept_origin=kept.origin,
                 kept_hlc=kept.hlc, lost_value=lost.value, lost_origin=lost.origin, lost_hlc=lost.hlc,
                 package_id=self.report.package_id, detected_at=utcnow()))
@@ -396,20 +508,25 @@ class _Merger:
             return
         now = utcnow()
         values = dict(values, scope_code=values.get("scope_code") or scope)
-        self.conn.execute(insert(records.tables()[table]).values(id=rid, created_at=now, updated_at=now,
-                                                                 changed_by_site=origin, **values))
+        # Every column a default can stand for is given: the table's inserts take few shapes.
+        row = {**_insert_defaults(table), **values, "id": rid, "created_at": now, "updated_at": now,
+               "changed_by_site": origin}
+        self._writes.append((("insert", table, frozenset(row)), row))
+        if table == "org_unit" and self._codes is not None and values.get("code"):
+            self._codes.setdefault(values["code"], set()).add(rid)
         self.report.count(table, "conflict" if conflict else "deleted" if values.get("deleted_at") else "new")
 
     def _same_unit(self, rid: str, code: str) -> bool:
         """No other unit has this code here, or the other is this new site's own unit, made at ``init``
         before the upper level's copy arrived: then the upper level's record takes its place."""
-        other = self.conn.execute(text("SELECT id FROM org_unit WHERE code = :c AND id != :i"),
-                                  {"c": code, "i": rid}).scalar()
-        if other is None:
+        others = sorted((self._codes or {}).get(code, set()) - {rid})
+        if not others:
             return True
+        other = others[0]
         own = self.conn.execute(select(Site.org_unit_id).where(Site.is_self.is_(True))).scalar()
         if other != own or not self.me.startswith(self.sender) or self.sender == self.me:
             return False
+        self._write()  # what the lines before asked for, then the rewrite, as they came
         for t in records.tables().values():  # everything that pointed at the provisional unit follows
             for col in t.columns:
                 if any(fk.column.table.name == "org_unit" for fk in col.foreign_keys):
@@ -424,6 +541,8 @@ class _Merger:
             self.conn.execute(update(ChangeJournal).where(ChangeJournal.id == jid).values(new_value=journal.pack(packed)))
         self.conn.execute(ChangeJournal.__table__.delete().where(ChangeJournal.record_id == other))
         self.conn.execute(records.tables()["org_unit"].delete().where(records.tables()["org_unit"].c.id == other))
+        self._codes = None  # read again with the next chunk, which starts after this line: the rest was read before
+        self._stale = True
         return True
 
     def _update(self, table: str, rid: str, local: dict[str, Any], changes: dict[str, Any], origin: str, *,
@@ -431,9 +550,12 @@ class _Merger:
         if changes and not self._within_rules(table, rid, changes):
             return
         if changes:
-            t = records.tables()[table]
-            self.conn.execute(update(t).where(t.c.id == rid).values(updated_at=utcnow(), changed_by_site=origin,
-                                                                     **changes))
+            row = dict(changes, updated_at=utcnow(), changed_by_site=origin, _rid=rid)
+            self._writes.append((("update", table, frozenset(row)), row))
+            if table == "org_unit" and "code" in changes and self._codes is not None:
+                self._codes.get(local.get("code"), set()).discard(rid)
+                if changes["code"]:
+                    self._codes.setdefault(changes["code"], set()).add(rid)
         if conflict:
             outcome = "conflict"
         elif not changes:
@@ -443,3 +565,38 @@ class _Merger:
         else:
             outcome = "updated"
         self.report.count(table, outcome)
+
+
+def _parts(ids: list[str]) -> list[list[str]]:
+    """``ids`` cut to lists an ``IN (...)`` takes on any SQLite (999 variables before 3.32)."""
+    return [ids[n : n + IN_LIMIT] for n in range(0, len(ids), IN_LIMIT)]
+
+
+@cache
+def _rules(table: str) -> dict[str, fields.Rule]:
+    """Column → its rule, for the columns whose values a rule checks."""
+    out = {c.name: fields.rule(c) for c in records.tables()[table].columns}
+    return {name: rule for name, rule in out.items() if rule.kind != "other"}
+
+
+def _marks(values: list) -> str:
+    return f"({', '.join('?' * len(values))})"
+
+
+def _bind(dialect, kind) -> Callable[[Any], Any] | None:
+    return dialect.type_descriptor(kind).bind_processor(dialect)
+
+
+@cache
+def _insert_defaults(table: str) -> dict[str, Any]:
+    """What an insert that leaves a column out writes there: NULL, or the column's plain default. Columns
+    whose default is computed or kept by SQLite stay out unless given."""
+    out = {}
+    for col in records.tables()[table].columns:
+        if col.server_default is not None:
+            continue
+        if col.default is None:
+            out[col.name] = None
+        elif col.default.is_scalar:
+            out[col.name] = col.default.arg
+    return out

@@ -71,6 +71,9 @@ class Sealed:
     ephemeral_public: str
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder for every line, not one each
+
+
 class PayloadWriter:
     """Compress and seal JSON lines into a temporary file, chunk by chunk."""
 
@@ -95,7 +98,7 @@ class PayloadWriter:
         self._size = 0
 
     def write(self, record: dict[str, Any]) -> None:
-        self._buf += self._zip.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+        self._buf += self._zip.compress(_LINE.encode(record).encode() + b"\n")
         while len(self._buf) >= CHUNK:
             self._seal(bytes(self._buf[:CHUNK]), last=False)
             del self._buf[:CHUNK]
@@ -402,7 +405,9 @@ def records(opened: Opened, enc_private: bytes, recipient: str) -> Iterator[dict
 
 
 def _record(line: bytes, name: str) -> dict[str, Any]:
-    if _depth(line.decode("utf-8", "replace"), MAX_DEPTH) > MAX_DEPTH:
+    # A line cannot nest deeper than it has brackets: most lines are counted, not scanned.
+    if (line.count(b"[") + line.count(b"{") > MAX_DEPTH
+            and _depth(line.decode("utf-8", "replace"), MAX_DEPTH) > MAX_DEPTH):
         raise PackageError(f"{name} 的数据部分有嵌套过深的记录，数据包已拒绝")
     try:
         record = json.loads(line)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from functools import cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Table
@@ -47,44 +49,70 @@ def references(table: str) -> dict[str, str]:
     return out
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) makes anew per call
+
+
 def encode(value: Any) -> str | None:
     """A field value as JSON text; binary as base64 (photos travel whole)."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return encode_basestring(value)
     if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    elif isinstance(value, bytes | memoryview):
+        return encode_basestring(value.isoformat())
+    if isinstance(value, bytes | memoryview):
         value = {"$b64": base64.b64encode(bytes(value)).decode()}
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 class NoValue(Exception):
     """A journal value that stands for binary data not carried (an older photo superseded since)."""
 
 
+_PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')  # a JSON string without escapes: its text is the value
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")  # a JSON number (spares json.loads)
+
+
+@cache
+def _kinds(table: str) -> dict[str, str]:
+    def kind(t) -> str:
+        for cls, name in ((LargeBinary, "binary"), (DateTime, "datetime"), (Date, "date"), (Boolean, "bool"),
+                          (Integer, "int"), (Float, "float")):
+            if isinstance(t, cls):
+                return name
+        return "plain"
+
+    return {c.name: kind(c.type) for c in tables()[table].columns}
+
+
 def decode(table: str, field: str, text: str | None) -> Any:
     """JSON text back into the column's Python type."""
     if text is None:
         return None
-    value = json.loads(text)
-    if value is None:
-        return None
-    kind = tables()[table].columns[field].type
-    if isinstance(kind, LargeBinary):
+    if _PLAIN_STRING.fullmatch(text):
+        value = text[1:-1]
+    elif _NUMBER.fullmatch(text):
+        value = float(text) if text.strip("-0123456789") else int(text)
+    else:
+        value = json.loads(text)
+        if value is None:
+            return None
+    kind = _kinds(table)[field]
+    if kind == "plain":
+        return value
+    if kind == "binary":
         if isinstance(value, dict) and "$b64" in value:
             return base64.b64decode(value["$b64"])
         raise NoValue()
-    if isinstance(kind, DateTime):
+    if kind == "datetime":
         return dt.datetime.fromisoformat(value)
-    if isinstance(kind, Date):
+    if kind == "date":
         return dt.date.fromisoformat(value[:10])
-    if isinstance(kind, Boolean):
+    if kind == "bool":
         return bool(value)
-    if isinstance(kind, Integer):
+    if kind == "int":
         return int(value)
-    if isinstance(kind, Float):
-        return float(value)
-    return value
+    return float(value)
 
 
 def related(scope: str, code: str) -> bool:

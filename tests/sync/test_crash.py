@@ -37,6 +37,7 @@ def test_killed_during_import_changes_nothing(chain):
         from gridapp.core.store import Store
         from gridapp.sync import apply
         store = Store({str(chain.street.path)!r})
+        apply.CHUNK = 100  # written a chunk at a time: make sure chunks were written before the kill
         def progress(done, total, what):
             if done >= 400:  # well inside the transaction: hundreds of records written, nothing committed
                 os.kill(os.getpid(), signal.SIGKILL)
