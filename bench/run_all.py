@@ -99,10 +99,9 @@ def job_import(scale: Scale, _db: Path, _run: str) -> list[dict]:
 
     m = measure_import(demo_db(scale.import_demo), scale.sheet)
     base = m["read"] + m["insert"]
-    ratio = m["seconds"] / base  # the goal: ≤ 2
     return [row("import", f"import {scale.sheet:,} workers from .xlsx", secs(m["seconds"]),
                 f"calamine read {secs(m['read'])} + raw `sqlite3` insert {secs(m['insert'])}", times(m["seconds"], base),
-                "≤ 2 × (reading the same cells + raw insert)", ratio <= 2, **m)]
+                "≤ 2 × (reading the same cells + raw insert)", m["seconds"] <= 2 * base, **m)]
 
 
 def job_import_big(scale: Scale, _db: Path, run: str) -> list[dict]:
@@ -346,7 +345,10 @@ def main() -> None:
               "load_start": os.getloadavg(), "machine": machine(), "jobs": {}, "rows": []}
     run = f"{report['started']}-{os.getpid()}"
     t = time.perf_counter()
-    for name in {scale.demo, scale.import_demo} if not args.db else {scale.import_demo}:
+    needed = {scale.import_demo} if {"import", "import-big", "journal"} & set(jobs) else set()
+    if not args.db and set(jobs) - {"import", "import-big", "journal"}:
+        needed.add(scale.demo)
+    for name in sorted(needed):
         if not (OUT / DEMO_FILES[name]).exists():
             print(f"(making the {name} demo database, once)", flush=True)
         demo_db(name)
