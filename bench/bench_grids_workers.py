@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def worker_sheet(db: Path, n: int) -> Path:
     path = OUT / f"workers-{n}-{db.stem}.xlsx"
     if path.exists() and path.stat().st_mtime >= db.stat().st_mtime:
         return path
-    with sqlite3.connect(db) as c:
+    with closing(sqlite3.connect(db)) as c:
         grids = c.execute("SELECT c.name, g.name FROM org_unit g JOIN org_unit c ON c.id = g.parent_id "
                           "WHERE g.level = 'grid' ORDER BY g.code").fetchall()
         seen = {r[0] for r in c.execute("SELECT id_number FROM person WHERE id_number IS NOT NULL")}

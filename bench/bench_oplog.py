@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +114,7 @@ def table_bytes(path: Path) -> dict[str, int] | None:
 def journal_growth(before: Path, after: Path, data_tables: tuple[str, ...]) -> dict:
     """What the change journal grew by from ``before`` to ``after``, beside what ``data_tables`` grew by."""
     def rows(path: Path) -> int:
-        with sqlite3.connect(path) as c:
+        with closing(sqlite3.connect(path)) as c:
             return c.execute("SELECT count(*) FROM change_journal").fetchone()[0]
 
     out = {"rows": rows(after) - rows(before), "file_before": before.stat().st_size, "file_after": after.stat().st_size}

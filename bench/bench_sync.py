@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +36,7 @@ WORK = OUT / "sync"
 
 def lower_site(upper: Path) -> tuple[str, str, str]:
     """(code, name, level) of the first org unit one level below the site of ``upper``: the new PC."""
-    with sqlite3.connect(upper) as c:
+    with closing(sqlite3.connect(upper)) as c:
         return c.execute("SELECT u.code, u.name, u.level FROM org_unit u JOIN site s ON s.is_self = 1 "
                          "AND u.parent_id = s.org_unit_id ORDER BY u.code LIMIT 1").fetchone()
 

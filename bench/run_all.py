@@ -9,7 +9,7 @@ a JSON file of every figure beside it (``results.json``), headed by the date and
 
 ``--scale district`` is the issue's data (1,800 grids, 5,000 workers, 100,000 members, 500,000
 participations; imports of 10,000 and 100,000 workers into the street demo); ``street`` and ``small`` run
-the same jobs on the smaller demo databases with fewer rows (``small`` in about a minute). The goals are the
+the same jobs on the smaller demo databases with fewer rows (``small`` in about 20 seconds). The goals are the
 issue's and are meant for district scale. Demo databases and sheets are cached in ``--work``
 (default bench/out); ``--db`` replaces the demo database of the export, list and sync jobs.
 """
@@ -28,6 +28,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,7 +181,8 @@ def list_steps(db: Path, spec_name: str) -> dict[str, tuple[float, float | None]
 def job_member_search(_scale: Scale, db: Path, _run: str) -> list[dict]:
     steps = list_steps(db, "MEMBERS")
     terms = [(t, *steps[f"members: search '{t}'"]) for t in ("wl", "1380")]
-    rows = sqlite3.connect(db).execute("SELECT count(*) FROM member_registration").fetchone()[0]
+    with closing(sqlite3.connect(db)) as c:
+        rows = c.execute("SELECT count(*) FROM member_registration").fetchone()[0]
     return [row("member-search", f"member search, {rows:,} rows, per keystroke (`wl`, `1380`)",
                 " / ".join(secs(s) for _t, s, _b in terms), " / ".join(secs(b) for _t, _s, b in terms),
                 " / ".join(times(s, b) for _t, s, b in terms), "≤ 50 ms, phone and ID digits included",
@@ -196,7 +198,8 @@ def job_signin_list(_scale: Scale, db: Path, _run: str) -> list[dict]:
 
     chosen = [("open", *steps["participations: open"]), slowest("participations: sort by "),
               slowest("participations: search ")]
-    rows = sqlite3.connect(db).execute("SELECT count(*) FROM participation").fetchone()[0]
+    with closing(sqlite3.connect(db)) as c:
+        rows = c.execute("SELECT count(*) FROM participation").fetchone()[0]
     labels = ["open", f"sort (slowest: {chosen[1][0]})", f"search (slowest: {chosen[2][0]})"]
     return [row("signin-list", f"签到记录 list ({rows:,} rows): {' / '.join(labels)}",
                 " / ".join(secs(s) for _n, s, _b in chosen), " / ".join(secs(b) for _n, _s, b in chosen),
