@@ -73,8 +73,9 @@ def secs(s: float) -> str:
 
 
 def times(a: float, b: float) -> str:
-    """A ratio, to two figures."""
-    return f"{a / b:.0f}" if a >= 10 * b else f"{a / b:.1f}"
+    """A ratio, to two figures (a job faster than its baseline shows as 0.05, not 0.0)."""
+    r = a / b
+    return f"{r:.0f}" if r >= 10 else f"{r:.1f}" if r >= 1 else f"{r:.2g}"
 
 
 def mb(n: float) -> str:
