@@ -32,6 +32,7 @@ from bench_grids_workers import district_db  # noqa: E402
 
 STREET = ("370203001", "永宁山街道")
 WORK = OUT / "sync"
+SPAWN = "spawn"  # a fresh interpreter per step: a forked one would count the pages it shares with this one
 
 
 def lower_site(upper: Path) -> tuple[str, str, str]:
@@ -131,20 +132,20 @@ def measure(upper: Path | None = None, changes: int = 20_000, site: tuple[str, s
     synced = list(records.tables())
     scope = f"(scope_code LIKE '{code}%' OR '{code}' LIKE scope_code || '%')"
     out: dict = {"site": site, "district": str(district), "street": str(street)}
-    out["full_baseline"] = measured(raw_copy, district, [(t, scope) for t in synced])[0]
-    sec, mb, (path, rows) = measured(export_to, district, code, True, WORK)
+    out["full_baseline"] = measured(raw_copy, district, [(t, scope) for t in synced], start=SPAWN)[0]
+    sec, mb, (path, rows) = measured(export_to, district, code, True, WORK, start=SPAWN)
     out["full_export"] = {"seconds": sec, "peak_mb": mb, "rows": rows}
-    sec, mb, totals = measured(import_into, street, path)
+    sec, mb, totals = measured(import_into, street, path, start=SPAWN)
     out["full_import"] = {"seconds": sec, "peak_mb": mb, "new": totals["new"], "totals": totals}
-    sec, _mb, changed = measured(change_month, district, changes, code)
+    sec, _mb, changed = measured(change_month, district, changes, code, start=SPAWN)
     out["changed"] = {"seconds": sec, "records": changed}
     out["month_baseline"] = measured(raw_copy, district, [
         ("person", f"scope_code LIKE '{code}%' AND phone = '13900000000'"),
         ("member_registration", f"scope_code LIKE '{code}%' AND position = '志愿者'"),
-        ("participation", f"scope_code LIKE '{code}%' AND hours = 2.5")])[0]
-    sec, mb, (path, rows) = measured(export_to, district, code, False, WORK)
+        ("participation", f"scope_code LIKE '{code}%' AND hours = 2.5")], start=SPAWN)[0]
+    sec, mb, (path, rows) = measured(export_to, district, code, False, WORK, start=SPAWN)
     out["month_export"] = {"seconds": sec, "peak_mb": mb, "rows": rows}
-    sec, mb, totals = measured(import_into, street, path)
+    sec, mb, totals = measured(import_into, street, path, start=SPAWN)
     out["month_import"] = {"seconds": sec, "peak_mb": mb, "updated": totals["updated"], "totals": totals}
     return out
 
