@@ -10,6 +10,9 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
+import os
+import resource
 import sqlite3
 import sys
 import time
@@ -24,7 +27,9 @@ from gridapp.core import demo, list_specs, lists  # noqa: E402
 from gridapp.core.models import Base  # noqa: E402
 from gridapp.core.store import Store  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
+# Scratch files and cached demo databases; bench/run_all.py points its children at another folder.
+OUT = Path(os.environ.get("GRIDAPP_BENCH_OUT") or ROOT / "bench" / "out")
+DEMO_FILES = {"district": "district.sqlite", "street": "demo-street.sqlite", "small": "demo-small.sqlite"}
 
 
 def timed(fn, repeat: int = 1) -> float:
@@ -38,6 +43,67 @@ def timed(fn, repeat: int = 1) -> float:
 
 def report(name: str, seconds: float, baseline: float) -> None:
     print(f"{name:<44} {seconds * 1000:10.1f} ms   baseline {baseline * 1000:9.1f} ms   ratio {seconds / baseline:6.2f}")
+
+
+def demo_db(scale: str = "district") -> Path:
+    """The cached demo database of ``scale`` in OUT (seed 1), generated on first use."""
+    path = OUT / DEMO_FILES[scale]
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part.sqlite")  # a run killed while generating leaves no half database
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            Path(str(part) + suffix).unlink(missing_ok=True)
+        demo.generate(part, scale, seed=1)
+        part.rename(path)
+        Path(str(part) + ".lock").unlink(missing_ok=True)
+    return path
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB.
+
+    Linux's VmHWM starts afresh when a program starts; ru_maxrss, the fallback, also counts the parent's
+    memory the process was forked with before it started this interpreter.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(fn, args, conn) -> None:
+    try:
+        t = time.perf_counter()
+        result = fn(*args)
+        conn.send((time.perf_counter() - t, peak_mb(), result))
+    except BaseException as exc:  # reported by the parent
+        conn.send(exc)
+    finally:
+        conn.close()
+        os._exit(0)  # no exit handlers from the parent's copies of pools and threads
+
+
+def measured(fn, *args, start: str = "fork"):
+    """(seconds, peak MB, result) of ``fn(*args)`` run in a child process.
+
+    A forked child counts the pages it shares with its parent; ``start="spawn"`` gives a fresh
+    interpreter (``fn`` must then be a module-level function), whose peak is the step's own.
+    """
+    ctx = mp.get_context(start)
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child, args=(fn, args, child))
+    p.start()
+    child.close()
+    try:
+        out = parent.recv()
+    except EOFError:
+        p.join()
+        raise RuntimeError(f"{fn.__name__} died in its child process (exit code {p.exitcode})") from None
+    p.join()
+    if isinstance(out, BaseException):
+        raise out
+    return out
 
 
 def bench_demo(path: Path) -> dict[str, int]:

@@ -7,6 +7,7 @@ them: a new record's every field, then edits of one to three fields of a record,
 by five people here and at the streets, over three years. Then, as the 操作记录 tab does: the first page,
 scrolling 50 pages, each filter's first page, a search by name, the 操作人 list, and an export of a month.
 Baseline: raw ``sqlite3`` reading as many journal rows, newest first, as the entries were made of.
+``table_bytes()`` and ``journal_growth()`` weigh the journal against the data it describes (bench/run_all.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +91,39 @@ def fill_journal(path: Path, total: int, seed: int = 1) -> None:
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
+
+
+def table_bytes(path: Path) -> dict[str, int] | None:
+    """Bytes per table, its indexes included (SQLite's ``dbstat``), or None where dbstat is not compiled in."""
+    conn = sqlite3.connect(path)
+    try:
+        owner = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type IN ('table', 'index')"))
+        try:
+            pages = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        except sqlite3.OperationalError:
+            return None
+    finally:
+        conn.close()
+    out: dict[str, int] = {}
+    for name, size in pages:
+        table = owner.get(name, name)
+        out[table] = out.get(table, 0) + size
+    return out
+
+
+def journal_growth(before: Path, after: Path, data_tables: tuple[str, ...]) -> dict:
+    """What the change journal grew by from ``before`` to ``after``, beside what ``data_tables`` grew by."""
+    def rows(path: Path) -> int:
+        with closing(sqlite3.connect(path)) as c:
+            return c.execute("SELECT count(*) FROM change_journal").fetchone()[0]
+
+    out = {"rows": rows(after) - rows(before), "file_before": before.stat().st_size, "file_after": after.stat().st_size}
+    b, a = table_bytes(before), table_bytes(after)
+    if b is not None and a is not None:
+        out["journal_bytes"] = a.get("change_journal", 0) - b.get("change_journal", 0)
+        out["data_bytes"] = sum(a.get(t, 0) - b.get(t, 0) for t in data_tables)
+        out["data_bytes_per_table"] = {t: a.get(t, 0) - b.get(t, 0) for t in data_tables}
+    return out
 
 
 def big_journal(rows: int, fresh: bool) -> Path:

@@ -11,56 +11,39 @@ The district demo database (15 streets, ~790,000 rows) is the district site; a f
   hours of participations), exported as an incremental package and imported at the street.
 Baseline: copying the same rows with raw ``sqlite3`` (INSERT … SELECT across attached files).
 Each step runs in a child process so its peak memory (max RSS) is its own.
+``measure()`` does the same between any upper site and a new PC for its first unit one level down
+(bench/run_all.py uses it at every scale: a street demo database and its first community, for one).
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-import resource
 import shutil
 import sqlite3
 import sys
-import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_foundation import OUT  # noqa: E402
+from bench_foundation import OUT, measured  # noqa: E402
 from bench_grids_workers import district_db  # noqa: E402
 
 STREET = ("370203001", "永宁山街道")
 WORK = OUT / "sync"
+SPAWN = "spawn"  # a fresh interpreter per step: a forked one would count the pages it shares with this one
 
 
-def _child(fn, args, conn) -> None:
-    try:
-        t = time.perf_counter()
-        result = fn(*args)
-        conn.send((time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result))
-    except BaseException as exc:  # reported by the parent
-        conn.send(exc)
-    finally:
-        conn.close()
-        os._exit(0)  # no exit handlers from the parent's copies of pools and threads
+def lower_site(upper: Path) -> tuple[str, str, str]:
+    """(code, name, level) of the first org unit one level below the site of ``upper``: the new PC."""
+    with closing(sqlite3.connect(upper)) as c:
+        return c.execute("SELECT u.code, u.name, u.level FROM org_unit u JOIN site s ON s.is_self = 1 "
+                         "AND u.parent_id = s.org_unit_id ORDER BY u.code LIMIT 1").fetchone()
 
 
-def measured(fn, *args):
-    """(seconds, peak MB, result) of ``fn(*args)`` run in a fresh child process."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(fn, args, child))
-    p.start()
-    child.close()
-    out = parent.recv()
-    p.join()
-    if isinstance(out, BaseException):
-        raise out
-    return out
-
-
-def setup() -> tuple[Path, Path]:
+def setup(upper: Path | None = None, site: tuple[str, str, str] = (*STREET, "street")) -> tuple[Path, Path]:
+    """A copy of ``upper`` (default: the district demo) and a new PC for ``site``, trusting each other."""
     from gridapp.core.services.site import init_site
     from gridapp.core.store import Store
     from gridapp.sync import identity
@@ -68,10 +51,10 @@ def setup() -> tuple[Path, Path]:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     district = WORK / "district.sqlite"
-    shutil.copy(district_db(), district)
+    shutil.copy(upper or district_db(), district)
     street = WORK / "street.sqlite"
     with Store(district, lock=False) as d, Store(street, create=True) as s:
-        init_site(s, level="street", code=STREET[0], name=STREET[1])
+        init_site(s, level=site[2], code=site[0], name=site[1])
         for a, b in ((d, s), (s, d)):
             f = identity.write_identity(a, WORK / f"{a.site.code}.json")
             identity.trust(b, f, fingerprint=identity.my_fingerprint(a))
@@ -96,8 +79,9 @@ def import_into(db: Path, path: str) -> dict:
     return r.totals()
 
 
-def change_month(db: Path, n: int) -> int:
-    """``n`` records changed through the ORM (so the journal records them), in one transaction."""
+def change_month(db: Path, n: int, code: str = STREET[0]) -> int:
+    """``n`` records inside org unit ``code`` changed through the ORM (so the journal records them), in one
+    transaction; no record had the new value before."""
     from sqlalchemy import select
 
     from gridapp.core.models import MemberRegistration, Participation, Person
@@ -107,7 +91,7 @@ def change_month(db: Path, n: int) -> int:
     with Store(db, lock=False) as store, store.session() as s:
         for model, fld, value in ((Person, "phone", "13900000000"), (MemberRegistration, "position", "志愿者"),
                                   (Participation, "hours", 2.5)):
-            for obj in s.execute(select(model).where(model.scope_code.like(STREET[0] + "%"))
+            for obj in s.execute(select(model).where(model.scope_code.like(code + "%"))
                                  .limit(n - done)).scalars():
                 setattr(obj, fld, value)
                 done += 1
@@ -136,27 +120,52 @@ def line(name: str, seconds: float, mb: float, base: float | None = None) -> Non
     print(f"{name:<46} {seconds * 1000:10.1f} ms   peak {mb:6.0f} MB{ratio}")
 
 
+def measure(upper: Path | None = None, changes: int = 20_000, site: tuple[str, str, str] | None = None) -> dict:
+    """Full export and import at a new PC for ``site``, then ``changes`` records changed at ``upper`` and the
+    month's package exported and imported; each step's (seconds, peak MB) with its raw baseline's seconds."""
+    from gridapp.sync import records
+
+    upper = upper or district_db()
+    site = site or lower_site(upper)
+    code = site[0]
+    district, street = setup(upper, site)
+    synced = list(records.tables())
+    scope = f"(scope_code LIKE '{code}%' OR '{code}' LIKE scope_code || '%')"
+    out: dict = {"site": site, "district": str(district), "street": str(street)}
+    out["full_baseline"] = measured(raw_copy, district, [(t, scope) for t in synced], start=SPAWN)[0]
+    sec, mb, (path, rows) = measured(export_to, district, code, True, WORK, start=SPAWN)
+    out["full_export"] = {"seconds": sec, "peak_mb": mb, "rows": rows}
+    sec, mb, totals = measured(import_into, street, path, start=SPAWN)
+    out["full_import"] = {"seconds": sec, "peak_mb": mb, "new": totals["new"], "totals": totals}
+    sec, _mb, changed = measured(change_month, district, changes, code, start=SPAWN)
+    out["changed"] = {"seconds": sec, "records": changed}
+    out["month_baseline"] = measured(raw_copy, district, [
+        ("person", f"scope_code LIKE '{code}%' AND phone = '13900000000'"),
+        ("member_registration", f"scope_code LIKE '{code}%' AND position = '志愿者'"),
+        ("participation", f"scope_code LIKE '{code}%' AND hours = 2.5")], start=SPAWN)[0]
+    sec, mb, (path, rows) = measured(export_to, district, code, False, WORK, start=SPAWN)
+    out["month_export"] = {"seconds": sec, "peak_mb": mb, "rows": rows}
+    sec, mb, totals = measured(import_into, street, path, start=SPAWN)
+    out["month_import"] = {"seconds": sec, "peak_mb": mb, "updated": totals["updated"], "totals": totals}
+    return out
+
+
 def main() -> None:
     from gridapp.sync import records
 
-    district, street = setup()
+    m = measure()
+    district = Path(m["district"])
+    full, month = m["full_baseline"], m["month_baseline"]
+    e, i = m["full_export"], m["full_import"]
+    line(f"full export district → street ({e['rows']:,} rows)", e["seconds"], e["peak_mb"], full)
+    line(f"full import at the new street PC ({i['new']:,} new)", i["seconds"], i["peak_mb"], full)
+    print(f"{'(' + format(m['changed']['records'], ',') + ' records changed at the district)':<46} "
+          f"{m['changed']['seconds'] * 1000:10.1f} ms")
+    e, i = m["month_export"], m["month_import"]
+    line(f"month export, {m['changed']['records']:,} changed records ({e['rows']:,} lines)", e["seconds"],
+         e["peak_mb"], month)
+    line(f"month import ({i['updated']:,} updated)", i["seconds"], i["peak_mb"], month)
     synced = list(records.tables())
-    scope = f"(scope_code LIKE '{STREET[0]}%' OR '{STREET[0]}' LIKE scope_code || '%')"
-    base_full = measured(raw_copy, district, [(t, scope) for t in synced])
-    sec, mb, (path, rows) = measured(export_to, district, STREET[0], True, WORK)
-    line(f"full export district → street ({rows:,} rows)", sec, mb, base_full[0])
-    sec, mb, totals = measured(import_into, street, path)
-    line(f"full import at the new street PC ({totals['new']:,} new)", sec, mb, base_full[0])
-
-    sec, mb, changed = measured(change_month, district, 20000)
-    print(f"{'(20,000 records changed at the district)':<46} {sec * 1000:10.1f} ms")
-    base_month = measured(raw_copy, district, [("person", f"scope_code LIKE '{STREET[0]}%' AND phone = '13900000000'"),
-                                               ("member_registration", f"scope_code LIKE '{STREET[0]}%' AND position = '志愿者'"),
-                                               ("participation", f"scope_code LIKE '{STREET[0]}%' AND hours = 2.5")])
-    sec, mb, (path, rows) = measured(export_to, district, STREET[0], False, WORK)
-    line(f"month export, {changed:,} changed records ({rows:,} lines)", sec, mb, base_month[0])
-    sec, mb, totals = measured(import_into, street, path)
-    line(f"month import ({totals['updated']:,} updated)", sec, mb, base_month[0])
 
     from gridapp.core.store import Store
 
