@@ -30,6 +30,7 @@ from sqlalchemy import Table, func, select, update
 from gridapp.core import clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
 from gridapp.core.files import unused_name
+from gridapp.core.list_sql import Dialect
 from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.paths import backups_dir
@@ -47,7 +48,7 @@ IN_LIMIT = 900
 PASSED_LIMIT = 50_000
 # Named index: statistics taken while the journal was nearly empty (a new site) would have SQLite scan it whole.
 _JOURNAL = ("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value "
-            "FROM change_journal INDEXED BY ix_change_journal_record_field WHERE record_id IN ")
+            f"FROM change_journal{Dialect.by_index('ix_change_journal_record_field')} WHERE record_id IN ")
 
 
 @dataclass

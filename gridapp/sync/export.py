@@ -21,6 +21,7 @@ from gridapp import __version__
 from gridapp.core import journal, labels, schema
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import check_target, os_error_message
+from gridapp.core.list_sql import Dialect
 from gridapp.core.models import SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
 from gridapp.core.store import Store
@@ -201,7 +202,7 @@ def _changes(conn, table: str, peer: str, receipts: dict[str, int], writer, resu
     # Only a photo's row needs the newest stamp of its field (to send the bytes once); other rows read nothing more.
     # The index is named: with statistics of a nearly empty journal SQLite would walk the whole hlc index per row.
     newest = (f"CASE WHEN j.field IN ({', '.join(repr(f) for f in blob_fields)}) THEN (SELECT max(j2.hlc) "
-              "FROM change_journal j2 INDEXED BY ix_change_journal_record_field "
+              f"FROM change_journal j2{Dialect.by_index('ix_change_journal_record_field')} "
               "WHERE j2.record_id = j.record_id AND j2.field = j.field) END"
               if blob_fields else "NULL")
     rows = conn.execution_options(yield_per=2000).execute(text(
