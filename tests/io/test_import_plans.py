@@ -70,13 +70,13 @@ def _sheet(path, db, n_new=40):
     return len(rows)
 
 
-def _import(db, sheet, plans, monkeypatch, statements=None):
+def _import(db, sheet, plans, monkeypatch, statements=None, kind="workers"):
     monkeypatch.setattr(importer, "PLANS", plans)
     store = Store(db)
     if statements is not None:
         event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     try:
-        return run_import(store, handler("workers"), sheet, commit=True)
+        return run_import(store, handler(kind), sheet, commit=True)
     finally:
         store.close()
 
@@ -256,15 +256,7 @@ def test_members_planned_or_through_the_services_give_the_same_database(demo_db,
     sheet = tmp_path / "members.xlsx"
     _member_sheet(sheet, demo_db)
 
-    def run(db, plans):
-        monkeypatch.setattr(importer, "PLANS", plans)
-        store = Store(db)
-        try:
-            return run_import(store, handler("members"), sheet, commit=True)
-        finally:
-            store.close()
-
-    fast, slow = run(demo_db, True), run(slow_db, False)
+    fast, slow = (_import(db, sheet, plans, monkeypatch, kind="members") for db, plans in ((demo_db, True), (slow_db, False)))
     assert [(r.number, r.outcome, r.label, r.problems, r.notes) for r in fast.rows] == \
         [(r.number, r.outcome, r.label, r.problems, r.notes) for r in slow.rows]
     counts = fast.counts()
@@ -303,14 +295,6 @@ def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db
     slow_db = tmp_path / "slow.sqlite"
     shutil.copy(demo_db, slow_db)
 
-    def run(db, plans):
-        monkeypatch.setattr(importer, "PLANS", plans)
-        store = Store(db)
-        try:
-            return run_import(store, handler("participations"), sheet, commit=True)
-        finally:
-            store.close()
-
     def stored(db):
         with sqlite3.connect(db) as c:
             parts = c.execute("SELECT a.title, p.id_number, x.hours, x.points, x.evaluation, x.scope_code FROM "
@@ -321,7 +305,7 @@ def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db
                 for f, v in journal.fields_of(field, value) if f not in ("activity_id", "member_id"))
         return parts, said
 
-    fast, slow = run(demo_db, True), run(slow_db, False)
+    fast, slow = (_import(db, sheet, plans, monkeypatch, kind="participations") for db, plans in ((demo_db, True), (slow_db, False)))
     assert [(r.number, r.outcome, r.label, r.problems) for r in fast.rows] == \
         [(r.number, r.outcome, r.label, r.problems) for r in slow.rows]
     counts = fast.counts()
