@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridapp.core import dbfile, journal, org_labels, schema
-from gridapp.core.errors import StoreError
+from gridapp.core.errors import DomainError, StoreError
 from gridapp.core.lock import DatabaseLock
 from gridapp.core.models import Setting, Site
 from gridapp.core.paths import backups_dir
@@ -26,6 +26,7 @@ from gridapp.core.paths import backups_dir
 BUSY_TIMEOUT_MS = 5000
 _LOST = "transaction_lost"  # a connection's info: the error with which SQLite rolled its transaction back
 CACHE_KIB = 65536
+BULK_CACHE_KIB = 32768
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,19 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     # let SQLAlchemy emit BEGIN itself.
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+@contextmanager
+def bulk_cache(s: Session) -> Iterator[None]:
+    """A bulk write (an import) keeps a smaller page cache on its connection: dirty pages go to the WAL file
+    sooner instead of tens of megabytes of them staying in memory until the commit; lists keep CACHE_KIB."""
+    conn = s.connection()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(DomainError):  # the transaction was lost (a full disk): that error is the one to tell
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 def backup_database(src: Path, dest: Path) -> Path:

@@ -20,7 +20,7 @@ from gridapp.core import fields as field_rules
 from gridapp.core import journal, regions
 from gridapp.core.errors import Cancelled, DomainError, StoreError, ValidationError
 from gridapp.core.models.base import utcnow
-from gridapp.core.store import Store
+from gridapp.core.store import Store, bulk_cache
 from gridapp.io import masked_ids
 from gridapp.io.sheet import Sheet, norm_header, read_sheet
 from gridapp.io.spec import Field, ImportSpec
@@ -186,86 +186,91 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
     region_table = regions.table()  # once per sheet: the notes look every row's codes up in it
     with store.session(commit=commit) as s:
         state = handler.prepare(s, store, sheet, options or {})
+        sheet.rows = []  # each row is let go once it is checked: a 100,000-row sheet is not held twice over
         pending = journal.buffer(s)  # the rows' journal, stamped and written a batch at a time
         planned = _Planned(s)
         seen: dict[tuple, int] = {}
-        for i, row in enumerate(rows):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            if progress and i % 50 == 0:
-                progress(i, total, f"正在检查第 {row.number} 行")
-            if planned.rows >= _PLANNED_BATCH:
-                planned.write()
-            if len(pending) >= _JOURNAL_BATCH:
-                journal.write_buffer(s)
-            result = RowResult(row.number, "rejected", values=row.values)
-            values: dict[str, Any] = {}
-            for key, index in mapping.items():
-                if index in row.uncomputed:
-                    result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
-                    continue
-                if index in row.errors:
-                    result.problems.append((fields[key].title, _error_message(row.number, headers[index],
-                                                                              row.errors[index])))
-                    continue
-                raw = row.values[index] if index < len(row.values) else None
-                try:
-                    values[key] = fields[key].parse(raw)
-                except DomainError as exc:
-                    result.problems.append((fields[key].title, exc.message))
-            failed = {t for t, _ in result.problems}
-            for f in spec.fields:
-                if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
-                    result.problems.append((f.title, f"{f.title}为空"))
-            result.label = str(values.get(spec.label) or "")
-            if not result.problems and "id_number" in fields:
-                try:  # a masked export coming back: the full number of the one person it means, or a refusal
-                    masked_ids.resolve(s, values)
-                except DomainError as exc:
-                    result.problems.append((fields["id_number"].title, exc.message))
-            key = tuple(values.get(k) for k in spec.keys)
-            # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
-            if spec.keys and not result.problems and all(v not in (None, "") for v in key):
-                if key in seen:
-                    titles = "、".join(fields[k].title for k in spec.keys)
-                    result.problems.append((fields[spec.keys[0]].title,
-                                            f"与第 {seen[key]} 行重复（{titles}相同），未重复导入"))
-                else:
-                    seen[key] = row.number
-            plan = None
-            if not result.problems and plan_of is not None:
-                try:
-                    plan = plan_of(s, state, values)
-                except DomainError:
-                    plan = None  # the services say why, with the field
-                if plan is not None and not planned.add(plan):
-                    plan = None
-            if plan is not None:
-                result.outcome, result.label = plan.outcome, plan.label
-                _note_regions(result, values, fields, region_table)
-            elif not result.problems:
-                planned.write()  # a row through the services sees every row before it
-                savepoint, mark = s.begin_nested(), len(pending)
-                try:
-                    outcome = handler.apply(s, state, values)
-                    s.flush()
-                    savepoint.commit()
-                    result.outcome, result.label = outcome[0], outcome[1]
-                    if len(outcome) > 2:
-                        result.notes.extend(outcome[2])
+        with bulk_cache(s):
+            for i in range(total):
+                row, rows[i] = rows[i], None
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                if progress and i % 50 == 0:
+                    progress(i, total, f"正在检查第 {row.number} 行")
+                if planned.rows >= _PLANNED_BATCH:
+                    planned.write()
+                if len(pending) >= _JOURNAL_BATCH:
+                    journal.write_buffer(s)
+                result = RowResult(row.number, "rejected", values=row.values)
+                values: dict[str, Any] = {}
+                for key, index in mapping.items():
+                    if index in row.uncomputed:
+                        result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
+                        continue
+                    if index in row.errors:
+                        result.problems.append((fields[key].title, _error_message(row.number, headers[index],
+                                                                                  row.errors[index])))
+                        continue
+                    raw = row.values[index] if index < len(row.values) else None
+                    try:
+                        values[key] = fields[key].parse(raw)
+                    except DomainError as exc:
+                        result.problems.append((fields[key].title, exc.message))
+                failed = {t for t, _ in result.problems}
+                for f in spec.fields:
+                    if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
+                        result.problems.append((f.title, f"{f.title}为空"))
+                result.label = str(values.get(spec.label) or "")
+                if not result.problems and "id_number" in fields:
+                    try:  # a masked export coming back: the full number of the one person it means, or a refusal
+                        masked_ids.resolve(s, values)
+                    except DomainError as exc:
+                        result.problems.append((fields["id_number"].title, exc.message))
+                key = tuple(values.get(k) for k in spec.keys)
+                # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
+                if spec.keys and not result.problems and all(v not in (None, "") for v in key):
+                    if key in seen:
+                        titles = "、".join(fields[k].title for k in spec.keys)
+                        result.problems.append((fields[spec.keys[0]].title,
+                                                f"与第 {seen[key]} 行重复（{titles}相同），未重复导入"))
+                    else:
+                        seen[key] = row.number
+                plan = None
+                if not result.problems and plan_of is not None:
+                    try:
+                        plan = plan_of(s, state, values)
+                    except DomainError:
+                        plan = None  # the services say why, with the field
+                    if plan is not None and not planned.add(plan):
+                        plan = None
+                if plan is not None:
+                    result.outcome, result.label = plan.outcome, plan.label
                     _note_regions(result, values, fields, region_table)
-                except StoreError:
-                    raise  # the database failed (a full disk), not the row: the whole import is undone
-                except DomainError as exc:
-                    savepoint.rollback()
-                    del pending[mark:]  # the rejected row's changes are not journalled either
-                    key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)
-                    column = fields[key].title if key in fields else ""
-                    result.problems.append((column, exc.message))
-                    result.outcome = "rejected"
-            report.rows.append(result)
-        planned.write()
-        journal.write_buffer(s, stop=True)
+                elif not result.problems:
+                    planned.write()  # a row through the services sees every row before it
+                    savepoint, mark = s.begin_nested(), len(pending)
+                    try:
+                        outcome = handler.apply(s, state, values)
+                        s.flush()
+                        savepoint.commit()
+                        result.outcome, result.label = outcome[0], outcome[1]
+                        if len(outcome) > 2:
+                            result.notes.extend(outcome[2])
+                        _note_regions(result, values, fields, region_table)
+                    except StoreError:
+                        raise  # the database failed (a full disk), not the row: the whole import is undone
+                    except DomainError as exc:
+                        savepoint.rollback()
+                        del pending[mark:]  # the rejected row's changes are not journalled either
+                        key = exc.field if exc.field in mapping else spec.fallback.get(exc.field or "", exc.field)
+                        column = fields[key].title if key in fields else ""
+                        result.problems.append((column, exc.message))
+                        result.outcome = "rejected"
+                if result.outcome != "rejected":
+                    result.values = ()  # only a rejected row's cells go into the error report
+                report.rows.append(result)
+            planned.write()
+            journal.write_buffer(s, stop=True)
         if progress:
             progress(total, total, "正在写入数据库" if commit else "检查完成")
     report.committed = commit
