@@ -365,8 +365,8 @@ def order(spec: ListSpec, q: Query, *, reverse: bool = False) -> Order:
     frm = parse_from(spec.from_sql)
     if q.sort:
         col = spec.column(q.sort)
-        chain = frm.chain_to_base(frm.closure(frm.aliases_in(col.sql))) or []
-        keys = [col.sql, *(f"{j.alias}.rowid" for j in chain), spec.rowid]
+        chain = frm.chain_to_base(frm.closure(frm.aliases_in(col.order_sql))) or []
+        keys = [col.order_sql, *(f"{j.alias}.rowid" for j in chain), spec.rowid]
         result = Order(tuple((k, q.descending) for k in keys), tuple(chain))
     else:
         terms = [_term(t) for t in _split_terms(spec.default_sort)] if spec.default_sort else []

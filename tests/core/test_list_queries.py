@@ -53,7 +53,7 @@ def _plain(conn, spec, q: lists.Query) -> list[tuple[int, object]]:
         where += f" AND ({spec.filter(key).sql.replace(':v', f':f{i}')})"
         params[f"f{i}"] = value
     if q.sort:
-        value = spec.column(q.sort).sql
+        value = spec.column(q.sort).order_sql
         order = f"{value} {'DESC' if q.descending else 'ASC'}, {spec.rowid}"
     else:
         value, order = "NULL", f"{spec.default_sort or spec.rowid}, {spec.rowid}"

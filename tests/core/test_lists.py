@@ -55,3 +55,23 @@ def test_display_masks_and_names():
     assert col.display("370203199210160104", reveal=True) == "370203199210160104"
     assert list_specs.WORKERS.column("gender").display("2") == "女"
     assert ratings_spec(2026, ()).column("stars").display("3") == "★★★（3星）"
+
+
+@pytest.mark.parametrize(("spec", "column"), [(list_specs.PARTICIPATIONS, "community"), (list_specs.MEMBERS, "community"),
+                                              (list_specs.ACTIVITIES, "community")])
+def test_a_long_list_sorted_by_community_walks_an_index_and_sorts_nothing(conn, spec, column):
+    """A unit's label is a function no index serves: the list orders by the unit's name instead, so a screen
+    of a 500,000-row list sorted by 社区 is found by walking indexes (no sort of every row), both ways."""
+    from sqlalchemy import text
+
+    from gridapp.core import list_sql
+
+    assert spec.column(column).order_sql.endswith(".name")
+    for descending in (False, True):
+        sql, params = list_sql.rowids_sql(spec, lists.Query(sort=column, descending=descending), limit=30,
+                                          rows=list_sql.WALK_ROWS + 1)
+        plan = " | ".join(r[-1] for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params))
+        assert "TEMP B-TREE" not in plan and "org_unit" in sql, plan
+        walked = [i for (i,) in conn.execute(text(sql), params)]
+        sorted_all = lists.query_rowids(conn, spec, lists.Query(sort=column, descending=descending))
+        assert walked and walked == sorted_all[:30], spec.key  # the same screen as sorting every row
