@@ -186,14 +186,39 @@ def check_record(obj: Base, *, only_changed: bool) -> None:
             setattr(obj, key, clean)
 
 
-def check_values(model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
-    """``check_record`` for the values of a new record written without the ORM (a bulk import's rows):
-    the values as they are stored, or ValidationError naming the field."""
-    out = dict(values)
-    for key, r in rules(model).items():
-        if r.kind != "other" and out.get(key) is not None:
-            out[key] = r.check(out[key])
-    return out
+class Checker:
+    """The field rules for many records written without the ORM (an import's batches, a sync package): a
+    rule's verdict depends on the value alone, so a value repeated down a sheet (a community, a date, a
+    type) is checked once; at most ``LIMIT`` verdicts are kept."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, Any] = {}
+
+    def values(self, model: type[Base], values: dict[str, Any]) -> dict[str, Any]:
+        """The values as they are stored, or ValidationError naming the field."""
+        out = dict(values)
+        checked = _model_rules(model)
+        for key, value in values.items():
+            r = checked.get(key)
+            if r is None or value is None:
+                continue
+            memo = (model, key, type(value), value)
+            clean = self._seen.get(memo, self)
+            if clean is self:
+                clean = r.check(value)
+                if len(self._seen) >= self.LIMIT:
+                    self._seen.clear()
+                self._seen[memo] = clean
+            out[key] = clean
+        return out
+
+
+@cache
+def _model_rules(model: type[Base]) -> dict[str, Rule]:
+    """``rules(model)`` without the columns no rule checks, read once per model."""
+    return {key: r for key, r in rules(model).items() if r.kind != "other"}
 
 
 def _checked(obj: object) -> bool:

@@ -38,14 +38,14 @@ class _Planned:
     """Planned rows not written yet: written in order, a table at a time, with their journal rows."""
 
     def __init__(self, session: Session):
-        self.session, self.rows = session, 0
+        self.session, self.rows, self.rules = session, 0, field_rules.Checker()
         self.by_model: dict[type, dict[frozenset[str], list[dict[str, Any]]]] = {}
 
     def add(self, plan: Plan) -> bool:
         """Keep the plan's records as they are stored, if every one meets the field rules (else the services
         will give the reason, with the field)."""
         try:
-            checked = [(model, field_rules.check_values(model, values)) for model, values in plan.records]
+            checked = [(model, self.rules.values(model, values)) for model, values in plan.records]
         except DomainError:
             return False
         for model, values in checked:
