@@ -337,7 +337,8 @@ def main() -> None:
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["GRIDAPP_BENCH_OUT"] = str((args.work or BENCH / "out").resolve())
+    if args.work or "GRIDAPP_BENCH_OUT" not in os.environ:  # a child inherits its parent's folder
+        os.environ["GRIDAPP_BENCH_OUT"] = str((args.work or BENCH / "out").resolve())
     if args.db:
         args.db = args.db.resolve()
     if args.child:
