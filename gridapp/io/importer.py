@@ -1,8 +1,10 @@
 """The import pipeline shared by every kind: read, check, preview, apply in one transaction.
 
 A dry run (the preview) is the same pipeline ending in a rollback, so its report equals the real
-import's. Each row runs in a savepoint: a row that breaks a rule is rejected with its reason and
-the other rows still go in; the whole file is one transaction, all or nothing.
+import's. A row that only creates records (the handler's ``plan``) is written in a batch of such rows;
+any other row runs through the services in a savepoint. A row that breaks a rule is rejected with its
+reason and the other rows still go in; the whole file is one transaction, all or nothing, and a failure
+of the database itself (a full disk) undoes all of it.
 """
 
 from __future__ import annotations

@@ -23,6 +23,17 @@ from gridapp.io.kinds import handler
 HEADER = ["姓名", "身份证号码", "联系电话", "所属社区", "所属网格", "人员类别", "状态", "任职时间", "备注"]
 
 
+def _write(path, header, rows):
+    """A sheet of ``header`` and ``rows``, as the office's Excel would save it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
 def _number(n: int) -> str:
     body = f"37020319{80 + n % 20}0{1 + n % 9}1{n % 10}{n % 1000:03d}"[:17]
     return body + id_check_digit(body)
@@ -61,12 +72,7 @@ def _sheet(path, db, n_new=40):
     rows.append(["无此网格", _number(904), None, grids[0][0], "第九十九网格", "兼职网格员", "在岗", None, None])
     rows.append(["备注过长", _number(905), None, grids[0][0], grids[0][1], "兼职网格员", "在岗", None, "长" * 5001])
     rows.append(["中间新员", _number(906), None, grids[1][0], grids[1][1], "兼职网格员", "在岗", None, None])
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(HEADER)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
+    _write(path, HEADER, rows)
     return len(rows)
 
 
@@ -148,14 +154,9 @@ def test_a_new_worker_is_three_journal_rows_and_the_statements_do_not_grow_per_r
         db = tmp_path / f"d{size}.sqlite"
         shutil.copy(demo_db, db)
         grids, _led, _held = _places(db)
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.append(HEADER)
-        for i in range(size):
-            c, g, _ = grids[i % len(grids)]
-            ws.append([f"批量{i}", _number(2000 + i), f"1380000{i:04d}", c, g, "兼职网格员", "在岗", "2020.5", None])
-        sheet = tmp_path / f"w{size}.xlsx"
-        wb.save(sheet)
+        sheet = _write(tmp_path / f"w{size}.xlsx", HEADER, [
+            [f"批量{i}", _number(2000 + i), f"1380000{i:04d}", c, g, "兼职网格员", "在岗", "2020.5", None]
+            for i, (c, g, _) in ((i, grids[i % len(grids)]) for i in range(size))])
         with sqlite3.connect(db) as c:
             before = c.execute("SELECT count(*) FROM change_journal").fetchone()[0]
         statements: list[str] = []
@@ -221,12 +222,7 @@ def _member_sheet(path, db):
         ["末位党员", _number(3104), "预备党员", None, units[2], None, None, places[1][0], places[1][1], None, None,
          None, None],
     ]
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(MEMBER_HEADER)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
+    _write(path, MEMBER_HEADER, rows)
 
 
 def _member_records(db):
@@ -286,12 +282,7 @@ def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db
         [activities[1][0], activities[1][1][:10], None, members[21][0], members[21][1], "30", None],  # hours
     ]
     sheet = tmp_path / "signins.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["活动名称", "活动日期", "社区", "姓名", "身份证号码", "服务时长", "评价"])
-    for r in rows:
-        ws.append(r)
-    wb.save(sheet)
+    _write(sheet, ["活动名称", "活动日期", "社区", "姓名", "身份证号码", "服务时长", "评价"], rows)
     slow_db = tmp_path / "slow.sqlite"
     shutil.copy(demo_db, slow_db)
 
