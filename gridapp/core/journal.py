@@ -22,10 +22,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import LargeBinary, event, func, insert, inspect, select, update
+from sqlalchemy import LargeBinary, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from gridapp.core import clock
+from gridapp.core import bulk, clock
 from gridapp.core.errors import DomainError
 from gridapp.core.models import ChangeJournal, Site, Synced
 from gridapp.core.models.base import BOOKKEEPING_COLUMNS, utcnow
@@ -227,8 +227,7 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
             for f in (packed_fields(r["new_value"]) if r["field"] == PACKED else (r["field"],)):
                 prev[(rid, f)] = last_hlc
             record_prev[rid] = last_hlc
-    for start in range(0, len(rows), 5000):
-        conn.execute(insert(ChangeJournal), rows[start:start + 5000])
+    bulk.write_many(conn, ChangeJournal.__table__, rows)
     if site is not None:
         conn.execute(update(Site).where(Site.id == site.id).values(hlc_last=last_hlc, journal_seq=seq))
 

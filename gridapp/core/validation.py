@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -105,9 +106,13 @@ class IdNumber:
     upgraded: bool = False  # True when it was given as an old 15-digit number
 
 
+_ID_FORM = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only: \d would let other scripts' digits in
+
+
 def id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
+    if len(first17) != 17:
+        raise ValueError(first17)
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
@@ -124,7 +129,10 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
                 field="id_number",
             )
         value = str(int(value))
-    text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
+    if isinstance(value, str) and _ID_FORM.fullmatch(value):
+        text = value  # already as stored (an import checks each number twice: as read, then as saved)
+    else:
+        text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
     if not text:
         raise ValidationError("身份证号码为空", field="id_number")
     if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
@@ -139,7 +147,7 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
         upgraded = True
     if len(text) != 18:
         raise ValidationError(f"身份证号码应为18位，实际为{len(text)}位：{text}", field="id_number")
-    if not re.fullmatch(r"\d{17}[\dX]", text):
+    if not _ID_FORM.fullmatch(text):
         raise ValidationError(f"身份证号码含有非法字符：{text}", field="id_number")
     if text[:2] not in ID_PREFIXES:
         raise ValidationError(f"身份证号码前两位“{text[:2]}”不是有效的省级行政区划代码", field="id_number")

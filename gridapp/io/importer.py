@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from gridapp.core import bulk, journal, regions
 from gridapp.core import fields as field_rules
-from gridapp.core import journal, regions
 from gridapp.core.errors import Cancelled, DomainError, StoreError, ValidationError
 from gridapp.core.models.base import utcnow
 from gridapp.core.store import Store, bulk_cache
@@ -67,8 +66,7 @@ class _Planned:
             for records in groups.values():
                 for r in records:
                     r.update(created_at=now, updated_at=now, changed_by_site=ctx.site_code)
-                for start in range(0, len(records), 1000):
-                    conn.execute(insert(table), records[start:start + 1000])
+                bulk.write_many(conn, table, records)
                 kept.extend(journal.insert_rows(table, records, ctx, now))
         self.by_model, self.rows = {}, 0
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, select, update
 
-from gridapp.core import clock, fields, journal, schema
+from gridapp.core import bulk, clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
 from gridapp.core.files import unused_name
 from gridapp.core.list_sql import Dialect
@@ -309,21 +309,7 @@ class _Merger:
 
     def _executemany(self, table: Table, kind: str, rows: list[dict[str, Any]]) -> None:
         """Rows of one shape written with one statement; values stored as SQLAlchemy would store them."""
-        keys = [k for k in rows[0] if k != "_rid"]
-        if kind == "insert":
-            sql = f"INSERT INTO {table.name} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
-        else:
-            sql = f"UPDATE {table.name} SET {', '.join(k + ' = ?' for k in keys)} WHERE id = ?"
-            keys.append("_rid")
-        convert = [(n, _bind(self.conn.dialect, table.c[k].type)) for n, k in enumerate(keys) if k != "_rid"]
-        convert = [(n, f) for n, f in convert if f is not None]
-        params = []
-        for row in rows:
-            values = [row[k] for k in keys]
-            for n, f in convert:
-                values[n] = f(values[n])
-            params.append(tuple(values))
-        self.conn.exec_driver_sql(sql, params)
+        bulk.write_many(self.conn, table, rows, is_update=kind != "insert")
 
     # -- one record line ------------------------------------------------------------------------------------------
     def record(self, rec: dict[str, Any]) -> None:
@@ -551,7 +537,7 @@ class _Merger:
         if changes and not self._within_rules(table, rid, changes):
             return
         if changes:
-            row = dict(changes, updated_at=utcnow(), changed_by_site=origin, _rid=rid)
+            row = dict(changes, updated_at=utcnow(), changed_by_site=origin, **{bulk.KEY: rid})
             self._writes.append((("update", table, frozenset(row)), row))
             if table == "org_unit" and "code" in changes and self._codes is not None:
                 self._codes.get(local.get("code"), set()).discard(rid)
@@ -582,10 +568,6 @@ def _rules(table: str) -> dict[str, fields.Rule]:
 
 def _marks(values: list) -> str:
     return f"({', '.join('?' * len(values))})"
-
-
-def _bind(dialect, kind) -> Callable[[Any], Any] | None:
-    return dialect.type_descriptor(kind).bind_processor(dialect)
 
 
 @cache
