@@ -479,8 +479,10 @@ def rowids_sql(spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None =
     w = where(spec, q)
     o = order(spec, q, reverse=reverse)
     window = Dialect.window(limit, offset)
-    cond = w.dense_sql if walks_dense(spec, q, w, density, offset, limit) else w.sql
-    if o.walk and limit is not None and rows is not None and rows > WALK_ROWS:
+    dense = walks_dense(spec, q, w, density, offset, limit)
+    cond = w.dense_sql if dense else w.sql
+    # a dense search is walked whatever the count: sorting every row it matches is what it avoids
+    if o.walk and limit is not None and (dense or (rows is not None and rows > WALK_ROWS)):
         walked = _walk(frm, spec, w, cond, o, window)
         if walked is not None:
             return walked, w.params
