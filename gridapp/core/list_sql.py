@@ -94,6 +94,17 @@ class Dialect:
         return " UNION ".join(seen.values())
 
     @staticmethod
+    def unindexed(cond: str) -> str:
+        """``cond`` tested on each row as the plan meets it, never used to pick an index (SQLite's unary +)."""
+        return f"+({cond})"
+
+    @staticmethod
+    def sample(table: str, alias: str, cond: str, rows: int) -> str:
+        """How many of the first ``rows`` rows of ``table`` there are, and how many meet ``cond``."""
+        return (f"SELECT count(*), coalesce(sum(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) "
+                f"FROM (SELECT * FROM {table} LIMIT {int(rows)}) {alias}")
+
+    @staticmethod
     def window(limit: int | None, offset: int) -> str:
         """``limit`` rows from ``offset`` (every row from there when ``limit`` is None: SQLite's -1)."""
         if limit is None:
@@ -222,9 +233,24 @@ def _optional(kind: str, alias: str, on: str, tables: dict[str, str]) -> bool:
 
 @dataclass(frozen=True)
 class Where:
-    sql: str
-    params: dict[str, Any]
     refs: tuple[str, ...]  # the parts naming the outer query's aliases (search subqueries name their own)
+    params: dict[str, Any]
+    search: str = ""  # the search as subqueries of the base rows that match (empty: no search)
+    dense: str | None = None  # the same search tested on each base row by its keys (None: no such form)
+    groups: tuple[tuple[Join, str], ...] = ()  # (searched table, its terms): what a density sample tests
+
+    @property
+    def sql(self) -> str:
+        """The condition, its search found through the searched tables' indexes (few matches)."""
+        return self._with(self.search)
+
+    @property
+    def dense_sql(self) -> str:
+        """The condition, its search tested row by row as the list's order is walked (many matches)."""
+        return self._with(Dialect.unindexed(self.dense or "0"))
+
+    def _with(self, search: str) -> str:
+        return " AND ".join([self.refs[0], search, *self.refs[1:]] if search else self.refs)
 
 
 def where(spec: ListSpec, q: Query) -> Where:
@@ -238,13 +264,15 @@ def where(spec: ListSpec, q: Query) -> Where:
         f = spec.filter(key)
         refs.append("(" + f.sql.replace(":v", f":f{i}") + ")")
         params[f"f{i}"] = value
-    clauses = list(refs)
     term = re.sub(r"\s+", "", to_halfwidth(q.search or ""))
-    if term:
-        alternatives, search_params = _search_terms(spec, term)
-        params.update(search_params)
-        clauses.insert(1, _search_sql(frm, alternatives, params))
-    return Where(" AND ".join(clauses), params, tuple(refs))
+    if not term:
+        return Where(tuple(refs), params)
+    alternatives, search_params = _search_terms(spec, term)
+    params.update(search_params)
+    groups = _by_table(frm, alternatives)
+    return Where(tuple(refs), params, _search_sql(frm, groups, params), _dense_sql(frm, groups, params),
+                 tuple((frm.join(next(iter(_aliases(frm, alts)))), " OR ".join(alts)) for _path, alts in groups
+                       if len(_aliases(frm, alts)) == 1))
 
 
 def _search_terms(spec: ListSpec, term: str) -> tuple[list[str], dict[str, Any]]:
@@ -293,45 +321,89 @@ def _indexed(frm: From, alts: list[str], params: dict[str, Any]) -> tuple[str, s
     return aliases.pop(), Dialect.person_candidates(keys, params)
 
 
-def _search_sql(frm: From, alternatives: list[str], params: dict[str, Any]) -> str:
+def _aliases(frm: From, alts: list[str]) -> set[str]:
+    return set().union(*(frm.aliases_in(a) for a in alts))
+
+
+def _by_table(frm: From, alternatives: list[str]) -> list[tuple[frozenset[str], list[str]]]:
+    """The alternatives by the joins they need back to the base (the base's own first)."""
+    base = frozenset({frm.base.alias})
+    by_path: dict[frozenset[str], list[str]] = {base: []}
+    for alt in alternatives:
+        by_path.setdefault(frozenset(frm.closure(frm.aliases_in(alt))), []).append(alt)
+    return [(path, alts) for path, alts in by_path.items() if alts]
+
+
+def _chain_from(chain: list[Join], toward: list[Join]) -> str:
+    """FROM the searched table (``chain[0]``) along the joins to ``toward``'s tables, in that order (as many
+    joins as ``toward`` has tables)."""
+    from_sql = f"{chain[0].table} {chain[0].alias}"
+    for j, t in zip(chain, toward, strict=False):
+        from_sql += f" {Dialect.fixed_order_join} {t.table} {t.alias} ON {j.on}"
+    return from_sql
+
+
+def _search_sql(frm: From, groups: list[tuple[frozenset[str], list[str]]], params: dict[str, Any]) -> str:
     """``(a OR b …)`` with the terms on joined tables turned into subqueries of base row ids.
 
     Where the people search index serves every term on a person, the subquery starts at the people
     it names and tests the terms on those alone.
     """
-    if not alternatives:
+    if not groups:
         return "(0)"
     base = frm.base
-    on_base: list[str] = []
-    by_path: dict[frozenset[str], list[str]] = {}
-    for alt in alternatives:
-        path = frm.closure(frm.aliases_in(alt))
-        if path == {base.alias}:
-            on_base.append(alt)
-        else:
-            by_path.setdefault(frozenset(path), []).append(alt)
-    indexed_base = _indexed(frm, on_base, params) if on_base else None
-    if indexed_base is not None:
-        parts = [f"({indexed_base[0]}.rowid IN ({indexed_base[1]}) AND ({' OR '.join(on_base)}))"]
-    else:
-        parts = list(on_base)
+    parts: list[str] = []
     subqueries = []
-    for path, alts in by_path.items():
+    for path, alts in groups:
+        if path == {base.alias}:
+            indexed_base = _indexed(frm, alts, params)
+            if indexed_base is not None:
+                parts.append(f"({indexed_base[0]}.rowid IN ({indexed_base[1]}) AND ({' OR '.join(alts)}))")
+            else:
+                parts += alts
+            continue
         chain = frm.chain_to_base(set(path))
-        if chain is None:
-            from_sql = frm.sql(set(path))
-        else:  # start at the searched table and follow the joins back to the base
-            from_sql = f"{chain[0].table} {chain[0].alias}"
-            for j, toward in zip(chain, [*chain[1:], base], strict=True):
-                from_sql += f" {Dialect.fixed_order_join} {toward.table} {toward.alias} ON {j.on}"
-        cond = " OR ".join(alts)
-        indexed = _indexed(frm, alts, params) if chain is not None else None
-        if indexed is not None and indexed[0] == chain[0].alias:
-            cond = f"{indexed[0]}.rowid IN ({indexed[1]}) AND ({cond})"
-        subqueries.append(f"SELECT {base.alias}.rowid FROM {from_sql} WHERE {cond}")
+        # start at the searched table and follow the joins back to the base
+        from_sql = frm.sql(set(path)) if chain is None else _chain_from(chain, [*chain[1:], base])
+        subqueries.append(f"SELECT {base.alias}.rowid FROM {from_sql} WHERE {_cond(frm, chain, alts, params)}")
     if subqueries:
         parts.append(f"{base.alias}.rowid IN ({' UNION ALL '.join(subqueries)})")
     return "(" + " OR ".join(parts) + ")"
+
+
+def _cond(frm: From, chain: list[Join] | None, alts: list[str], params: dict[str, Any]) -> str:
+    """The terms on a searched table, through the people search index where it serves them."""
+    cond = " OR ".join(alts)
+    indexed = _indexed(frm, alts, params) if chain is not None else None
+    if indexed is not None and chain is not None and indexed[0] == chain[0].alias:
+        cond = f"{indexed[0]}.rowid IN ({indexed[1]}) AND ({cond})"
+    return cond
+
+
+def _dense_sql(frm: From, groups: list[tuple[frozenset[str], list[str]]], params: dict[str, Any]) -> str | None:
+    """The search as a test of each base row alone: its own columns, or its key among the keys that the
+    searched rows lead to (``x.member_id IN (SELECT m.id …)``), so that walking a list joins nothing more.
+
+    None when a searched table is not one chain of key joins away from the base.
+    """
+    base = frm.base
+    parts: list[str] = []
+    for path, alts in groups:
+        if path == {base.alias}:
+            parts += alts
+            continue
+        chain = frm.chain_to_base(set(path))
+        link = _KEY_EQ.match(chain[-1].on) if chain else None
+        if chain is None or link is None:
+            return None
+        a1, c1, a2, c2 = link.groups()
+        if a1 == base.alias:
+            a1, c1, a2, c2 = a2, c2, a1, c1
+        if (a1, a2) != (chain[-1].alias, base.alias):
+            return None
+        from_sql = _chain_from(chain, chain[1:])  # every table but the base
+        parts.append(f"{a2}.{c2} IN (SELECT {a1}.{c1} FROM {from_sql} WHERE {_cond(frm, chain, alts, params)})")
+    return "(" + " OR ".join(parts) + ")" if parts else None
 
 
 # -- whole statements -----------------------------------------------------------------------------------
@@ -394,26 +466,73 @@ def _term(term: str) -> tuple[str, bool]:
 
 
 def rowids_sql(spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None = None, rows: int | None = None,
-               reverse: bool = False) -> tuple[str, dict[str, Any]]:
+               reverse: bool = False, density: Density | None = None) -> tuple[str, dict[str, Any]]:
     """Row ids of the list in order, ``limit`` of them from ``offset`` (all when ``limit`` is None).
 
     ``rows`` is how many rows the query has, when the caller knows (a screen has counted them): a
     window of a long list sorted by a joined table's column is then found by walking that table.
-    ``reverse`` gives the same rows in the opposite order.
+    ``reverse`` gives the same rows in the opposite order. ``density`` is how many rows the search
+    matches (see ``density_sql``): many, and a window near the start is found by walking the list in
+    its order testing each row, instead of finding every match first.
     """
     frm = parse_from(spec.from_sql)
     w = where(spec, q)
     o = order(spec, q, reverse=reverse)
     window = Dialect.window(limit, offset)
-    if o.walk and limit is not None and rows is not None and rows > WALK_ROWS:
-        walked = _walk(frm, spec, w, o, window)
+    dense = walks_dense(spec, q, w, density, offset, limit)
+    cond = w.dense_sql if dense else w.sql
+    # a dense search is walked whatever the count: sorting every row it matches is what it avoids
+    if o.walk and limit is not None and (dense or (rows is not None and rows > WALK_ROWS)):
+        walked = _walk(frm, spec, w, cond, o, window)
         if walked is not None:
             return walked, w.params
     joins = frm.sql(frm.needed(*w.refs, *(e for e, _d in o.terms)))
-    return f"SELECT {spec.rowid} FROM {joins} WHERE {w.sql} ORDER BY {o.sql()}{window}", w.params
+    return f"SELECT {spec.rowid} FROM {joins} WHERE {cond} ORDER BY {o.sql()}{window}", w.params
 
 
-def _walk(frm: From, spec: ListSpec, w: Where, o: Order, window: str) -> str | None:
+# A search's window is found by walking the list in its order when the walk to the window's end is
+# short (at most DENSE_WALK rows) and shorter than WALK_COST × the matches the indexes would find: a
+# walked row costs about half of a match found first, joined back and sorted with the others.
+DENSE_WALK = 30_000
+WALK_COST = 2.0
+SAMPLE_ROWS = 1000  # rows of each searched table a density sample tests
+
+
+@dataclass(frozen=True)
+class Density:
+    share: float  # of the list's rows the search matches (estimated)
+    rows: int  # rows the list's base table has (estimated)
+
+
+def walks_dense(spec: ListSpec, q: Query, w: Where, density: Density | None, offset: int, limit: int | None) -> bool:
+    """Whether a window is found by walking the list in its order rather than through the searched
+    tables' indexes. Never when the list is sorted by a searched column: its matches lie together
+    somewhere in that order, not spread along it as the sample supposes."""
+    if w.dense is None or density is None or limit is None or density.share <= 0:
+        return False
+    searched = {f"{m.group(1)}.{m.group(2)}" for _j, cond in w.groups for m in _COLUMN.finditer(cond)}
+    if any(e in searched for e, _d in order(spec, q).terms):
+        return False
+    walk = (offset + limit) / min(density.share, 1.0)
+    return walk <= DENSE_WALK and walk <= WALK_COST * density.share * density.rows
+
+
+_COLUMN = re.compile(r"\b(\w+)\.(\w+) (?:LIKE|GLOB) ")
+
+
+def density_sql(spec: ListSpec, q: Query, *, offset: int = 0, limit: int | None = None) -> tuple[str, dict[str, Any]] | None:
+    """The base table's size, then a sample of each searched table (rows sampled, rows matching): the
+    ratios summed estimate the share of the list the search matches. None when no walk could serve."""
+    w = where(spec, q)
+    if w.dense is None or not w.groups or limit is None or offset + limit > DENSE_WALK:
+        return None
+    base = parse_from(spec.from_sql).base
+    samples = [Dialect.sample(j.table, j.alias, cond, SAMPLE_ROWS) for j, cond in w.groups]
+    size = f"SELECT coalesce(max({spec.rowid}), 0), 0 FROM {base.table} {base.alias}"
+    return " UNION ALL ".join([size, *samples]), w.params
+
+
+def _walk(frm: From, spec: ListSpec, w: Where, cond: str, o: Order, window: str) -> str | None:
     """The window, starting at the sorted table: through inner joins all the way, or (for a table
     joined to the base by a LEFT JOIN) as the rows that have one merged with the rows that have none."""
     base, chain = frm.base, list(o.walk)
@@ -429,7 +548,7 @@ def _walk(frm: From, spec: ListSpec, w: Where, o: Order, window: str) -> str | N
         if j.alias in others:
             walk_from += f" {j.kind} {j.table} {j.alias} ON {j.on}"
     if all(j.kind != "LEFT JOIN" for j in chain):
-        return f"SELECT {spec.rowid} FROM {walk_from} WHERE {w.sql} ORDER BY {o.sql()}{window}"
+        return f"SELECT {spec.rowid} FROM {walk_from} WHERE {cond} ORDER BY {o.sql()}{window}"
     link = _KEY_EQ.match(chain[0].on)
     if len(chain) != 1 or link is None:
         return None
@@ -439,8 +558,8 @@ def _walk(frm: From, spec: ListSpec, w: Where, o: Order, window: str) -> str | N
     names = tuple(f"k{i}" for i in range(len(o.terms)))
     cols = ", ".join(f"{e} AS {n}" for (e, _d), n in zip(o.terms, names, strict=True))
     missing = frm.sql({base.alias, chain[0].alias} | others)
-    return (f"SELECT k{len(names) - 1} FROM (SELECT {cols} FROM {walk_from} WHERE {w.sql} UNION ALL "
-            f"SELECT {cols} FROM {missing} WHERE {w.sql} AND {fk} IS NULL ORDER BY {o.sql(names)}{window})")
+    return (f"SELECT k{len(names) - 1} FROM (SELECT {cols} FROM {walk_from} WHERE {cond} UNION ALL "
+            f"SELECT {cols} FROM {missing} WHERE {cond} AND {fk} IS NULL ORDER BY {o.sql(names)}{window})")
 
 
 def count_sql(spec: ListSpec, q: Query) -> tuple[str, dict[str, Any]]:

@@ -116,17 +116,33 @@ def query_rowids(conn: Connection, spec: ListSpec, q: Query, *, offset: int = 0,
 
     ``rows``, the count when the caller has it, lets a long list be walked rather than sorted, and a
     window in its far half be read from the other end, reversed: the end of 500,000 rows costs what
-    the start does.
+    the start does. A search's window near the start first samples how many rows the search matches
+    (see ``list_sql.density_sql``): many, and the list is walked testing each row.
     """
     if rows is not None and limit is not None and offset > rows // 2:
         back_offset = max(rows - offset - limit, 0)
         back_limit = min(limit, rows - offset)
         if back_limit <= 0:
             return []
-        sql, params = list_sql.rowids_sql(spec, q, offset=back_offset, limit=back_limit, rows=rows, reverse=True)
+        found = density(conn, spec, q, offset=back_offset, limit=back_limit)
+        sql, params = list_sql.rowids_sql(spec, q, offset=back_offset, limit=back_limit, rows=rows, reverse=True,
+                                          density=found)
         return [r[0] for r in conn.execute(text(sql), params)][::-1]
-    sql, params = list_sql.rowids_sql(spec, q, offset=offset, limit=limit, rows=rows)
+    found = density(conn, spec, q, offset=offset, limit=limit)
+    sql, params = list_sql.rowids_sql(spec, q, offset=offset, limit=limit, rows=rows, density=found)
     return [r[0] for r in conn.execute(text(sql), params)]
+
+
+def density(conn: Connection, spec: ListSpec, q: Query, *, offset: int = 0,
+            limit: int | None = None) -> list_sql.Density | None:
+    """How many of the list's rows the search matches, estimated from a sample of the searched tables
+    (None: no search, or no window this far in could be walked)."""
+    probe = list_sql.density_sql(spec, q, offset=offset, limit=limit)
+    if probe is None:
+        return None
+    sql, params = probe
+    (size, _), *samples = conn.execute(text(sql), params)
+    return list_sql.Density(sum(hits / n for n, hits in samples if n), size)
 
 
 def count(conn: Connection, spec: ListSpec, q: Query) -> int:
