@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from math import isfinite
 
 # What makes a row leave the fast path: characters XML or Excel escape, a literal "_xHHHH_", whitespace at
 # either end of a value (values are joined by NUL, so at a NUL), or a value near Excel's 32,767 limit.
@@ -22,6 +23,7 @@ _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _STRMAX = 32767  # UTF-16 units in a cell
 _EPOCH = dt.datetime(1899, 12, 31)
+_KINDS = {int: "n", float: "f", type(None): "b"}  # bool is not int here: it is written 是/否
 _ROW_TAG = re.compile(r'<row r="(\d+)"')
 _ZIP64_CELLS = 10_000_000  # a sheet part this big may pass ZIP's 2 GiB without ZIP64
 
@@ -67,13 +69,16 @@ class Body:
         self._shapes: dict[tuple[str, ...], str] = {}
 
     def _shape(self, kinds: tuple[str, ...]) -> str:
-        """A row template for one pattern of plain text ("s") and blank ("b") cells: {0} is the row number."""
+        """A row template for one pattern of plain text ("s"), number ("n", "f") and blank ("b") cells: {0} is
+        the row number."""
         parts = ['<row r="{0}">']
         for k, ((letter, s), kind) in enumerate(zip(self.cols, kinds, strict=True)):
             if kind == "s":
                 parts.append(f'<c r="{letter}{{0}}" s="{s}" t="inlineStr"><is><t>{{{k + 1}}}</t></is></c>')
-            else:
+            elif kind == "b":
                 parts.append(f'<c r="{letter}{{0}}" s="{s}"/>')
+            else:
+                parts.append(f'<c r="{letter}{{0}}" s="{s}"><v>{{{k + 1}:.16G}}</v></c>')
         parts.append("</row>")
         return self._shapes.setdefault(kinds, "".join(parts))
 
@@ -82,9 +87,9 @@ class Body:
         out = []
         shapes = self._shapes
         for r, values in enumerate(rows, first):
-            if all(v.__class__ is str for v in values):
-                kinds = tuple("s" if v else "b" for v in values)
-                present = [v for v in values if v]
+            kinds = tuple(("s" if v else "b") if v.__class__ is str else _KINDS.get(v.__class__, "x") for v in values)
+            if "x" not in kinds and ("f" not in kinds or all(isfinite(v) for v in values if v.__class__ is float)):
+                present = [v for v in values if v.__class__ is str and v]
                 joined = "\x00".join(present)
                 if (len(joined) < _STRMAX // 2 and joined.count("\x00") == len(present) - 1
                         and not _ROW_SPECIAL.search(joined)):

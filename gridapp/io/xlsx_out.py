@@ -45,6 +45,7 @@ THIN = Side(style="thin", color="999999")
 WRAP = Alignment(wrap_text=True, vertical="top")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
+EXPORT_CHUNK = 1000  # list rows read, made and deflated at a time
 
 
 def _log_unraisable(unraisable) -> None:
@@ -226,16 +227,17 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
         reveal = not mask_ids
 
         def chunks(body: xlsx_body.Body, first: int) -> Iterator[str]:
-            for start in range(0, total, 1000):
+            step = EXPORT_CHUNK
+            for start in range(0, total, step):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                chunk = rowids[start : start + 1000]
+                chunk = rowids[start : start + step]
                 values = lists.fetch_rows(conn, spec, chunk)
                 yield body.rows(([raw if is_number and raw is not None else show(raw, reveal=reveal)
                                   for raw, is_number, show in zip(values[rid], numeric, shown, strict=True)]
                                  for rid in chunk), first + start)
                 if progress:
-                    progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
+                    progress(min(start + step, total), total, f"正在导出 {min(start + step, total):,} / {total:,} 行")
 
         out.stream_rows(total, formats, chunks)
         out.skip()
