@@ -161,8 +161,9 @@ def fetch_rows(conn: Connection, spec: ListSpec, rowids: Sequence[int]) -> dict[
         chunk = list(rowids[start : start + 500])
         marks = ", ".join(str(int(r)) for r in chunk)
         sql = f"SELECT {spec.rowid}, {cols} FROM {spec.from_sql} WHERE {spec.rowid} IN ({marks})"
-        for row in conn.execute(text(sql)):
-            out[row[0]] = tuple(row[1:])
+        # Sent as it is: each chunk's SQL is new, and compiling it as text() costs a third of the fetch.
+        for row in conn.exec_driver_sql(sql).fetchall():
+            out[row[0]] = row[1:]
     return out
 
 

@@ -2,7 +2,7 @@
 
 Lists, the 操作记录 and feedback sheets stream their rows with XlsxWriter in constant-memory mode (each row goes to a
 private scratch folder as it is written; a styled cell costs a format reference, not a style object), so 100,000
-rows never sit in memory as cells. Templates and error reports, small and full of drop-downs and notes, use openpyxl.
+rows never sit in memory as cells; a list's body rows skip XlsxWriter's per-cell calls (see xlsx_body). Templates and error reports, small and full of drop-downs and notes, use openpyxl.
 Every value is written as what it is — text as text, never read as a formula or a number — so ID numbers and phone
 numbers stay text and a name beginning with “=” stays a name.
 """
@@ -31,6 +31,7 @@ from gridapp.core import codes, lists, oplog
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import atomic_output, check_target
 from gridapp.core.store import Store
+from gridapp.io import xlsx_body
 from gridapp.io.importer import OUTCOME_NAMES, ImportReport
 from gridapp.io.spec import ImportSpec
 
@@ -44,6 +45,7 @@ THIN = Side(style="thin", color="999999")
 WRAP = Alignment(wrap_text=True, vertical="top")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 _TEXT_KEYS = ("phone", "id_number", "credit_code", "code")
+EXPORT_CHUNK = 1000  # list rows read, made and deflated at a time
 
 
 def _log_unraisable(unraisable) -> None:
@@ -86,6 +88,8 @@ class _Rows:
     def __init__(self, wb, name: str):
         self.ws = wb.add_worksheet(name)
         self.row = 0
+        self.spliced: tuple[int, int, Iterator[str]] | None = None
+        self.last: list = []  # the formats of the row XlsxWriter holds until the next one
         base = {"font_name": "宋体", "font_size": 11, "valign": "top"}
         boxed = {**base, "border": 1, "border_color": "#999999"}
         self.title_format = wb.add_format({**base, "font_size": 14, "bold": True, "valign": "vcenter"})
@@ -102,12 +106,14 @@ class _Rows:
             self.ws.set_column(i, i, w)
 
     def line(self, text: str, *, title: bool = False) -> None:
-        self.ws.write_string(self.row, 0, text, self.title_format if title else self.plain)
+        self.last = [self.title_format if title else self.plain]
+        self.ws.write_string(self.row, 0, text, self.last[0])
         self.row += 1
 
     def header(self, titles) -> None:
         for j, t in enumerate(titles):
             self.ws.write_string(self.row, j, t, self.header_format)
+        self.last = [self.header_format]
         self.row += 1
 
     def values(self, values, formats) -> None:
@@ -126,17 +132,34 @@ class _Rows:
                 ws.write_datetime(r, j, v, self.date)
             else:
                 ws.write_string(r, j, str(v), fmt)
+        self.last = list(formats)
         self.row += 1
 
     def skip(self) -> None:
         self.row += 1
 
+    def stream_rows(self, n: int, formats, chunks: Callable[[xlsx_body.Body, int], Iterator[str]], *,
+                    dates: bool = False) -> None:
+        """``n`` rows in ``formats`` made as markup when the workbook is saved: ``chunks(body, first)`` gives
+        them, a chunk at a time, from sheet row ``first`` (1-based); without XlsxWriter's per-cell calls.
+        ``dates``: the rows may hold dates and times (their formats then join the workbook's styles)."""
+        if n:
+            # Style indexes are given in order of first use: the row XlsxWriter still holds comes first, so
+            # styles.xml is the one a row-by-row sheet gets.
+            used = [*self.last, *formats, *((self.date, self.stamp) if dates else ())]
+            index = {id(f): f._get_xf_index() for f in used}
+            maker = xlsx_body.Body([index[id(f)] for f in formats], date_style=index.get(id(self.date)),
+                                   stamp_style=index.get(id(self.stamp)))
+            self.spliced = (self.row, n * len(formats), chunks(maker, self.row + 1))
+            self.last = list(formats)
+        self.row += n
+
 
 @contextlib.contextmanager
 def _stream(path: Path | str, *, inputs: tuple[Path | str | None, ...] = ()) -> Iterator[Callable[[str], _Rows]]:
     """A streaming workbook saved onto ``path`` when the block ends normally. Its rows are staged in a private
-    scratch folder of the system's temporary folder, removed whatever happens (they hold personal data); the zip
-    is made in memory (a few MB for 100,000 rows) and then written beside the target and moved into place, so a
+    scratch folder of the system's temporary folder, removed whatever happens (they hold personal data); rows
+    laid out by ``stream_rows`` are made and deflated into the zip as it is saved. The zip is made in memory (a few MB for 100,000 rows) and then written beside the target and moved into place, so a
     failed or cancelled export leaves no half file and a full disk is a sentence, not a zip writer's traceback."""
     import xlsxwriter
 
@@ -150,9 +173,18 @@ def _stream(path: Path | str, *, inputs: tuple[Path | str | None, ...] = ()) -> 
         wb = xlsxwriter.Workbook(buffer, {"constant_memory": True, "tmpdir": str(scratch),
                                           "strings_to_numbers": False, "strings_to_formulas": False,
                                           "strings_to_urls": False})
+        sheets: list[_Rows] = []
+
+        def sheet(name: str) -> _Rows:
+            sheets.append(_Rows(wb, name))
+            return sheets[-1]
+
         try:
-            yield lambda name: _Rows(wb, name)
+            yield sheet
             wb.close()
+            bodies = {f"xl/worksheets/sheet{i}.xml": s.spliced for i, s in enumerate(sheets, 1) if s.spliced}
+            if bodies:
+                buffer = xlsx_body.splice(buffer, bodies)
         except BaseException:
             for ws in wb.worksheets():
                 with contextlib.suppress(Exception):
@@ -180,32 +212,36 @@ def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Pa
     ID numbers are masked (3702**********1234) unless ``mask_ids`` is False: the user asked for them in full.
     """
     check_target(path)  # refused before any work, not after it
-    with _stream(path) as sheet:
+    with store.engine.connect() as conn, _stream(path) as sheet:
         out = sheet(spec.title[:31])
         out.ws.freeze_panes(2, 0)
         out.widths(max(6, col.width / 7) for col in spec.columns)
-        with store.engine.connect() as conn:
-            rowids = lists.query_rowids(conn, spec, query)
-            total = len(rowids)
-            out.line(title or f"{store.site.name if store.site else ''}{spec.title}", title=True)
-            out.header([c.title for c in spec.columns])
-            formats = [out.text if c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) else out.body
-                       for c in spec.columns]
-            numeric = [c.kind in ("int", "float") for c in spec.columns]
-            shown = [c.display for c in spec.columns]
-            reveal = not mask_ids
-            for start in range(0, total, 1000):
+        rowids = lists.query_rowids(conn, spec, query)
+        total = len(rowids)
+        out.line(title or f"{store.site.name if store.site else ''}{spec.title}", title=True)
+        out.header([c.title for c in spec.columns])
+        formats = [out.text if c.kind == "id_number" or any(k in c.key for k in _TEXT_KEYS) else out.body
+                   for c in spec.columns]
+        numeric = [c.kind in ("int", "float") for c in spec.columns]
+        shown = [c.display for c in spec.columns]
+        reveal = not mask_ids
+
+        def chunks(body: xlsx_body.Body, first: int) -> Iterator[str]:
+            step = EXPORT_CHUNK
+            for start in range(0, total, step):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                chunk = rowids[start : start + 1000]
+                chunk = rowids[start : start + step]
                 values = lists.fetch_rows(conn, spec, chunk)
-                for rid in chunk:
-                    out.values([raw if is_number and raw is not None else show(raw, reveal=reveal)
-                                for raw, is_number, show in zip(values[rid], numeric, shown, strict=True)], formats)
+                yield body.rows(([raw if is_number and raw is not None else show(raw, reveal=reveal)
+                                  for raw, is_number, show in zip(values[rid], numeric, shown, strict=True)]
+                                 for rid in chunk), first + start)
                 if progress:
-                    progress(min(start + 1000, total), total, f"正在导出 {min(start + 1000, total):,} / {total:,} 行")
-            out.skip()
-            out.line(f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
+                    progress(min(start + step, total), total, f"正在导出 {min(start + step, total):,} / {total:,} 行")
+
+        out.stream_rows(total, formats, chunks)
+        out.skip()
+        out.line(f"共 {total} 条，导出时间 {dt.datetime.now():%Y-%m-%d %H:%M}")
     return total
 
 
