@@ -6,7 +6,8 @@ synced records (they become tombstones via ``deleted_at``) and stamps ``changed_
 A new record's fields are one journal row (``field`` = ``PACKED``, ``new_value`` a JSON object of the
 fields that have a value), so a bulk import journals one row per record, not one per field; an edit
 journals each changed field with the stamp it had before, which the per-field merge of sync needs.
-Readers that want fields call ``fields_of`` on a row. Binary fields (a photo) keep a row of their
+Readers that want fields call ``fields_of`` on a row's value, read back with ``packing.Unpacker`` (a packed
+row of a table with many is stored deflated, see gridapp/core/packing.py). Binary fields (a photo) keep a row of their
 own, which the export replaces by the bytes when it is the newest.
 
 A bulk writer (the import) may ``buffer`` a session: rows of its flushes are kept in memory and
@@ -29,9 +30,10 @@ from gridapp.core import bulk, clock
 from gridapp.core.errors import DomainError
 from gridapp.core.models import ChangeJournal, Site, Synced
 from gridapp.core.models.base import BOOKKEEPING_COLUMNS, utcnow
+from gridapp.core.packing import PACKED, Packer, Unpacker
 
 UNSET_SITE = "000000"  # origin of changes made before this installation was initialised
-PACKED = "*"  # the field of a journal row that holds a new record's fields together
+# PACKED (from packing): the field of a journal row that holds a new record's fields together
 _BUFFER = "journal_buffer"
 
 
@@ -227,6 +229,7 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
             for f in (packed_fields(r["new_value"]) if r["field"] == PACKED else (r["field"],)):
                 prev[(rid, f)] = last_hlc
             record_prev[rid] = last_hlc
+    Packer(conn).compact(rows)
     bulk.write_many(conn, ChangeJournal.__table__, rows)
     if site is not None:
         conn.execute(update(Site).where(Site.id == site.id).values(hlc_last=last_hlc, journal_seq=seq))
@@ -235,6 +238,7 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
 def _stamps(conn: Any, ids: set[str], prev: dict[tuple[str, str], str], record_prev: dict[str, str]) -> None:
     """Each field's newest stamp (a packed row stamps each field it holds) and each record's, for ``ids``."""
     wanted = sorted(ids)
+    unpacker = Unpacker(conn)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         for rec, field, hlc in conn.execute(
@@ -244,10 +248,10 @@ def _stamps(conn: Any, ids: set[str], prev: dict[tuple[str, str], str], record_p
         ):
             prev[(rec, field)] = hlc
             record_prev[rec] = max(hlc, record_prev.get(rec, hlc))
-        for rec, hlc, value in conn.execute(
-            select(ChangeJournal.record_id, ChangeJournal.hlc, ChangeJournal.new_value)
+        for rec, hlc, value, packed in conn.execute(
+            select(ChangeJournal.record_id, ChangeJournal.hlc, ChangeJournal.new_value, ChangeJournal.packed)
             .where(ChangeJournal.record_id.in_(chunk), ChangeJournal.field == PACKED)
         ):
-            for field in packed_fields(value):
+            for field in packed_fields(unpacker.text(value, packed)):
                 prev[(rec, field)] = max(hlc, prev.get((rec, field), hlc))
             record_prev[rec] = max(hlc, record_prev.get(rec, hlc))

@@ -35,6 +35,7 @@ from gridapp.core.oplog_subjects import (
     names,
     references,
 )
+from gridapp.core.packing import Unpacker
 from gridapp.core.store import Store
 from gridapp.core.validation import mask_id_number, to_halfwidth
 
@@ -127,7 +128,7 @@ class _Row(NamedTuple):
 
 
 _COLUMNS = ("j.id, j.hlc, j.at, j.actor, j.origin_site, j.op, j.table_name, j.record_id, j.field, j.old_value, "
-            "j.new_value")
+            "j.new_value, j.packed")
 
 
 def _utc(day: dt.date) -> dt.datetime:
@@ -177,8 +178,10 @@ def _fetch(conn: Connection, where: list[str], params: dict[str, Any], cursor: t
     sql = (f"SELECT {_COLUMNS} FROM change_journal j WHERE {' AND '.join(clauses)} "
            f"ORDER BY j.hlc DESC, j.id DESC LIMIT {int(limit)}")
     out = []
-    for r in conn.exec_driver_sql(sql, params):
+    unpacker = Unpacker(conn)
+    for *r, packed in conn.exec_driver_sql(sql, params):
         row = _Row(*r)
+        row = row._replace(new=unpacker.text(row.new, packed))
         if row.field == PACKED:  # a new record's fields, one row each as people read them
             # (newest first like the rows around them: the fields' own order when a part is read oldest first)
             out += [row._replace(field=f, new=v) for f, v in reversed(fields_of(row.field, row.new))]

@@ -20,6 +20,7 @@ from gridapp.core.list_specs_property import ratings_spec
 from gridapp.core.list_sql import Dialect
 from gridapp.core.models import SYNCED_MODELS, Base
 from gridapp.core.models.base import BOOKKEEPING_COLUMNS
+from gridapp.core.packing import Unpacker
 
 # Fields people never typed and the log leaves out: search keys, the sync scope; a delete is the 操作 itself.
 TECHNICAL = frozenset({"name_initials", "scope_code", "deleted_at"})
@@ -290,11 +291,12 @@ def _journal_names(conn: Connection, missing: dict[str, set[str]], depth: int) -
     ids = sorted({i for group in missing.values() for i in group})
     last: dict[tuple[str, str], object] = {}
     fields = ", ".join(f"'{f}'" for f in _NAMING_FIELDS)
+    unpacker = Unpacker(conn)
     for chunk in _chunks(ids):
-        for rid, field, value in conn.exec_driver_sql(
-                f"SELECT record_id, field, new_value FROM change_journal WHERE record_id IN ({_marks(len(chunk))}) "
+        for rid, field, value, packed in conn.exec_driver_sql(
+                f"SELECT record_id, field, new_value, packed FROM change_journal WHERE record_id IN ({_marks(len(chunk))}) "
                 f"AND field IN ({fields}, '{PACKED}') ORDER BY hlc", tuple(chunk)):
-            for f, v in fields_of(field, value):
+            for f, v in fields_of(field, unpacker.text(value, packed)):
                 if v is not None and f in _NAMING_FIELDS:
                     last[(rid, f)] = decode_value(v)
     via: dict[str, set[str]] = {}

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from gridapp.core.errors import StoreError
 
 # Must equal the newest revision in db/versions (a test checks it). Oldest first.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
@@ -99,12 +99,14 @@ _CREATED: dict[str, tuple[str, ...]] = {
     "0004": ("sync_conflict", "sync_coverage", "sync_package", "sync_receipt"),
     "0006": ("special_kind",),
     "0007": ("person_search", "search_position"),
+    "0008": ("journal_dictionary",),
 }
 _COLUMNS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {  # revision: table: (added, dropped)
     "0003": {"property_firm": (frozenset({"instructor_name", "instructor_phone"}),
                                frozenset({"instructor_person_id"}))},
     "0004": {"change_journal": (frozenset({"record_hlc"}), frozenset())},
     "0006": {"org_unit": (frozenset({"special_kind", "special_unit"}), frozenset())},
+    "0008": {"change_journal": (frozenset({"packed"}), frozenset())},
 }
 
 

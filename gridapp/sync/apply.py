@@ -25,7 +25,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, or_, select, update
 
 from gridapp.core import bulk, clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
@@ -33,6 +33,7 @@ from gridapp.core.files import unused_name
 from gridapp.core.list_sql import Dialect
 from gridapp.core.models import ChangeJournal, Site, SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
+from gridapp.core.packing import Packer, Unpacker
 from gridapp.core.paths import backups_dir
 from gridapp.core.store import Store, backup_database
 from gridapp.sync import identity, package, records
@@ -47,7 +48,7 @@ CHUNK = 1000  # record lines merged together: read in a few queries, written wit
 IN_LIMIT = 900
 PASSED_LIMIT = 50_000
 # Named index: statistics taken while the journal was nearly empty (a new site) would have SQLite scan it whole.
-_JOURNAL = ("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value "
+_JOURNAL = ("SELECT record_id, origin_site, seq, hlc, prev_hlc, record_hlc, op, field, new_value, packed "
             f"FROM change_journal{Dialect.by_index('ix_change_journal_record_field')} WHERE record_id IN ")
 
 
@@ -290,9 +291,10 @@ class _Merger:
                 for row in self.conn.exec_driver_sql(f"SELECT * FROM {table} WHERE id IN {_marks(part)}",
                                                      tuple(part)).mappings():
                     self._rows[(table, row["id"])] = dict(row)
+        unpacker = Unpacker(self.conn)
         for part in _parts(self._ids):
-            for rid, *values in self.conn.exec_driver_sql(_JOURNAL + _marks(part), tuple(part)):
-                self._journal.setdefault(rid, []).append(_Change(*values))
+            for rid, *values, value, packed in self.conn.exec_driver_sql(_JOURNAL + _marks(part), tuple(part)):
+                self._journal.setdefault(rid, []).append(_Change(*values, unpacker.text(value, packed)))
         if "org_unit" in by_table and self._codes is None:
             self._codes = {}
             for rid, code in self.conn.exec_driver_sql("SELECT id, code FROM org_unit"):
@@ -300,6 +302,7 @@ class _Merger:
 
     def _write(self) -> None:
         if self._journal_rows:
+            Packer(self.conn).compact(self._journal_rows)
             self._executemany(ChangeJournal.__table__, "insert", self._journal_rows)
         if self._conflict_rows:
             self._executemany(SyncConflict.__table__, "insert", self._conflict_rows)
@@ -522,10 +525,17 @@ class _Merger:
         old_json, new_json = json.dumps(other), json.dumps(rid)
         for column in (ChangeJournal.new_value, ChangeJournal.old_value):
             self.conn.execute(update(ChangeJournal).where(column == old_json).values({column.key: new_json}))
-        for jid, value in self.conn.execute(select(ChangeJournal.id, ChangeJournal.new_value).where(
-                ChangeJournal.field == journal.PACKED, ChangeJournal.new_value.contains(old_json))).all():
+        unpacker = Unpacker(self.conn)
+        for jid, value, stored in self.conn.execute(
+                select(ChangeJournal.id, ChangeJournal.new_value, ChangeJournal.packed).where(
+                    ChangeJournal.field == journal.PACKED,
+                    or_(ChangeJournal.new_value.contains(old_json), ChangeJournal.packed.is_not(None)))).all():
+            value = unpacker.text(value, stored)
+            if old_json not in value:
+                continue
             packed = {f: rid if v == other else v for f, v in json.loads(value).items()}
-            self.conn.execute(update(ChangeJournal).where(ChangeJournal.id == jid).values(new_value=journal.pack(packed)))
+            self.conn.execute(update(ChangeJournal).where(ChangeJournal.id == jid)
+                              .values(new_value=journal.pack(packed), packed=None))
         self.conn.execute(ChangeJournal.__table__.delete().where(ChangeJournal.record_id == other))
         self.conn.execute(records.tables()["org_unit"].delete().where(records.tables()["org_unit"].c.id == other))
         self._codes = None  # read again with the next chunk, which starts after this line: the rest was read before

@@ -24,6 +24,7 @@ from gridapp.core.files import check_target, os_error_message
 from gridapp.core.list_sql import Dialect
 from gridapp.core.models import SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.base import utcnow
+from gridapp.core.packing import Unpacker
 from gridapp.core.store import Store
 from gridapp.sync import identity, package, records
 
@@ -207,18 +208,20 @@ def _changes(conn, table: str, peer: str, receipts: dict[str, int], writer, resu
               if blob_fields else "NULL")
     rows = conn.execution_options(yield_per=2000).execute(text(
         "SELECT j.record_id, r.scope_code, j.origin_site, j.seq, j.hlc, j.prev_hlc, j.record_hlc, j.op, j.field, "
-        f"j.new_value, j.at, j.actor, {newest} AS newest "
+        f"j.new_value, j.packed, j.at, j.actor, {newest} AS newest "
         f"FROM change_journal j JOIN {table} r ON r.id = j.record_id "
         "LEFT JOIN sync_receipt rc ON rc.peer_code = :p AND rc.origin_site = j.origin_site "
         f"WHERE j.table_name = :t AND j.seq > coalesce(rc.seq, 0) AND {_RELATED} ORDER BY j.record_id, j.hlc"),
         {"p": peer, "t": table})
     current: dict | None = None
+    unpacker = Unpacker(conn)
     for n, row in enumerate(rows):
         if cancel is not None and n % 2000 == 0 and cancel.is_set():
             raise Cancelled()
-        rid, scope, origin, seq, hlc, prev, rhlc, op, fld, value, at, actor, newest = row
+        rid, scope, origin, seq, hlc, prev, rhlc, op, fld, value, stored, at, actor, newest = row
         if origin in receipts and seq <= receipts[origin]:
             continue
+        value = unpacker.text(value, stored)  # packages carry the plain JSON
         if fld in blob_fields and value is not None:
             # The journal keeps a photo's hash; the newest one travels with its bytes.
             value = _blob_now(conn, table, fld, rid) if hlc == newest else value

@@ -11,9 +11,9 @@ import sqlite3
 
 import openpyxl
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
-from gridapp.core import journal
+from gridapp.core import journal, packing
 from gridapp.core.store import Store
 from gridapp.core.validation import id_check_digit
 from gridapp.io import importer
@@ -105,12 +105,24 @@ def _records(db):
     return out, people, workers
 
 
+def _journal_rows(db, where=""):
+    """(table, record id, op, field, value) of the journal in order, deflated values read back as text."""
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            unpacker = packing.Unpacker(conn)
+            return [(t, rid, op, f, unpacker.text(v, p)) for t, rid, op, f, v, p in conn.exec_driver_sql(
+                f"SELECT table_name, record_id, op, field, new_value, packed FROM change_journal {where} ORDER BY seq")]
+    finally:
+        engine.dispose()
+
+
 def _journal(db, people, workers):
     """What the journal says of each record: op and field values, by the person's ID number."""
     names = {pid: p["id_number"] for pid, p in people.items()}
     names.update({wid: names[w["person_id"]] for wid, w in workers.items()})
+    rows = _journal_rows(db)
     with sqlite3.connect(db) as c:
-        rows = c.execute("SELECT table_name, record_id, op, field, new_value FROM change_journal ORDER BY seq").fetchall()
         assignment_of = dict(c.execute("SELECT id, worker_id FROM grid_assignment").fetchall())
     out: dict[tuple, list] = {}
     for table, rid, op, field, value in rows:
@@ -231,7 +243,7 @@ def _member_records(db):
         c.row_factory = sqlite3.Row
         people = {r["id"]: dict(r) for r in c.execute("SELECT * FROM person")}
         regs = [dict(r) for r in c.execute("SELECT * FROM member_registration")]
-        rows = c.execute("SELECT table_name, record_id, op, field, new_value FROM change_journal ORDER BY seq").fetchall()
+    rows = _journal_rows(db)
     by_person = {people[r["person_id"]]["id_number"]: (
         {k: v for k, v in people[r["person_id"]].items() if k not in skip}, {k: v for k, v in r.items() if k not in skip})
         for r in regs}
@@ -291,9 +303,9 @@ def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db
             parts = c.execute("SELECT a.title, p.id_number, x.hours, x.points, x.evaluation, x.scope_code FROM "
                               "participation x JOIN activity a ON a.id = x.activity_id JOIN member_registration m ON "
                               "m.id = x.member_id JOIN person p ON p.id = m.person_id ORDER BY 1, 2").fetchall()
-            said = sorted((t, op, f, v) for t, op, field, value in c.execute(
-                "SELECT table_name, op, field, new_value FROM change_journal WHERE table_name = 'participation'")
-                for f, v in journal.fields_of(field, value) if f not in ("activity_id", "member_id"))
+        said = sorted((t, op, f, v) for t, _rid, op, field, value in _journal_rows(
+            db, "WHERE table_name = 'participation'")
+            for f, v in journal.fields_of(field, value) if f not in ("activity_id", "member_id"))
         return parts, said
 
     fast, slow = (_import(db, sheet, plans, monkeypatch, kind="participations") for db, plans in ((demo_db, True), (slow_db, False)))

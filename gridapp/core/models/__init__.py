@@ -26,11 +26,11 @@ from gridapp.core.models.property import (
     ServiceContract,
 )
 from gridapp.core.models.sync import SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
-from gridapp.core.models.system import ChangeJournal, CodeItem, Setting, Site
+from gridapp.core.models.system import ChangeJournal, CodeItem, JournalDictionary, Setting, Site
 
 __all__ = [
     "Activity", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
-    "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "MemberRegistration", "Need",
+    "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "JournalDictionary", "MemberRegistration", "Need",
     "OrgUnit", "OwnersCommittee", "Participation", "Person", "PersonSearch", "PointsRule", "Project", "PropertyFirm",
     "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "SearchPosition", "ServiceContract", "Setting", "Site", "SpecialKind",
     "SyncConflict", "SyncCoverage", "SyncPackage", "SyncReceipt", "Synced", "Unit", "UnitPairing", "new_id",

@@ -64,6 +64,22 @@ class ChangeJournal(Base):
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(Text)  # JSON
     new_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    # A packed row's JSON deflated against a ``JournalDictionary`` (``new_value`` is then empty): see core.packing.
+    packed: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class JournalDictionary(Base):
+    """What a table's packed journal rows are deflated against: the first rows of a large batch, never changed.
+
+    This database's own (sync packages carry the plain JSON); ``change_journal.packed`` names it by ``id``.
+    """
+
+    __tablename__ = "journal_dictionary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Setting(Base):
