@@ -66,6 +66,10 @@ LINE_CHARACTERS = re.compile("[\t\n\r]")
 _ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _ODD_BREAK = re.compile("[\u2028\u2029]")
 _ANY_ODD = re.compile(f"{_INVISIBLE.pattern}|{_ODD_SPACE.pattern}|{_ODD_BREAK.pattern}")
+# Any character one of the patterns above looks for: text without one (nearly every value) is stored as it
+# is, and no rule on characters has anything to say about it.
+SPECIAL_CHARACTERS = re.compile("|".join(p.pattern for p in (_ANY_ODD, BIDI_CONTROLS, CONTROL_CHARACTERS,
+                                                              LINE_CHARACTERS)))
 # What clean_text folds into one space: only real spaces and line breaks, so a control character
 # stays in the value and is refused by the field's rule rather than turned into a space.
 _SPACES = re.compile("[ \t\n\r\u3000]+")
@@ -220,8 +224,18 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0\d{2,3})(\d{7,8})(?:转(\d{1,6}))?")
 
 
+# A mobile number as stored: what nearly every cell of a phone column holds, and what normalising gives back.
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
 def normalize_phone(value: object) -> str:
     """One phone number in canonical form: 13812345678 or 0532-88886666 (转123)."""
+    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+        return value
+    return _normalized_phone(value)
+
+
+def _normalized_phone(value: object) -> str:
     raw = to_halfwidth(str(value or "")).strip()
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
@@ -244,6 +258,12 @@ def normalize_phone(value: object) -> str:
 
 def split_phones(value: object) -> list[str]:
     """All phone numbers in one cell ("138…、0532-…" or two numbers separated by a space)."""
+    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+        return [value]
+    return _split_phones(value)
+
+
+def _split_phones(value: object) -> list[str]:
     raw = to_halfwidth(str(value or "")).strip()
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
