@@ -9,6 +9,7 @@ of the database itself (a full disk) undoes all of it.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +70,37 @@ class _Planned:
                 bulk.write_many(conn, table, records)
                 kept.extend(journal.insert_rows(table, records, ctx, now))
         self.by_model, self.rows = {}, 0
+
+
+# What a parser gives that no row can change afterwards, so rows may share it.
+_UNCHANGING = frozenset({str, int, float, bool, dt.date, dt.datetime, type(None)})
+_UNREAD = object()
+
+
+class _Cells:
+    """Cells read by their fields' parsers, each distinct text once per field: a parser's verdict depends on
+    the cell alone, and a roster repeats its communities, grids, categories and dates down the sheet. Only
+    a text cell is looked up (equal text is the same text; 0.0 and -0.0 are equal numbers, not one cell)
+    and only a value no row can change is kept; a refusal is not kept (the parser says it again)."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], Any] = {}
+
+    def value(self, f: Field, raw: object) -> Any:
+        if raw.__class__ is not str:
+            return f.parse(raw)
+        key = (f.key, raw)
+        value = self._seen.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = f.parse(raw)
+            kind = value.__class__
+            if kind in _UNCHANGING or (kind is tuple and all(v.__class__ in _UNCHANGING for v in value)):
+                if len(self._seen) >= self.LIMIT:
+                    self._seen.clear()
+                self._seen[key] = value
+        return value
 
 
 @dataclass(slots=True)  # slots: a report may hold 300,000 of them
@@ -190,6 +222,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
         pending = journal.buffer(s)  # the rows' journal, stamped and written a batch at a time
         planned = _Planned(s)
         seen: dict[tuple, int] = {}
+        cells_read = _Cells()
         with bulk_cache(s):
             for i in range(total):
                 row, rows[i] = rows[i], None
@@ -213,7 +246,7 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                         continue
                     raw = row.values[index] if index < len(row.values) else None
                     try:
-                        values[key] = fields[key].parse(raw)
+                        values[key] = cells_read.value(fields[key], raw)
                     except DomainError as exc:
                         result.problems.append((fields[key].title, exc.message))
                 failed = {t for t, _ in result.problems}

@@ -519,6 +519,10 @@ class Workbook:
                     else:
                         with contextlib.suppress(ValueError):
                             value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                elif inline and kind == "inlineStr" and not v:  # text written in the cell (openpyxl, XlsxWriter)
+                    value = clean_cell(xlsx_scan.text(inline_text))
+                    if len(value) > limits.MAX_CELL_CHARS:
+                        value = None  # refused where the cell is put in place, as the long way does
                 if value is None:
                     item = self._value(kind, xlsx_scan.text(v) or None,
                                        clean_cell(xlsx_scan.text(inline_text)) if inline else None,

@@ -98,6 +98,16 @@ SHAPES = [
                              '<c r="D1" t="inlineStr"><is><t xml:space="preserve">x\r\ny\rz</t></is></c>'
                              '<c r="E1" t="inlineStr"><is><t>a\u200bb_x000D_</t></is></c><c r="F1" t="d"><v>2021-03-15</v></c>'
                              '<c r="G1" t="d"><v>soon</v></c><c r="H1" t="zz"><v>odd</v></c></row>'), True),
+    ("inline strings out of order, repeated, beside others", _rows(
+        '<row r="1"><c r="C1" t="inlineStr"><is><t>c</t></is></c><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="A1" t="inlineStr"><is><t>again</t></is></c><c r="B1" t="inlineStr"><f>"b"</f><is><t>b</t></is></c>'
+        '<c r="D1" t="inlineStr"><v>ignored</v><is><t>d</t></is></c><c r="E1" t="inlineStr"><v>only v</v></c>'
+        '<c r="F1" t="inlineStr" s="0"><is><t>​</t></is></c><c r="G1"><v>7</v></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="C2" t="inlineStr"><is><t>z</t></is></c></row>'),
+     True),
+    ("a long inline text after short ones", _rows(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>短</t></is></c><c r="B1" t="inlineStr"><is><t>'
+        + "长" * 32_768 + '</t></is></c><c r="C1"><v>12x</v></c></row>'), True),
     ("columns out of order and repeated", _rows('<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c>'
                                                 '<c r="A1"><v>9</v></c></row><row r="1"><c r="E1"><v>5</v></c></row>'
                                                 '<row r="3"><c r="B3"><v>2</v></c><c r="D3" t="s"><v>1</v></c></row>'), True),
