@@ -207,6 +207,9 @@ class Checker:
             r = checked.get(key)
             if r is None or value is None:
                 continue
+            if (value.__class__ is str and r.kind == "text" and not SPECIAL_CHARACTERS.search(value)
+                    and (r.max_length is None or len(value) <= r.max_length)):
+                continue  # what ``Rule._text`` gives back as it is, without a look-up
             memo = (model, key, type(value), value)
             clean = self._seen.get(memo, self)
             if clean is self:

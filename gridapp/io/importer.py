@@ -223,6 +223,8 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
         planned = _Planned(s)
         seen: dict[tuple, int] = {}
         cells_read = _Cells()
+        read_columns = [(fields[key], index) for key, index in mapping.items()]
+        required = [f for f in spec.fields if f.required]
         with bulk_cache(s):
             for i in range(total):
                 row, rows[i] = rows[i], None
@@ -236,22 +238,23 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     journal.write_buffer(s)
                 result = RowResult(row.number, "rejected", values=row.values)
                 values: dict[str, Any] = {}
-                for key, index in mapping.items():
-                    if index in row.uncomputed:
-                        result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
+                marked = row.uncomputed or row.errors
+                width = len(row.values)
+                for f, index in read_columns:
+                    if marked and index in row.uncomputed:
+                        result.problems.append((f.title, _uncomputed_message(row.number, headers[index])))
                         continue
-                    if index in row.errors:
-                        result.problems.append((fields[key].title, _error_message(row.number, headers[index],
-                                                                                  row.errors[index])))
+                    if marked and index in row.errors:
+                        result.problems.append((f.title, _error_message(row.number, headers[index],
+                                                                        row.errors[index])))
                         continue
-                    raw = row.values[index] if index < len(row.values) else None
                     try:
-                        values[key] = cells_read.value(fields[key], raw)
+                        values[f.key] = cells_read.value(f, row.values[index] if index < width else None)
                     except DomainError as exc:
-                        result.problems.append((fields[key].title, exc.message))
+                        result.problems.append((f.title, exc.message))
                 failed = {t for t, _ in result.problems}
-                for f in spec.fields:
-                    if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
+                for f in required:
+                    if values.get(f.key) in (None, "", []) and f.title not in failed:
                         result.problems.append((f.title, f"{f.title}为空"))
                 result.label = str(values.get(spec.label) or "")
                 if not result.problems and "id_number" in fields:

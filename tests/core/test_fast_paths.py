@@ -85,3 +85,45 @@ def test_the_shortcuts_are_taken():
     assert not validation.SPECIAL_CHARACTERS.search("王伟 13812345678 0532-8888")
     assert validation._PLAIN_MOBILE.fullmatch("13812345678")
     assert not validation._PLAIN_MOBILE.fullmatch("１3812345678") and not validation._PLAIN_MOBILE.fullmatch("1٣812345678")
+
+
+id_like = (st.from_regex(r"[1-8][0-9]{16}[0-9X]", fullmatch=True)
+           | st.from_regex(r"(11|37|83|99)0203(18|19|20)[0-9]{2}(0[1-9]|1[0-2]|13)(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]",
+                           fullmatch=True))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(id_like)
+def test_id_numbers_as_stored_read_as_the_long_way_reads_them(number):
+    """A number in its stored form skips the clean-up; with a space added it takes the long way."""
+    import datetime as dt
+
+    today = dt.date(2026, 12, 2)
+
+    def read(v):
+        info = validation.parse_id_number(v, today=today)
+        return info.number, info.birth_date, info.gender, info.region, info.upgraded
+
+    assert outcome(read, number) == outcome(read, f" {number}")
+    if outcome(read, number)[0] == "ok":
+        assert number[17].upper() == validation.id_check_digit(number[:17])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts | st.text(max_size=60), st.sampled_from(["name", "phone", "notes", "address"]))
+def test_checked_records_are_what_each_rule_gives(value, key):
+    """``Checker.values`` (what a bulk import stores) gives each value as its column's rule does, looked up,
+    short-cut or checked, the first time and again."""
+    from gridapp.core.models import Person
+
+    rules = fields.rules(Person)
+    record = {"id": "x", key: value, "gender": None}
+
+    def each(rec):
+        return {k: (rules[k].check(v) if k in rules and rules[k].kind != "other" and v is not None else v)
+                for k, v in rec.items()}
+
+    checker = fields.Checker()
+    expected = outcome(each, record)
+    assert outcome(lambda r: checker.values(Person, r), record) == expected
+    assert outcome(lambda r: checker.values(Person, r), record) == expected  # now from what it kept
