@@ -107,13 +107,13 @@ class GridResolver:
     def resolve(self, grid_text: object, community_text: object = None, *,
                 community_id: str | None = None) -> OrgUnit:
         """The grid of a row; its community given by id, by text (name, label or code) or by the sheet."""
+        if grid_text.__class__ is not str or (community_text is not None and community_text.__class__ is not str):
+            return self._resolve(grid_text, community_text, community_id)
         key = (grid_text, community_text, community_id)
-        if all(k is None or k.__class__ is str for k in key):
-            grid = self.found.get(key)
-            if grid is None:
-                grid = self.found[key] = self._resolve(grid_text, community_text, community_id)
-            return grid
-        return self._resolve(grid_text, community_text, community_id)
+        grid = self.found.get(key)
+        if grid is None:
+            grid = self.found[key] = self._resolve(grid_text, community_text, community_id)
+        return grid
 
     def _resolve(self, grid_text: object, community_text: object, community_id: str | None) -> OrgUnit:
         text = _squash(grid_text)

@@ -472,6 +472,7 @@ class Workbook:
         columns: dict[bytes, int] = {}
         kinds: dict[bytes, tuple[str, int]] = {}
         seen_dates: dict[tuple[bytes, int], object] = {}
+        texts: dict[bytes, str] = {}  # inline text as written → as read: a column repeats its values down the sheet
         row_match, cell_findall, end_match = xlsx_scan._ROW.match, xlsx_scan._CELL.findall, xlsx_scan._SHEET_DATA_END.match
         cell_kinds, first = xlsx_scan.cell_kinds, itemgetter(0)
         buf = chunks.buf
@@ -520,9 +521,13 @@ class Workbook:
                         with contextlib.suppress(ValueError):
                             value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
                 elif inline and kind == "inlineStr" and not v:  # text written in the cell (openpyxl, XlsxWriter)
-                    value = clean_cell(xlsx_scan.text(inline_text))
-                    if len(value) > limits.MAX_CELL_CHARS:
-                        value = None  # refused where the cell is put in place, as the long way does
+                    value = texts.get(inline_text)
+                    if value is None:
+                        value = clean_cell(xlsx_scan.text(inline_text))
+                        if len(value) > limits.MAX_CELL_CHARS:
+                            value = None  # refused where the cell is put in place, as the long way does
+                        elif len(texts) < 10_000 and len(inline_text) <= 256:
+                            texts[inline_text] = value
                 if value is None:
                     item = self._value(kind, xlsx_scan.text(v) or None,
                                        clean_cell(xlsx_scan.text(inline_text)) if inline else None,
