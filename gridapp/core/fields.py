@@ -204,8 +204,10 @@ class Checker:
         out = dict(values)
         checked = _model_rules(model)
         for key, value in values.items():
+            if value is None:
+                continue
             r = checked.get(key)
-            if r is None or value is None:
+            if r is None:
                 continue
             if (value.__class__ is str and r.kind == "text" and not SPECIAL_CHARACTERS.search(value)
                     and (r.max_length is None or len(value) <= r.max_length)):
