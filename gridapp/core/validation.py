@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gridapp.core.errors import ValidationError
 
@@ -126,6 +127,20 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
     Accepts full-width digits, spaces, lower-case x and old 15-digit numbers (upgraded to 18).
     Raises ValidationError with a message naming the problem.
     """
+    today = today or dt.date.today()
+    if value.__class__ is str and len(value) <= 40:
+        return _parsed_text(value, today)
+    return _parsed(value, today)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_text(value: str, today: dt.date) -> IdNumber:
+    """A text's reading, kept for a while: an import reads each number twice, as read and then as saved.
+    The reading depends on the text and the day alone, and a refusal is not kept."""
+    return _parsed(value, today)
+
+
+def _parsed(value: object, today: dt.date) -> IdNumber:
     if isinstance(value, float | int) and not isinstance(value, bool):
         # Excel keeps 15 significant digits: an 18-digit number stored as a number lost its tail.
         if value >= 10**15:
@@ -162,7 +177,6 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise ValidationError(f"身份证号码中的出生日期“{text[6:14]}”不存在", field="id_number") from None
-    today = today or dt.date.today()
     if birth > today or birth.year < 1880:
         raise ValidationError(f"身份证号码中的出生日期“{birth.isoformat()}”不合理", field="id_number")
     # The first 17 are ASCII digits (the form above): their bytes less 48 are the digits.

@@ -262,9 +262,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                         masked_ids.resolve(s, values)
                     except DomainError as exc:
                         result.problems.append((fields["id_number"].title, exc.message))
-                key = tuple(values.get(k) for k in spec.keys)
+                key = tuple([values.get(k) for k in spec.keys])
                 # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
-                if spec.keys and not result.problems and all(v not in (None, "") for v in key):
+                if spec.keys and not result.problems and None not in key and "" not in key:
                     if key in seen:
                         titles = "、".join(fields[k].title for k in spec.keys)
                         result.problems.append((fields[spec.keys[0]].title,

@@ -105,6 +105,13 @@ def test_id_numbers_as_stored_read_as_the_long_way_reads_them(number):
         return info.number, info.birth_date, info.gender, info.region, info.upgraded
 
     assert outcome(read, number) == outcome(read, f" {number}")
+    assert outcome(read, number) == outcome(read, number)  # again: the kept reading
+
+    def uncached(v):
+        info = validation._parsed(v, today)
+        return info.number, info.birth_date, info.gender, info.region, info.upgraded
+
+    assert outcome(read, number) == outcome(uncached, number)
     if outcome(read, number)[0] == "ok":
         assert number[17].upper() == validation.id_check_digit(number[:17])
 
