@@ -10,8 +10,10 @@ of the database itself (a full disk) undoes all of it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -201,6 +203,27 @@ _REGION_NOTES = (("id_number", regions.id_region_note), ("credit_code", regions.
 def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
                options: dict[str, Any] | None = None, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportReport:
+    """Read, check and (with ``commit``) write the sheet at ``path``; the report of every row."""
+    with _collector_spared():
+        return _run_import(store, handler, path, commit=commit, options=options, progress=progress, cancel=cancel)
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """The objects there before the import (modules, models, open windows) are left out of the cyclic garbage
+    collector's passes while it runs, and handed back to it when it ends, however it ends: a full pass over
+    them costs tens of milliseconds, and an import allocates enough for several. What the import itself
+    makes is collected as usual; the objects left out are only looked at later, not kept."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
+                options: dict[str, Any] | None, progress: Progress | None,
+                cancel: threading.Event | None) -> ImportReport:
     if hasattr(handler, "bind"):  # a kind whose columns depend on the data (ratings: the year's indicators)
         handler = handler.bind(store, options or {})
     spec = handler.spec

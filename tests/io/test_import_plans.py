@@ -340,3 +340,30 @@ def test_cells_read_once_per_text_give_what_each_cell_read_alone_gives(demo_db, 
     single_records, sp, sw = _records(single_db)
     assert once_records == single_records
     assert _journal(demo_db, op, ow) == _journal(single_db, sp, sw)
+
+
+def test_an_import_hands_every_object_back_to_the_collector(demo_db, tmp_path, monkeypatch):
+    """The objects an import leaves out of the garbage collector's passes (``gc.freeze``) are back in them once it
+    ends, whether it went in or failed."""
+    import gc
+
+    from gridapp.core.errors import ValidationError
+
+    sheet = tmp_path / "workers.xlsx"
+    _sheet(sheet, demo_db, n_new=3)
+    seen = []
+    original = importer._Cells.value
+
+    def value(self, f, raw):
+        seen.append(gc.get_freeze_count())
+        return original(self, f, raw)
+
+    monkeypatch.setattr(importer._Cells, "value", value)
+    assert gc.get_freeze_count() == 0
+    _import(demo_db, sheet, True, monkeypatch)
+    assert seen and min(seen) > 0 and gc.get_freeze_count() == 0
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(ValidationError):
+        _import(demo_db, broken, True, monkeypatch)
+    assert gc.get_freeze_count() == 0
