@@ -474,6 +474,7 @@ class Workbook:
         seen_dates: dict[tuple[bytes, int], object] = {}
         texts: dict[bytes, str] = {}  # inline text as written → as read: a column repeats its values down the sheet
         row_match, cell_findall, end_match = xlsx_scan._ROW.match, xlsx_scan._CELL.findall, xlsx_scan._SHEET_DATA_END.match
+        simple_findall = xlsx_scan._SIMPLE_CELL.findall
         cell_kinds, first = xlsx_scan.cell_kinds, itemgetter(0)
         buf = chunks.buf
         while True:
@@ -496,9 +497,14 @@ class Workbook:
                 pos = m.end()
                 continue
             p = m.end()
-            cells = cell_findall(buf, p, end)
-            if sum(map(len, map(first, cells))) != len(buf[p:end].rstrip(b" \t\r\n")) or len(cells) > 16_384:
-                raise xlsx_scan.NotPlain  # something between the cells; a row wider than Excel's, for the parser to word
+            content = len(buf[p:end].rstrip(b" \t\r\n"))
+            cells = simple_findall(buf, p, end)
+            if sum(map(len, map(first, cells))) != content:  # a cell of another shape: the full pattern
+                cells = cell_findall(buf, p, end)
+                if sum(map(len, map(first, cells))) != content:
+                    raise xlsx_scan.NotPlain  # something between the cells, for the parser to word
+            if len(cells) > 16_384:
+                raise xlsx_scan.NotPlain  # a row wider than Excel's, for the parser to word
             values: list[object] = []  # the row itself while its cells run from column A on, one after another
             append = values.append
             pending: list[tuple[int | None, object, int]] | None = None

@@ -34,6 +34,10 @@ _CELL = re.compile(
     rb'(<is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is>)?'
     rb'</c>))')
 # Read with findall: a group that took no part is b"", so the <f> and <is> groups hold their tags.
+# The cells most files hold (no space between them, no formula, no entity, <v> or plain <is> text), with the
+# groups of _CELL (the formula's empty): a row wholly of them reads the same by either, this one twice as fast.
+_SIMPLE_CELL = re.compile(
+    rb'(<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS + rb'>()(?:<v>([^<&]*)</v>)?(<is><t>([^<&]*)</t></is>)?</c>)')
 _ATTR = re.compile(rb' ([A-Za-z:]+)="([^"]*)"')
 _SHEET_DATA = re.compile(rb'<sheetData[ \t\r\n]*(/?)>')
 _SHEET_DATA_END = re.compile(_WS + rb'</sheetData>')
