@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 KEY = "_rid"  # in an update's rows: the id of the row to change
 CHUNK = 5000  # rows bound and sent per executemany
-_NOTHING = object()
+_NOTHING = object()  # in place of a value no row has held yet
 
 
 @lru_cache(maxsize=512)
