@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 KEY = "_rid"  # in an update's rows: the id of the row to change
 CHUNK = 5000  # rows bound and sent per executemany
+_NOTHING = object()  # in place of a value no row has held yet
 
 
 @lru_cache(maxsize=512)
@@ -66,13 +67,22 @@ def write_many(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *
     keys = tuple(k for k in rows[0] if k != KEY)
     sql, order, keys_in_order, added, convert = _prepared(table, keys, is_update, conn.dialect)
     positional = conn.dialect.positional
+    # Each converted column's last value and what it became: rows of a batch share their stamps (one
+    # datetime object for every created_at), which are then converted once.
+    given: list[object] = [_NOTHING] * len(convert)
+    bound: list[object] = [None] * len(convert)
     for start in range(0, len(rows), CHUNK):
         params = []
         for row in rows[start:start + CHUNK]:
             if added:
                 row = {**row, **{k: make() for k, make in added}}
             values = [row[k] for k in keys_in_order]
-            for i, proc in convert:
-                values[i] = proc(values[i])
+            for j, (i, proc) in enumerate(convert):
+                value = values[i]
+                if value is given[j]:
+                    values[i] = bound[j]
+                else:
+                    given[j], values[i] = value, proc(value)
+                    bound[j] = values[i]
             params.append(tuple(values) if positional else dict(zip(order, values, strict=True)))
         conn.exec_driver_sql(sql, params)

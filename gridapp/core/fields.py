@@ -28,6 +28,7 @@ from gridapp.core.validation import (
     BIDI_CONTROLS,
     CONTROL_CHARACTERS,
     LINE_CHARACTERS,
+    SPECIAL_CHARACTERS,
     only_invisible,
     strip_invisible,
 )
@@ -68,12 +69,14 @@ class Rule:
     def _text(self, value: Any) -> str:
         if not isinstance(value, str):
             raise self._fail(f"{self.label}应为文字，而不是{_shown(value)}")
-        if only_invisible(value):
-            raise self._fail(f"{self.label}只由不可见字符组成，请重新填写")
-        text = strip_invisible(value)
-        check_characters(text, self.label, field=self.key)
-        if not self.multiline and LINE_CHARACTERS.search(text):
-            raise self._fail(f"{self.label}不能含有换行或制表符，请写成一行")
+        text = value
+        if SPECIAL_CHARACTERS.search(value):  # else nothing to drop or refuse (nearly every value): one scan
+            if only_invisible(value):
+                raise self._fail(f"{self.label}只由不可见字符组成，请重新填写")
+            text = strip_invisible(value)
+            check_characters(text, self.label, field=self.key)
+            if not self.multiline and LINE_CHARACTERS.search(text):
+                raise self._fail(f"{self.label}不能含有换行或制表符，请写成一行")
         if self.max_length is not None and len(text) > self.max_length:
             raise self._fail(f"{self.label}过长：最多 {self.max_length} 个字，现有 {len(text)} 个")
         return text
@@ -201,9 +204,14 @@ class Checker:
         out = dict(values)
         checked = _model_rules(model)
         for key, value in values.items():
-            r = checked.get(key)
-            if r is None or value is None:
+            if value is None:
                 continue
+            r = checked.get(key)
+            if r is None:
+                continue
+            if (value.__class__ is str and r.kind == "text" and not SPECIAL_CHARACTERS.search(value)
+                    and (r.max_length is None or len(value) <= r.max_length)):
+                continue  # what ``Rule._text`` gives back as it is, without a look-up
             memo = (model, key, type(value), value)
             clean = self._seen.get(memo, self)
             if clean is self:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from gridapp.core.validation import to_halfwidth
 
@@ -12,13 +16,40 @@ _SURNAME_INITIALS = {"单": "s", "曾": "z", "解": "x", "仇": "q", "区": "o",
                      "缪": "m", "覃": "q", "尉": "y", "乐": "y", "长": "c", "种": "c", "秘": "b", "繁": "p"}
 
 
+_LOADING = threading.Lock()
+
+
+def _pypinyin() -> ModuleType:
+    """pypinyin, loaded without its phrase library when this process has not loaded it yet.
+
+    Every call here reads one character, and the phrase library holds no single character (the tests check
+    it), so its 47,000 phrases only cost the import time: a tenth of a second of every first import of a
+    roster. ``PYPINYIN_NO_PHRASES`` is pypinyin's own switch for that; it is set only while pypinyin loads.
+    """
+    module = sys.modules.get("pypinyin")
+    if module is not None:
+        return module
+    with _LOADING:
+        if "pypinyin" in sys.modules:
+            return sys.modules["pypinyin"]
+        given = os.environ.get("PYPINYIN_NO_PHRASES")
+        os.environ["PYPINYIN_NO_PHRASES"] = "1"
+        try:
+            import pypinyin
+        finally:
+            if given is None:
+                os.environ.pop("PYPINYIN_NO_PHRASES", None)
+            else:
+                os.environ["PYPINYIN_NO_PHRASES"] = given
+        return pypinyin
+
+
 @lru_cache(maxsize=8192)
 def _initial(ch: str) -> str:
     if ch.isascii():
         return ch.lower() if ch.isalnum() else ""
-    from pypinyin import Style, lazy_pinyin
-
-    py = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+    pypinyin = _pypinyin()
+    py = pypinyin.lazy_pinyin(ch, style=pypinyin.Style.FIRST_LETTER, errors="ignore")
     return py[0][:1].lower() if py else ""
 
 
@@ -38,9 +69,8 @@ def _letters(ch: str) -> frozenset[str]:
     """Every pinyin initial a character may be read with (长 → c, z), so a picker finds it either way."""
     if ch.isascii():
         return frozenset(ch.lower()) if ch.isalnum() else frozenset()
-    from pypinyin import Style, pinyin
-
-    readings = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors="ignore")
+    pypinyin = _pypinyin()
+    readings = pypinyin.pinyin(ch, style=pypinyin.Style.FIRST_LETTER, heteronym=True, errors="ignore")
     return frozenset(r[:1].lower() for r in readings[0] if r) if readings else frozenset()
 
 

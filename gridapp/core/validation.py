@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gridapp.core.errors import ValidationError
 
@@ -66,6 +67,10 @@ LINE_CHARACTERS = re.compile("[\t\n\r]")
 _ODD_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 _ODD_BREAK = re.compile("[\u2028\u2029]")
 _ANY_ODD = re.compile(f"{_INVISIBLE.pattern}|{_ODD_SPACE.pattern}|{_ODD_BREAK.pattern}")
+# Any character one of the patterns above looks for: text without one (nearly every value) is stored as it
+# is, and no rule on characters has anything to say about it.
+SPECIAL_CHARACTERS = re.compile("|".join(p.pattern for p in (_ANY_ODD, BIDI_CONTROLS, CONTROL_CHARACTERS,
+                                                              LINE_CHARACTERS)))
 # What clean_text folds into one space: only real spaces and line breaks, so a control character
 # stays in the value and is refused by the field's rule rather than turned into a space.
 _SPACES = re.compile("[ \t\n\r\u3000]+")
@@ -95,6 +100,7 @@ def clean_text(value: object) -> str:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_ID_BYTE_BIAS = 48 * sum(_ID_WEIGHTS)  # what ASCII digits' byte values add to the weighted sum
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,20 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
     Accepts full-width digits, spaces, lower-case x and old 15-digit numbers (upgraded to 18).
     Raises ValidationError with a message naming the problem.
     """
+    today = today or dt.date.today()
+    if value.__class__ is str and len(value) <= 40:
+        return _parsed_text(value, today)
+    return _parsed(value, today)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_text(value: str, today: dt.date) -> IdNumber:
+    """A text's reading, kept for a while: an import reads each number twice, as read and then as saved.
+    The reading depends on the text and the day alone, and a refusal is not kept."""
+    return _parsed(value, today)
+
+
+def _parsed(value: object, today: dt.date) -> IdNumber:
     if isinstance(value, float | int) and not isinstance(value, bool):
         # Excel keeps 15 significant digits: an 18-digit number stored as a number lost its tail.
         if value >= 10**15:
@@ -129,36 +149,38 @@ def parse_id_number(value: object, *, today: dt.date | None = None) -> IdNumber:
                 field="id_number",
             )
         value = str(int(value))
+    upgraded = False
     if isinstance(value, str) and _ID_FORM.fullmatch(value):
-        text = value  # already as stored (an import checks each number twice: as read, then as saved)
+        # Already as stored (an import checks each number twice: as read, then as saved): none of the
+        # checks of its form below could fail.
+        text = value
     else:
         text = re.sub(r"[\s\-]", "", to_halfwidth(str(value or ""))).upper()
-    if not text:
-        raise ValidationError("身份证号码为空", field="id_number")
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
-        raise ValidationError(
-            "身份证号码被 Excel 存成了数字（科学计数法），后几位已丢失，请把该列设为文本格式后重新填写完整号码",
-            field="id_number",
-        )
-    upgraded = False
-    if len(text) == 15 and text.isdigit():
-        text = text[:6] + "19" + text[6:]
-        text += id_check_digit(text)
-        upgraded = True
-    if len(text) != 18:
-        raise ValidationError(f"身份证号码应为18位，实际为{len(text)}位：{text}", field="id_number")
-    if not _ID_FORM.fullmatch(text):
-        raise ValidationError(f"身份证号码含有非法字符：{text}", field="id_number")
+        if not text:
+            raise ValidationError("身份证号码为空", field="id_number")
+        if re.fullmatch(r"\d(\.\d+)?E\+\d+", text):
+            raise ValidationError(
+                "身份证号码被 Excel 存成了数字（科学计数法），后几位已丢失，请把该列设为文本格式后重新填写完整号码",
+                field="id_number",
+            )
+        if len(text) == 15 and text.isdigit():
+            text = text[:6] + "19" + text[6:]
+            text += id_check_digit(text)
+            upgraded = True
+        if len(text) != 18:
+            raise ValidationError(f"身份证号码应为18位，实际为{len(text)}位：{text}", field="id_number")
+        if not _ID_FORM.fullmatch(text):
+            raise ValidationError(f"身份证号码含有非法字符：{text}", field="id_number")
     if text[:2] not in ID_PREFIXES:
         raise ValidationError(f"身份证号码前两位“{text[:2]}”不是有效的省级行政区划代码", field="id_number")
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise ValidationError(f"身份证号码中的出生日期“{text[6:14]}”不存在", field="id_number") from None
-    today = today or dt.date.today()
     if birth > today or birth.year < 1880:
         raise ValidationError(f"身份证号码中的出生日期“{birth.isoformat()}”不合理", field="id_number")
-    expected = id_check_digit(text[:17])
+    # The first 17 are ASCII digits (the form above): their bytes less 48 are the digits.
+    expected = _ID_CHECK[(sum(map(operator.mul, text[:17].encode("ascii"), _ID_WEIGHTS)) - _ID_BYTE_BIAS) % 11]
     if text[17] != expected:
         raise ValidationError(
             f"身份证号码校验位错误：{text}（最后一位应为 {expected}），请核对是否录错", field="id_number"
@@ -220,8 +242,18 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0\d{2,3})(\d{7,8})(?:转(\d{1,6}))?")
 
 
+# A mobile number as stored: what nearly every cell of a phone column holds, and what normalising gives back.
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
 def normalize_phone(value: object) -> str:
     """One phone number in canonical form: 13812345678 or 0532-88886666 (转123)."""
+    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+        return value
+    return _normalized_phone(value)
+
+
+def _normalized_phone(value: object) -> str:
     raw = to_halfwidth(str(value or "")).strip()
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
@@ -244,6 +276,12 @@ def normalize_phone(value: object) -> str:
 
 def split_phones(value: object) -> list[str]:
     """All phone numbers in one cell ("138…、0532-…" or two numbers separated by a space)."""
+    if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
+        return [value]
+    return _split_phones(value)
+
+
+def _split_phones(value: object) -> list[str]:
     raw = to_halfwidth(str(value or "")).strip()
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))

@@ -9,8 +9,11 @@ of the database itself (a full disk) undoes all of it.
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -69,6 +72,37 @@ class _Planned:
                 bulk.write_many(conn, table, records)
                 kept.extend(journal.insert_rows(table, records, ctx, now))
         self.by_model, self.rows = {}, 0
+
+
+# What a parser gives that no row can change afterwards, so rows may share it.
+_UNCHANGING = frozenset({str, int, float, bool, dt.date, dt.datetime, type(None)})
+_UNREAD = object()
+
+
+class _Cells:
+    """Cells read by their fields' parsers, each distinct text once per field: a parser's verdict depends on
+    the cell alone, and a roster repeats its communities, grids, categories and dates down the sheet. Only
+    a text cell is looked up (equal text is the same text; 0.0 and -0.0 are equal numbers, not one cell)
+    and only a value no row can change is kept; a refusal is not kept (the parser says it again)."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], Any] = {}
+
+    def value(self, f: Field, raw: object) -> Any:
+        if raw.__class__ is not str:
+            return f.parse(raw)
+        key = (f.key, raw)
+        value = self._seen.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = f.parse(raw)
+            kind = value.__class__
+            if kind in _UNCHANGING or (kind is tuple and all(v.__class__ in _UNCHANGING for v in value)):
+                if len(self._seen) >= self.LIMIT:
+                    self._seen.clear()
+                self._seen[key] = value
+        return value
 
 
 @dataclass(slots=True)  # slots: a report may hold 300,000 of them
@@ -169,6 +203,27 @@ _REGION_NOTES = (("id_number", regions.id_region_note), ("credit_code", regions.
 def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
                options: dict[str, Any] | None = None, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportReport:
+    """Read, check and (with ``commit``) write the sheet at ``path``; the report of every row."""
+    with _collector_spared():
+        return _run_import(store, handler, path, commit=commit, options=options, progress=progress, cancel=cancel)
+
+
+@contextmanager
+def _collector_spared() -> Iterator[None]:
+    """The objects there before the import (modules, models, open windows) are left out of the cyclic garbage
+    collector's passes while it runs, and handed back to it when it ends, however it ends: a full pass over
+    them costs tens of milliseconds, and an import allocates enough for several. What the import itself
+    makes is collected as usual; the objects left out are only looked at later, not kept."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
+                options: dict[str, Any] | None, progress: Progress | None,
+                cancel: threading.Event | None) -> ImportReport:
     if hasattr(handler, "bind"):  # a kind whose columns depend on the data (ratings: the year's indicators)
         handler = handler.bind(store, options or {})
     spec = handler.spec
@@ -190,6 +245,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
         pending = journal.buffer(s)  # the rows' journal, stamped and written a batch at a time
         planned = _Planned(s)
         seen: dict[tuple, int] = {}
+        cells_read = _Cells()
+        read_columns = [(fields[key], index) for key, index in mapping.items()]
+        required = [f for f in spec.fields if f.required]
         with bulk_cache(s):
             for i in range(total):
                 row, rows[i] = rows[i], None
@@ -203,22 +261,23 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                     journal.write_buffer(s)
                 result = RowResult(row.number, "rejected", values=row.values)
                 values: dict[str, Any] = {}
-                for key, index in mapping.items():
-                    if index in row.uncomputed:
-                        result.problems.append((fields[key].title, _uncomputed_message(row.number, headers[index])))
+                marked = row.uncomputed or row.errors
+                width = len(row.values)
+                for f, index in read_columns:
+                    if marked and index in row.uncomputed:
+                        result.problems.append((f.title, _uncomputed_message(row.number, headers[index])))
                         continue
-                    if index in row.errors:
-                        result.problems.append((fields[key].title, _error_message(row.number, headers[index],
-                                                                                  row.errors[index])))
+                    if marked and index in row.errors:
+                        result.problems.append((f.title, _error_message(row.number, headers[index],
+                                                                        row.errors[index])))
                         continue
-                    raw = row.values[index] if index < len(row.values) else None
                     try:
-                        values[key] = fields[key].parse(raw)
+                        values[f.key] = cells_read.value(f, row.values[index] if index < width else None)
                     except DomainError as exc:
-                        result.problems.append((fields[key].title, exc.message))
+                        result.problems.append((f.title, exc.message))
                 failed = {t for t, _ in result.problems}
-                for f in spec.fields:
-                    if f.required and values.get(f.key) in (None, "", []) and f.title not in failed:
+                for f in required:
+                    if values.get(f.key) in (None, "", []) and f.title not in failed:
                         result.problems.append((f.title, f"{f.title}为空"))
                 result.label = str(values.get(spec.label) or "")
                 if not result.problems and "id_number" in fields:
@@ -226,9 +285,9 @@ def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool
                         masked_ids.resolve(s, values)
                     except DomainError as exc:
                         result.problems.append((fields["id_number"].title, exc.message))
-                key = tuple(values.get(k) for k in spec.keys)
+                key = tuple([values.get(k) for k in spec.keys])
                 # A row without its whole key (a firm without a credit code) cannot be said to repeat another.
-                if spec.keys and not result.problems and all(v not in (None, "") for v in key):
+                if spec.keys and not result.problems and None not in key and "" not in key:
                     if key in seen:
                         titles = "、".join(fields[k].title for k in spec.keys)
                         result.problems.append((fields[spec.keys[0]].title,

@@ -50,6 +50,9 @@ class GridResolver:
     by_name: dict[str, list[OrgUnit]] = field(default_factory=dict)
     communities: list[str] = field(default_factory=list)  # names and labels, longest first
     context: str | None = None  # the community the sheet is about (from its title or --org), by id
+    # (grid text, community text, community id) → the grid found: the maps above are not changed after
+    # ``load``, and a roster names the same grids row after row.
+    found: dict[tuple, OrgUnit] = field(default_factory=dict)
 
     @classmethod
     def load(cls, s: Session, scope: str, context_text: str = "", org: str | None = None,
@@ -104,6 +107,15 @@ class GridResolver:
     def resolve(self, grid_text: object, community_text: object = None, *,
                 community_id: str | None = None) -> OrgUnit:
         """The grid of a row; its community given by id, by text (name, label or code) or by the sheet."""
+        if grid_text.__class__ is not str or (community_text is not None and community_text.__class__ is not str):
+            return self._resolve(grid_text, community_text, community_id)
+        key = (grid_text, community_text, community_id)
+        grid = self.found.get(key)
+        if grid is None:
+            grid = self.found[key] = self._resolve(grid_text, community_text, community_id)
+        return grid
+
+    def _resolve(self, grid_text: object, community_text: object, community_id: str | None) -> OrgUnit:
         text = _squash(grid_text)
         if text in self.by_code:
             return self.by_code[text]

@@ -20,6 +20,7 @@ from gridapp.core.validation import to_halfwidth
 
 # What ``mask_id_number`` writes for an 18-character number; ＊, ×, x and spaces as people retype them.
 _MASKED = re.compile(r"([0-9]{4})\*{10}([0-9]{3}[0-9X])")
+_MASK_MARKS = re.compile("[*＊×]")  # what a masked number shows in place of its middle digits
 ADVICE = "身份证号码已脱敏，无法核对；请用“导出完整身份证号码”重新导出"
 
 
@@ -36,7 +37,7 @@ class MaskedIdNumber:
 
 def parse_masked(value: object) -> MaskedIdNumber | None:
     """The masked number ``value`` is, or None when it is not one."""
-    if not isinstance(value, str) or not any(c in value for c in "*＊×"):
+    if not isinstance(value, str) or not _MASK_MARKS.search(value):
         return None
     text = re.sub(r"[\s\-]", "", to_halfwidth(value)).upper().replace("×", "*")
     m = _MASKED.fullmatch(text)

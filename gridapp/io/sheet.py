@@ -27,6 +27,7 @@ from gridapp.io.xlsx_reader import UNCOMPUTED, Marker, RawSheet, read_sheets
 from gridapp.io.xml2003_reader import read_xml2003
 
 HEADER_SCAN_ROWS = 25
+_SPACE = re.compile(r"\s")
 _FOOTER = re.compile(r"^(合计|总计|小计|共计|共\d|填表人|制表人|填报人|审核人|负责人|经办人|签字|签名|盖章|单位盖章|说明|备注[:：]|注[:：])")
 
 
@@ -213,13 +214,23 @@ def _rows(layout: _Layout) -> list[SheetRow]:
             errors = {i: v.error for i, v in enumerate(row) if v.__class__ is Marker and v.error is not None}
             row = [None if v.__class__ is Marker else v for v in row]
         values = tuple(row) + (None,) * (width - len(row))
-        first = next((t for t in (strip_invisible(str(v)).strip() for v in values if v is not None) if t), None)
+        first = _first_text(values)
         if first is None and not missing and not errors:
             continue
-        if first is not None and _FOOTER.match(re.sub(r"\s", "", to_halfwidth(first))):
+        if first is not None and _FOOTER.match(_SPACE.sub("", to_halfwidth(first))):
             break
         rows.append(SheetRow(r, values, missing, blank=first is None, errors=errors))
     return rows
+
+
+def _first_text(values: tuple[object, ...]) -> str | None:
+    """The row's first cell that shows something, as text (a totals or signature line is known by it)."""
+    for v in values:
+        if v is not None:
+            t = strip_invisible(v if v.__class__ is str else str(v)).strip()
+            if t:
+                return t
+    return None
 
 
 def _pick(upper: str, lower: str, known: set[str]) -> str:

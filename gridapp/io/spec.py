@@ -17,6 +17,7 @@ from gridapp.core import codes
 from gridapp.core import fields as rules
 from gridapp.core.errors import ValidationError
 from gridapp.core.validation import (
+    SPECIAL_CHARACTERS,
     only_invisible,
     parse_credit_code,
     parse_id_number,
@@ -53,7 +54,7 @@ def _guarded(title: str, parse: Parser, required: bool) -> Parser:
 
     @functools.wraps(parse)  # keeps what templates read from the parser (its code table)
     def read(value: object) -> Any:
-        if isinstance(value, str):
+        if isinstance(value, str) and SPECIAL_CHARACTERS.search(value):  # else neither rule has anything to say
             if required and only_invisible(value):
                 raise ValidationError(f"{title}只由不可见字符组成（如零宽空格），请重新填写")
             rules.check_characters(value, title)

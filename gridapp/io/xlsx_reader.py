@@ -472,7 +472,9 @@ class Workbook:
         columns: dict[bytes, int] = {}
         kinds: dict[bytes, tuple[str, int]] = {}
         seen_dates: dict[tuple[bytes, int], object] = {}
+        texts: dict[bytes, str] = {}  # inline text as written → as read: a column repeats its values down the sheet
         row_match, cell_findall, end_match = xlsx_scan._ROW.match, xlsx_scan._CELL.findall, xlsx_scan._SHEET_DATA_END.match
+        simple_findall = xlsx_scan._SIMPLE_CELL.findall
         cell_kinds, first = xlsx_scan.cell_kinds, itemgetter(0)
         buf = chunks.buf
         while True:
@@ -495,9 +497,14 @@ class Workbook:
                 pos = m.end()
                 continue
             p = m.end()
-            cells = cell_findall(buf, p, end)
-            if sum(map(len, map(first, cells))) != len(buf[p:end].rstrip(b" \t\r\n")) or len(cells) > 16_384:
-                raise xlsx_scan.NotPlain  # something between the cells; a row wider than Excel's, for the parser to word
+            content = len(buf[p:end].rstrip(b" \t\r\n"))
+            cells = simple_findall(buf, p, end)
+            if sum(map(len, map(first, cells))) != content:  # a cell of another shape: the full pattern
+                cells = cell_findall(buf, p, end)
+                if sum(map(len, map(first, cells))) != content:
+                    raise xlsx_scan.NotPlain  # something between the cells, for the parser to word
+            if len(cells) > 16_384:
+                raise xlsx_scan.NotPlain  # a row wider than Excel's, for the parser to word
             values: list[object] = []  # the row itself while its cells run from column A on, one after another
             append = values.append
             pending: list[tuple[int | None, object, int]] | None = None
@@ -519,6 +526,14 @@ class Workbook:
                     else:
                         with contextlib.suppress(ValueError):
                             value = float(v) if (b"." in v or b"E" in v or b"e" in v) else int(v)
+                elif inline and kind == "inlineStr" and not v:  # text written in the cell (openpyxl, XlsxWriter)
+                    value = texts.get(inline_text)
+                    if value is None:
+                        value = clean_cell(xlsx_scan.text(inline_text))
+                        if len(value) > limits.MAX_CELL_CHARS:
+                            value = None  # refused where the cell is put in place, as the long way does
+                        elif len(texts) < 10_000 and len(inline_text) <= 256:
+                            texts[inline_text] = value
                 if value is None:
                     item = self._value(kind, xlsx_scan.text(v) or None,
                                        clean_cell(xlsx_scan.text(inline_text)) if inline else None,

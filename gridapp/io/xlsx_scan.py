@@ -25,6 +25,7 @@ _WS = rb'[ \t\r\n]*'
 _ATTRS = rb'((?: [A-Za-z:]+="[^"<&]*")*)'
 _ROW = re.compile(_WS + rb'<row' + _ATTRS + rb'[ \t\r\n]*(/?)>')
 _ROW_R = re.compile(rb' r="([^"]*)"')
+_ROW_R_ONLY = re.compile(rb' r="([0-9]{1,7})"')
 _ROW_END = re.compile(_WS + rb'</row>')
 _CELL = re.compile(
     rb'(' + _WS + rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS + rb'[ \t\r\n]*(?:/>|>'
@@ -33,6 +34,10 @@ _CELL = re.compile(
     rb'(<is><t(?: xml:space="preserve")?>(' + _TEXT + rb')</t></is>)?'
     rb'</c>))')
 # Read with findall: a group that took no part is b"", so the <f> and <is> groups hold their tags.
+# The cells most files hold (no space between them, no formula, no entity, <v> or plain <is> text), with the
+# groups of _CELL (the formula's empty): a row wholly of them reads the same by either, this one twice as fast.
+_SIMPLE_CELL = re.compile(
+    rb'(<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS + rb'>()(?:<v>([^<&]*)</v>)?(<is><t>([^<&]*)</t></is>)?</c>)')
 _ATTR = re.compile(rb' ([A-Za-z:]+)="([^"]*)"')
 _SHEET_DATA = re.compile(rb'<sheetData[ \t\r\n]*(/?)>')
 _SHEET_DATA_END = re.compile(_WS + rb'</sheetData>')
@@ -140,6 +145,9 @@ def cell_kinds(cache: dict[bytes, tuple[str, int]], attrs: bytes) -> tuple[str, 
 
 def row_number(attrs: bytes) -> str | None:
     """A row's r attribute as the parser gives it (whitespace in it normalised to spaces), or None."""
+    plain = _ROW_R_ONLY.fullmatch(attrs)
+    if plain is not None:  # nearly every row: its number and nothing else
+        return plain.group(1).decode("ascii")
     if b"xmlns" in attrs:
         raise NotPlain
     found = _ROW_R.findall(attrs)

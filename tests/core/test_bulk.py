@@ -112,3 +112,20 @@ def test_many_rows_go_in_chunks_in_one_transaction(tmp_path, monkeypatch):
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*), min(status), max(at) FROM thing")).one() == (
             50, "active", "2026-12-02 09:30:00.000000")
+
+
+def test_values_shared_by_rows_are_stored_as_each_row_s_own(tmp_path, monkeypatch):
+    """A value object several rows hold (one stamp for a batch) is converted once: stored as if converted for
+    each row, whatever the rows between hold, across chunks."""
+    monkeypatch.setattr(bulk, "CHUNK", 4)
+    (e1, t1, p1), (e2, t2, p2) = _pair(tmp_path)
+    shared, other = dt.date(1990, 5, 1), dt.date(2001, 1, 31)
+    borns = [shared, shared, None, other, shared, dt.date(1990, 5, 1), other, other, None, shared, shared]
+    rows = [{"id": f"r{i:02d}", "name": None, "born": b, "flag": i % 3 == 0, "score": None}
+            for i, b in enumerate(borns)]
+    with e1.begin() as c:
+        c.execute(insert(t1), [dict(r) for r in rows])
+    with e2.begin() as c:
+        bulk.write_many(c, t2, [dict(r) for r in rows])
+    assert _stored(p2) == _stored(p1)
+    assert [r[2] for r in _stored(p2)] == [b and b.isoformat() for b in borns]

@@ -314,3 +314,68 @@ def test_sign_ins_planned_or_through_the_services_give_the_same_database(demo_db
     counts = fast.counts()
     assert counts["new"] >= 10 and counts["new"] + counts["updated"] == 21 and counts["rejected"] == 3, fast.summary()
     assert stored(demo_db) == stored(slow_db)
+
+
+def test_cells_read_once_per_text_give_what_each_cell_read_alone_gives(demo_db, tmp_path, monkeypatch):
+    """The importer reads each distinct text of a column once (``_Cells``): a sheet repeating values, good and
+    refused, near-twins (a zero-width space, full-width digits, padding) and numbers that are equal but not
+    alike (0 and -0.0) reports and stores exactly what reading every cell on its own does."""
+    single_db = tmp_path / "single.sqlite"
+    shutil.copy(demo_db, single_db)
+    grids, _led, _held = _places(demo_db)
+    (c0, g0, _), (c1, g1, _) = grids[0], grids[1]
+    variants = [
+        (c0, g0, "兼职网格员", "2021.3"), (c0, g0, "兼职网格员", "2021.3"), (c0 + "\u200b", g0, "兼职", "2021.03"),
+        (c1, g1, "专职网格员", "２０２１年３月"), (c1, " " + g1 + " ", "专职网格员", "2021.13"),
+        (c1, g1, "专职网格员", "2021.13"), (c0, g0, "网格员", "2021.3"), (c0, g0, "网格员", 0),
+        (c0, g0, "兼职网格员", -0.0), (c0, g0, "兼职网格员", 0.0), (c1, "第九十九网格", "兼职网格员", None),
+        (c1, "第九十九网格", "兼职网格员", None), (c0, g0, "兼职网格员\u202e", None), (c0, g0, "\u200b", None),
+    ]
+    rows = []
+    for i in range(60):
+        c, g, category, hired = variants[i % len(variants)]
+        name = ["王伟", "王　伟", "李娜", "李娜\u200b"][i % 4]
+        rows.append([name, _number(2000 + i), f"1390001{i:04d}", c, g, category, "在岗", hired, None])
+    rows.append(["王伟", _number(2000), "13900010000", c0, g0, "兼职网格员", "在岗", "2021.3", None])  # a repeat
+    sheet = _write(tmp_path / "repeats.xlsx", HEADER, rows)
+    once = _import(demo_db, sheet, True, monkeypatch)
+    monkeypatch.setattr(importer._Cells, "value", lambda self, f, raw: f.parse(raw))
+    single = _import(single_db, sheet, True, monkeypatch)
+
+    def shown(report):
+        return [(r.number, r.outcome, r.label, r.problems, r.notes, r.values) for r in report.rows]
+
+    assert shown(once) == shown(single)
+    counts = once.counts()
+    assert counts["new"] >= 15 and counts["rejected"] >= 15, once.summary()
+    once_records, op, ow = _records(demo_db)
+    single_records, sp, sw = _records(single_db)
+    assert once_records == single_records
+    assert _journal(demo_db, op, ow) == _journal(single_db, sp, sw)
+
+
+def test_an_import_hands_every_object_back_to_the_collector(demo_db, tmp_path, monkeypatch):
+    """The objects an import leaves out of the garbage collector's passes (``gc.freeze``) are back in them once it
+    ends, whether it went in or failed."""
+    import gc
+
+    from gridapp.core.errors import ValidationError
+
+    sheet = tmp_path / "workers.xlsx"
+    _sheet(sheet, demo_db, n_new=3)
+    seen = []
+    original = importer._Cells.value
+
+    def value(self, f, raw):
+        seen.append(gc.get_freeze_count())
+        return original(self, f, raw)
+
+    monkeypatch.setattr(importer._Cells, "value", value)
+    assert gc.get_freeze_count() == 0
+    _import(demo_db, sheet, True, monkeypatch)
+    assert seen and min(seen) > 0 and gc.get_freeze_count() == 0
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(ValidationError):
+        _import(demo_db, broken, True, monkeypatch)
+    assert gc.get_freeze_count() == 0

@@ -98,6 +98,23 @@ SHAPES = [
                              '<c r="D1" t="inlineStr"><is><t xml:space="preserve">x\r\ny\rz</t></is></c>'
                              '<c r="E1" t="inlineStr"><is><t>a\u200bb_x000D_</t></is></c><c r="F1" t="d"><v>2021-03-15</v></c>'
                              '<c r="G1" t="d"><v>soon</v></c><c r="H1" t="zz"><v>odd</v></c></row>'), True),
+    ("inline strings out of order, repeated, beside others", _rows(
+        '<row r="1"><c r="C1" t="inlineStr"><is><t>c</t></is></c><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+        '<c r="A1" t="inlineStr"><is><t>again</t></is></c><c r="B1" t="inlineStr"><f>"b"</f><is><t>b</t></is></c>'
+        '<c r="D1" t="inlineStr"><v>ignored</v><is><t>d</t></is></c><c r="E1" t="inlineStr"><v>only v</v></c>'
+        '<c r="F1" t="inlineStr" s="0"><is><t>​</t></is></c><c r="G1"><v>7</v></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="C2" t="inlineStr"><is><t>z</t></is></c></row>'),
+     True),
+    ("plain cells only, of every plain kind", _rows(
+        '<row r="1"><c r="A1" t="inlineStr"><v>both</v><is><t>is wins</t></is></c><c r="B1"></c><c r="C1"><v></v></c>'
+        '<c r="D1" t="s" s="0"><v>1</v></c><c r="E1" t="inlineStr"><is><t></t></is></c><c r="F1" t="n"><v> 7 </v></c>'
+        '<c r="G1" t="e"><v>#N/A</v></c><c r="H1" t="b"><v>0</v></c></row>'
+        '<row r="2"><c r="B2" t="inlineStr"><is><t>x</t></is></c><c r="A2"><v>2</v></c></row>'
+        '<row r="3"><c r="A3"><v>3</v></c> <c r="B3"><v>4</v></c><c r="C3" t="inlineStr"><is><t>a&amp;b</t></is></c>'
+        '<c r="D3" t="inlineStr"><is><t xml:space="preserve"> p </t></is></c></row>'), True),
+    ("a long inline text after short ones", _rows(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>短</t></is></c><c r="B1" t="inlineStr"><is><t>'
+        + "长" * 32_768 + '</t></is></c><c r="C1"><v>12x</v></c></row>'), True),
     ("columns out of order and repeated", _rows('<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c>'
                                                 '<c r="A1"><v>9</v></c></row><row r="1"><c r="E1"><v>5</v></c></row>'
                                                 '<row r="3"><c r="B3"><v>2</v></c><c r="D3" t="s"><v>1</v></c></row>'), True),
@@ -196,3 +213,29 @@ def test_a_long_run_of_rows_arrives_in_many_chunks(tmp_path, monkeypatch):
     got, fallbacks = _scanned(path, monkeypatch)
     assert fallbacks == [] and got == _parsed(path, monkeypatch)
     assert got[1][0][4] == 3000
+
+
+_PIECES = ['<c r="A1">', '<c r="B7" t="inlineStr">', '<c r="AA12" s="3" t="s">', '<c r="C2" t="n" >', '<c r="D1"/>',
+           "<v>1</v>", "<v></v>", "<v/>", "<v> 7 </v>", "<v>a&amp;b</v>", "<f>A1</f>", "<is><t>王</t></is>",
+           '<is><t xml:space="preserve"> x </t></is>', "<is><t></t></is>", "</c>", " ", "\n", "<c", ">"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_plain_cell_pattern_reads_what_the_full_one_reads(seed):
+    """Wherever the plain cells' pattern covers a row, it finds the very groups the full pattern finds."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(300):
+        cells = []
+        for _ in range(rng.randrange(1, 5)):
+            if rng.random() < 0.8:  # a well-formed cell of a random plain or not-so-plain shape
+                head = rng.choice(_PIECES[:4])
+                body = "".join(rng.sample(_PIECES[5:14], rng.randrange(0, 3)))
+                cells.append(head + body + "</c>")
+            else:
+                cells.append("".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 4))))
+        row = "".join(cells).encode()
+        simple = xlsx_scan._SIMPLE_CELL.findall(row)
+        if sum(len(c[0]) for c in simple) == len(row.rstrip(b" \t\r\n")):
+            assert simple == xlsx_scan._CELL.findall(row), row
