@@ -34,3 +34,19 @@ def tick(last: str | None, site: str, now_ms: int | None = None) -> str:
         if last_ms >= now_ms:
             return make(last_ms, last_counter + 1, site)
     return make(now_ms, 0, site)
+
+
+def ticks(last: str | None, site: str, n: int) -> list[str]:
+    """The next ``n`` stamps after ``last``, each made as ``tick`` makes it from the one before."""
+    suffix = f"-{site}"
+    ms, counter = (parse(last)[:2]) if last else (-1, 0)
+    out = []
+    now = time.time
+    for _ in range(n):
+        now_ms = int(now() * 1000)
+        if ms >= now_ms:
+            counter += 1
+        else:
+            ms, counter = now_ms, 0
+        out.append(f"{ms:015d}-{counter:05d}{suffix}")
+    return out

@@ -65,13 +65,37 @@ def decode_value(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a journal value")
+
+
+def _packer() -> Any:
+    """``json.dumps(values, ensure_ascii=False, separators=(",", ":"))`` with dates as ISO text, as
+    ``encode_value`` writes them (by the encoder's own hook: no pass over the values first). Where CPython's C
+    encoder is there it is made once, not once per call as ``JSONEncoder.encode`` does: the same function, the
+    same text, a few microseconds less for each of a bulk import's records."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso).encode
+    # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys, allow_nan)
+    encode = make({}, _iso, encoder.encode_basestring, None, ":", ",", False, False, True)
+
+    def pack_text(values: dict[str, Any]) -> str:
+        return "".join(encode(values, 0))
+
+    return pack_text
+
+
+_PACK = _packer()
 
 
 def pack(values: dict[str, Any]) -> str:
     """A new record's fields as one journal value (the fields ``encode_value`` would write one by one)."""
-    return json.dumps({k: _plain(v) for k, v in values.items()}, ensure_ascii=False, separators=(",", ":"))
+    return _PACK(values)
 
 
 def fields_of(field: str, value: str | None) -> list[tuple[str, str | None]]:
@@ -97,11 +121,16 @@ def _binary_keys(table: Any) -> frozenset[str]:
 def insert_rows(table: Any, records: list[dict[str, Any]], ctx: JournalContext, now: dt.datetime) -> list[dict]:
     """The journal rows of new records written without the ORM (a bulk import's Core inserts)."""
     binary = _binary_keys(table)
-    keys = [c.name for c in table.columns if c.name not in BOOKKEEPING_COLUMNS]
+    keys = [c.name for c in table.columns if c.name not in BOOKKEEPING_COLUMNS and c.name not in binary]
+    name = str(table.name)  # a plain str: the driver binds a str subclass the slow way
     out = []
     for rec in records:
-        values = {k: rec[k] for k in keys if rec.get(k) is not None}
-        out += _insert(table.name, rec["id"], values, binary, now, ctx)
+        packed = {k: v for k in keys if (v := rec.get(k)) is not None}
+        if packed:
+            out.append(_plain_row(name, rec["id"], "insert", PACKED, None, _PACK(packed), now, ctx))
+        for k in binary:
+            if rec.get(k) is not None:
+                out.append(_plain_row(name, rec["id"], "insert", k, None, encode_value(rec[k]), now, ctx))
     return out
 
 
@@ -217,18 +246,19 @@ def _stamp_and_write(session: Session, rows: list[dict[str, Any]], ctx: JournalC
     record_prev: dict[str, str] = {}
     if updated_ids:
         _stamps(conn, updated_ids, prev, record_prev)
-    for r in rows:
-        last_hlc = clock.tick(last_hlc, ctx.site_code)
+    stamps = clock.ticks(last_hlc, ctx.site_code, len(rows))
+    for r, stamp in zip(rows, stamps, strict=True):
         seq += 1
         rid = r["record_id"]
-        r["hlc"] = last_hlc
+        r["hlc"] = stamp
         r["seq"] = seq
         r["prev_hlc"] = None if r["field"] == PACKED else prev.get((rid, r["field"]))
         r["record_hlc"] = record_prev.get(rid)
         if rid in updated_ids:
             for f in (packed_fields(r["new_value"]) if r["field"] == PACKED else (r["field"],)):
-                prev[(rid, f)] = last_hlc
-            record_prev[rid] = last_hlc
+                prev[(rid, f)] = stamp
+            record_prev[rid] = stamp
+    last_hlc = stamps[-1] if stamps else last_hlc
     Packer(conn).compact(rows)
     bulk.write_many(conn, ChangeJournal.__table__, rows)
     if site is not None:

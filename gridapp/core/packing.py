@@ -28,8 +28,8 @@ PACKED = "*"  # the field of a journal row holding a new record's fields togethe
 FORMAT = 1
 SAMPLES = 64  # packed rows of one table in one write that make its dictionary
 WBITS = 14  # a 16 KB window: the dictionary and the value fit in it
-LEVEL = 6
-MEM_LEVEL = 4
+LEVEL = 3
+MEM_LEVEL = 2
 DICTIONARY_BYTES = (1 << WBITS) - 262  # what deflate can reach back to from the start of a value
 _HEADER = 3
 

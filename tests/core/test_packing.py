@@ -2,9 +2,13 @@
 bytes, plain text where there is no dictionary, a sentence when a stored value is damaged, and a downgrade
 that puts every value back as text."""
 
+import datetime as dt
+import json
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from gridapp.core import journal, oplog, packing, schema
@@ -140,3 +144,14 @@ def test_going_back_to_0007_puts_every_value_back_as_text(street_store, tmp_path
         assert again.upgraded_from == "0007"
         with again.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM change_journal WHERE packed IS NOT NULL")).scalar() == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(), st.dates(), st.datetimes()),
+    max_size=8))
+def test_pack_writes_what_json_dumps_writes(values):
+    """``journal.pack`` (the C encoder made once, dates by its hook) gives the text ``json.dumps`` gives for the
+    values with dates written as ISO text."""
+    plain = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+    assert journal.pack(values) == json.dumps(plain, ensure_ascii=False, separators=(",", ":"))

@@ -367,15 +367,17 @@ def test_an_import_hands_every_object_back_to_the_collector(demo_db, tmp_path, m
     original = importer._Cells.value
 
     def value(self, f, raw):
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), gc.get_threshold()[0]))
         return original(self, f, raw)
 
     monkeypatch.setattr(importer._Cells, "value", value)
+    threshold = gc.get_threshold()
     assert gc.get_freeze_count() == 0
     _import(demo_db, sheet, True, monkeypatch)
-    assert seen and min(seen) > 0 and gc.get_freeze_count() == 0
+    assert seen and min(n for n, _t in seen) > 0 and gc.get_freeze_count() == 0
+    assert {t for _n, t in seen} == {max(threshold[0], 10_000)} and gc.get_threshold() == threshold
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a workbook")
     with pytest.raises(ValidationError):
         _import(demo_db, broken, True, monkeypatch)
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
