@@ -193,6 +193,20 @@ def authenticate(store: Store, name: str, password: str, *, now: dt.datetime | N
     return info
 
 
+def check_holder(store: Store, name: str, password: str, permission: str) -> AccountInfo:
+    """An account of ``store`` whose password this is and whose role has ``permission``, found without writing
+    anything (a backup to restore from must stay as it was); PermissionDenied otherwise."""
+    with store.system_session() as s:
+        acc = _find(s, (name or "").strip()) if name else None
+        ok = acc is not None and acc.enabled and _verify(acc.password_hash, password or "")
+        info = _info(acc) if ok else None
+    if info is None:
+        raise PermissionDenied(f"{store.path.name} 中的账号“{name}”或密码不正确（或账号已停用）")
+    if not info.may(permission):
+        raise PermissionDenied(f"账号 {info.name}（{info.role_name}）无权{PERMISSIONS[permission]}")
+    return info
+
+
 # -- managing accounts (管理员) ---------------------------------------------------------------------------
 
 def _checked_role(role: str) -> str:
