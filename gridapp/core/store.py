@@ -452,8 +452,10 @@ class Store:
             return default if row is None or row.value is None else json.loads(row.value)
 
     def set_setting(self, key: str, value: Any) -> None:
-        self.require("settings", what=f"修改设置 {key}")
-        with self.session() as s:
+        from gridapp.core import audit
+
+        with audit.audited(self, "settings", "settings", f"把设置 {key} 改为 {json.dumps(value, ensure_ascii=False)}"), \
+                self.session() as s:
             s.merge(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
 
     def backup(self, dest: Path) -> Path:
