@@ -148,6 +148,12 @@ class MainWindow(QMainWindow):
         self.store.close()  # release the lock first: the same file may be chosen again
         try:
             store = Store(path)
+            from gridapp.ui.app import needs_login
+
+            refusal = needs_login(store)
+            if refusal:
+                store.close()
+                raise DomainError(refusal)
         except DomainError as exc:
             show_error(self, exc, "无法打开数据库")
             store = Store(old_path)
