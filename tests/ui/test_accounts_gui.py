@@ -290,3 +290,14 @@ def test_a_backup_with_accounts_is_not_restored_without_its_administrator(tmp_pa
     with pytest.raises(DomainError, match="需要该备份中的管理员账号"):
         restore_backup(backup, tmp_path / "new.sqlite")
     assert not (tmp_path / "new.sqlite").exists()
+
+
+def test_the_smoke_test_logs_in_from_the_environment_or_says_why_not(accounts_db, monkeypatch, capsys):
+    from gridapp.ui import app
+
+    assert app.run_gui(accounts_db, smoke_test=True) == 1  # no dialog to wait on: it says why and ends
+    assert "请填写账号" in capsys.readouterr().err
+    monkeypatch.setenv("GRIDAPP_USER", "zhao")
+    monkeypatch.setenv("GRIDAPP_PASSWORD", VIEWER_PW)
+    assert app.run_gui(accounts_db, smoke_test=True) == 0
+    assert '"ok": true' in capsys.readouterr().out
