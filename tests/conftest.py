@@ -21,6 +21,17 @@ def _user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GRIDAPP_HOME", str(tmp_path_factory.mktemp("home")))
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(monkeypatch):
+    """Argon2id with the lightest parameters: a login costs microseconds instead of 0.1 s (the hashes stay
+    Argon2id; gridapp.core.accounts.HASHER is the one setting)."""
+    from argon2 import PasswordHasher
+
+    from gridapp.core import accounts
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture
 def street_store(tmp_path):
     """A new street site (海泉路街道, 370203012)."""

@@ -1,5 +1,8 @@
 """The ``gridapp`` command: no sub-command opens the main window; sub-commands run jobs headless.
 
+Once a database has accounts every command runs as one: ``--user NAME`` (or the environment variable
+GRIDAPP_USER), the password typed at the prompt or, for scripts, in GRIDAPP_PASSWORD (gridapp.cli.auth).
+
 Exit codes: 0 success; 1 a clear failure (one line on stderr); 2 wrong usage; 3 an import with
 rejected rows; 4 ``check`` found problems; 130 cancelled.
 """
@@ -18,10 +21,13 @@ from gridapp import APP_TITLE, __version__
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_PARTIAL, EXIT_PROBLEMS, EXIT_CANCELLED = 0, 1, 2, 3, 4, 130
 
 log = logging.getLogger("gridapp")
+USER_HELP = ("以该账号运行（数据库设置了账号时；也可用环境变量 GRIDAPP_USER）。密码在提示时输入，"
+             "脚本中可用环境变量 GRIDAPP_PASSWORD")
 
 
 def _commands():
     from gridapp.cli import (
+        audit_cmd,
         backup_cmd,
         check_cmd,
         demo_cmd,
@@ -31,12 +37,14 @@ def _commands():
         log_cmd,
         print_cmd,
         regions_cmd,
+        restore_cmd,
         sync_cmd,
         template_cmd,
+        user_cmd,
     )
 
-    return (init_cmd, demo_cmd, check_cmd, backup_cmd, import_cmd, export_cmd, template_cmd, print_cmd, sync_cmd,
-            log_cmd, regions_cmd)
+    return (init_cmd, demo_cmd, check_cmd, backup_cmd, restore_cmd, import_cmd, export_cmd, template_cmd, print_cmd,
+            sync_cmd, log_cmd, regions_cmd, user_cmd, audit_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中）")
     common.add_argument("--json", action="store_true", help="以 JSON 格式输出结果")
+    common.add_argument("--user", help=USER_HELP)
     parser = _Parser(
         prog="gridapp", description=f"{APP_TITLE}。不带子命令时打开主窗口。", parents=[common]
     )
@@ -80,6 +89,7 @@ class _SubParser(_Parser):
         common = argparse.ArgumentParser(add_help=False)
         common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
         common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="以 JSON 格式输出结果")
+        common.add_argument("--user", default=argparse.SUPPRESS, help=USER_HELP)
         kwargs["parents"] = [*kwargs["parents"], common]
         super().__init__(*args, **kwargs)
 

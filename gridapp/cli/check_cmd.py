@@ -7,10 +7,10 @@ import sqlite3
 
 from sqlalchemy.exc import DatabaseError
 
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import emit
 from gridapp.core.errors import StoreError
 from gridapp.core.services import grid_types, overview
-from gridapp.core.store import Store
 
 HELP = "检查数据库完整性并统计记录数"
 
@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         try:
             report = overview.check(store)
             types = grid_types.by_type(store) if not report.problems else []

@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 from gridapp.cli.arg_types import YEAR_ARG
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import list_specs, lists
 from gridapp.core.list_specs_property import ratings_list
 from gridapp.core.services import orgs
-from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
 
 HELP = "导出名单到 Excel（身份证号码默认脱敏，--with-ids 导出完整号码；号码按文本保存）"
@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         spec = KINDS[args.kind] or ratings_list(store, args.year or dt.date.today().year)
         query = lists.Query()
         title = None

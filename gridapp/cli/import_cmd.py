@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from gridapp.cli.arg_types import YEAR_ARG
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import ValidationError
@@ -45,7 +46,7 @@ def _check_org(store: Store, code: str) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.report:  # refused before the import, not after its rows went in
         args.report = check_target(args.report, inputs=(args.file, args.db))
-    with Store(args.db) as store:
+    with open_store(args) as store:
         if args.org:
             _check_org(store, args.org)  # before the sheet is read
         report = run_import(store, HANDLERS[args.kind], args.file, commit=not args.dry_run,

@@ -20,21 +20,35 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", required=True, choices=SITE_LEVELS, help="站点层级：district=区，street=街道，community=社区")
     p.add_argument("--code", required=True, help="本级组织编码：区6位，街道9位，社区12位（GB/T 2260 县级代码开头；东莞、中山等不设区的市以市代码开头）")
     p.add_argument("--name", required=True, help="本级名称，如 海泉路街道")
+    p.add_argument("--admin", metavar="NAME",
+                   help="同时建立第一个管理员账号（密码在提示时输入两次，脚本中可用环境变量 GRIDAPP_NEW_PASSWORD）；"
+                        "建立账号后，每次使用都需登录")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     check_new_site_code(args.code, args.level)  # before any file is made
     check(OrgUnit.name, (args.name or "").strip())
+    password = None
+    if args.admin:  # asked and checked before any file is made
+        from gridapp.cli.auth import new_password
+        from gridapp.core import accounts
+
+        accounts.check_name(args.admin)
+        password = new_password(args, f"管理员 {args.admin} ")
+        accounts.check_password(password)
     new_file = not Path(args.db).exists()
     try:
         with Store(args.db, create=True) as store:
             site = init_site(store, level=args.level, code=args.code, name=args.name)
+            if args.admin:
+                accounts.add_account(store, args.admin, password, role=accounts.ADMIN)
     except BaseException:
         if new_file:
             for suffix in ("", "-wal", "-shm", ".lock"):
                 Path(str(args.db) + suffix).unlink(missing_ok=True)
         raise
-    emit(args.json, {"db": str(args.db), "site": site.__dict__},
-         f"已建立{ORG_LEVEL.name(site.level)}站点“{site.name}”（{site.code}）：{args.db}")
+    emit(args.json, {"db": str(args.db), "site": site.__dict__, "admin": args.admin},
+         f"已建立{ORG_LEVEL.name(site.level)}站点“{site.name}”（{site.code}）：{args.db}"
+         + (f"；管理员账号 {args.admin}" if args.admin else ""))
     return 0

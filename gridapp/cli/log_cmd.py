@@ -7,9 +7,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core import oplog
-from gridapp.core.store import Store
 
 HELP = "操作记录：谁在何时新增、修改、删除了哪条记录（可按日期、操作人、类别、名称筛选，可导出 Excel）"
 
@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     query = oplog.LogQuery(since=args.since, until=args.until, actor=args.actor, kind=args.kind,
                            search=args.search or "")
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         if args.out:
             from gridapp.io.xlsx_out import export_oplog
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from gridapp.cli.arg_types import YEAR_ARG
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import TextProgress, emit
 from gridapp.core.store import Store
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from gridapp.ui import printing
 
     progress = TextProgress(quiet=args.json)
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         if args.what == "feedback":
             return _feedback(args, store, printing, progress)
         if args.what == "registration":

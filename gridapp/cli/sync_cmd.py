@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gridapp.cli.auth import open_store
 from gridapp.cli.output import TextProgress, emit
-from gridapp.core.store import Store
 
 HELP = "数据交换：站点身份、信任、导出/导入数据包、交换记录"
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 def _identity(args) -> int:
     from gridapp.sync import identity
 
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         path = identity.write_identity(store, args.out)
         data = identity.identity(store)
     emit(args.json, {"out": str(path), "code": data["code"], "name": data["name"], "fingerprint": data["fingerprint"]},
@@ -63,7 +63,7 @@ def _trust(args) -> int:
         if answer.strip().lower() not in ("yes", "y", "是"):
             raise ValidationError("未确认指纹，没有信任该站点")
         fingerprint = data["fingerprint"]
-    with Store(args.db) as store:
+    with open_store(args) as store:
         peer = identity.trust(store, args.file, fingerprint=fingerprint, replace=args.replace)
     emit(args.json, {"code": peer.code, "name": peer.name, "level": peer.level, "fingerprint": peer.fingerprint},
          f"已信任 {peer.label}，指纹 {peer.fingerprint}")
@@ -74,7 +74,7 @@ def _export(args) -> int:
     from gridapp.core.errors import ValidationError
     from gridapp.sync import export
 
-    with Store(args.db) as store:
+    with open_store(args) as store:
         if store.site is not None and args.to.strip() == store.site.code:
             raise ValidationError(f"--to {args.to} 是本站点（{store.site.name}）自己的编码，请填写接收数据包的对方站点编码"
                                   "（用 gridapp sync log 查看已信任的站点）")
@@ -89,7 +89,7 @@ def _import(args) -> int:
     from gridapp.core import labels
     from gridapp.sync import apply
 
-    with Store(args.db) as store:
+    with open_store(args) as store:
         r = apply.import_package(store, args.file, commit=not args.dry_run, progress=TextProgress(quiet=args.json))
     lines = [f"{'预览' if args.dry_run else '导入'} {Path(r.file).name}（{r.sender_name}第 {r.number} 号"
              f"{'，全量' if r.full else ''}）：{r.summary()}" + ("（预览，数据库未改动）" if args.dry_run and not r.already
@@ -113,7 +113,7 @@ def _import(args) -> int:
 def _log(args) -> int:
     from gridapp.sync import history
 
-    with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+    with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
         peers = history.peer_status(store)
         packs = history.packages(store, 50)
         open_conflicts = history.conflicts(store)

@@ -27,10 +27,10 @@ def run(args: argparse.Namespace) -> int:
     # The columns come from the database (ratings: the year's indicators; grids: the kinds added), which a
     # grids template may do without.
     if hasattr(handler, "bind") and not (getattr(handler, "db_optional", False) and not Path(args.db).exists()):
-        from gridapp.core.store import Store
+        from gridapp.cli.auth import open_store
 
         try:
-            with Store(args.db, lock=False, upgrade=False, readonly_ok=True) as store:
+            with open_store(args, lock=False, upgrade=False, readonly_ok=True) as store:
                 handler = handler.bind(store, {"year": args.year})
         except DomainError:
             # A grids template is whole with the standard kinds alone: a database it cannot read (a full

@@ -326,12 +326,19 @@ APPOINTMENT_DIRECTION = CodeTable(
      ("firm_to_community", "物业企业党员任社区兼职委员")),
 )
 
+ACCOUNT_ROLE = CodeTable(
+    "account_role", "账号角色", "",
+    (("admin", "管理员"), ("clerk", "经办人"), ("viewer", "查看")),
+    {"系统管理员": "admin", "操作员": "clerk", "只读": "viewer", "查看人": "viewer"},
+)
+
 ALL: dict[str, CodeTable] = {
     t.key: t
     for t in (
         GENDER, ETHNICITY, POLITICAL, EDUCATION, ORG_LEVEL, GRID_TYPE, SPECIAL_KIND, WORKER_TYPE, WORKER_ROLE,
         WORKER_STATUS, UNIT_TYPE, PARTY_ORG_TYPE, SERVICE_POST, MEMBER_STATUS, COMPOUND_KIND,
         FIRM_PARTY_STATUS, CONTRACT_END, ACTIVITY_TYPE, NEED_STATUS, EVALUATION, APPOINTMENT_DIRECTION,
+        ACCOUNT_ROLE,
     )
 }
 

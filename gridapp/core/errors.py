@@ -33,3 +33,7 @@ class StoreError(DomainError):
 
 class Cancelled(Exception):
     """The user cancelled a long operation; nothing was written."""
+
+
+class PermissionDenied(DomainError):
+    """The logged-in account (or nobody, where the database has accounts) may not do this; nothing was changed."""

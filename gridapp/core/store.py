@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -18,14 +19,19 @@ from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridapp.core import dbfile, journal, org_labels, schema
-from gridapp.core.errors import DomainError, StoreError
+from gridapp.core.errors import DomainError, PermissionDenied, StoreError
 from gridapp.core.lock import DatabaseLock
-from gridapp.core.models import Setting, Site
+from gridapp.core.models import Account, Setting, Site
 from gridapp.core.paths import backups_dir
 
 BUSY_TIMEOUT_MS = 5000
 _LOST = "transaction_lost"  # a connection's info: the error with which SQLite rolled its transaction back
 CACHE_KIB = 65536
+# A statement that changes a table, and which: what the store's write guard goes by.
+_WRITE = re.compile(r'\s*(?P<verb>INSERT|UPDATE|DELETE|REPLACE)\b(?:\s+OR\s+\w+)?(?:\s+INTO|\s+FROM)?\s+"?(?P<table>\w+)',
+                    re.IGNORECASE)
+# Written by the store itself for every account, logged in or not (a login's failed count, the audit trail).
+_ACCOUNT_TABLES = frozenset({"account", "audit_event"})
 BULK_CACHE_KIB = 32768
 
 
@@ -200,6 +206,8 @@ class Store:
         self.backup_path: Path | None = None
         # Bumped by each committed unit of work: what caches of the data (org labels) go by.
         self.generation = 0
+        self.account = None  # accounts.AccountInfo of whoever logged in
+        self.has_accounts = False  # (until the upgrade is done: a migration writes as it needs)
         self.org_labels = org_labels.LabelCache(lambda: self.generation)
         found, rev = self._identify(create)
         self.readonly = self._check_writable(found, rev, readonly_ok)
@@ -219,6 +227,7 @@ class Store:
         try:
             self.engine = make_engine(self.path, readonly=self.readonly)
             event.listen(self.engine, "connect", self.org_labels.install)
+            event.listen(self.engine, "before_cursor_execute", self._guard)
             if not self.readonly and (found is None or not found.wal_mode):
                 self._set_wal()
             if rev != schema.SCHEMA_HEAD:
@@ -227,6 +236,7 @@ class Store:
             self.actor = actor or journal.default_actor()
             try:
                 self.site = self._load_site()
+                self.accounts_changed()
             except DatabaseError as exc:
                 raise StoreError(f"数据库 {self.path} 已损坏，无法读取（{exc.orig}）") from exc
         except BaseException:
@@ -311,6 +321,62 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- who is at the desk ---------------------------------------------------------------------------
+
+    def accounts_changed(self) -> None:
+        with self._sessions() as s:
+            self.has_accounts = bool(s.execute(select(Account.id).limit(1)).first())
+
+    def login(self, name: str, password: str, *, now: dt.datetime | None = None):
+        """Log an account in (``accounts.AccountInfo``); PermissionDenied saying why not. Its name then names
+        every change in the journal."""
+        from gridapp.core import accounts
+
+        self.account = None
+        info = accounts.authenticate(self, name, password, now=now)
+        self.account, self.actor = info, info.name
+        return info
+
+    def logout(self) -> None:
+        from gridapp.core import audit
+
+        if self.account is not None:
+            audit.record(self, "logout", f"{self.account.label} 注销")
+        self.account, self.actor = None, journal.default_actor()
+
+    def may(self, permission: str) -> bool:
+        """Whether ``permission`` (a key of ``accounts.PERMISSIONS``) is allowed now: always without accounts."""
+        if not self.has_accounts:
+            return True
+        return self.account is not None and self.account.may(permission)
+
+    def refusal(self, permission: str) -> str:
+        from gridapp.core.accounts import PERMISSIONS
+
+        if self.account is None:
+            return f"数据库 {self.path.name} 已设置账号，请先登录"
+        return f"当前账号（{self.account.role_name}）无权{PERMISSIONS.get(permission, permission)}"
+
+    def require(self, permission: str, *, action: str | None = None, what: str = "") -> None:
+        """PermissionDenied (and a refusal in the audit trail) unless ``permission`` is allowed now."""
+        if self.may(permission):
+            return
+        from gridapp.core import audit
+
+        reason = self.refusal(permission)
+        audit.record(self, action or permission, what or reason, ok=False, reason=reason)
+        raise PermissionDenied(f"{reason}{'（' + what + '）' if what else ''}，没有执行")
+
+    def _guard(self, _conn, _cursor, statement: str, _params, _context, _many) -> None:
+        found = _WRITE.match(statement)
+        if found is None:
+            return
+        table = found["table"].lower()
+        if table == "audit_event" and found["verb"].upper() != "INSERT":
+            raise StoreError("安全审计记录只能追加，不能修改或删除")
+        if table not in _ACCOUNT_TABLES and self.has_accounts and not self.may("write"):
+            raise PermissionDenied(f"{self.refusal('write')}，没有执行")
+
     # -- units of work -----------------------------------------------------------------------------
 
     @contextmanager
@@ -318,7 +384,10 @@ class Store:
         """One transaction: committed when the block ends, rolled back entirely if it raises.
 
         With ``commit=False`` it is rolled back at the end too: a preview runs the very same work.
+        A committing session needs an account allowed to write, once the database has accounts.
         """
+        if commit:
+            self.require("write", what="修改数据")
         try:
             with self._sessions.begin() as s:
                 s.info["journal"] = journal.JournalContext(
@@ -337,8 +406,23 @@ class Store:
             self.generation += 1
 
     @contextmanager
+    def system_session(self) -> Iterator[Session]:
+        """A transaction for the account tables alone (a login's bookkeeping, the audit trail): no login needed,
+        no journal (accounts are not synced), and the engine's guard lets it write nothing else."""
+        try:
+            with self._sessions.begin() as s:
+                yield s
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            error = dbfile.translate(exc, self.path)
+            if error is None:
+                raise
+            raise error from exc
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; anything it flushes is rolled back. Loaded objects stay readable."""
+        if self.has_accounts and self.account is None:
+            raise PermissionDenied(f"{self.refusal('read')}，没有读取数据")
         s = self._sessions()
         try:
             yield s
@@ -352,7 +436,7 @@ class Store:
             s.close()
 
     def _load_site(self) -> SiteInfo | None:
-        with self.read() as s:
+        with self._sessions() as s:  # before any login: the window's title names the site
             row = s.execute(select(Site).where(Site.is_self.is_(True))).scalar_one_or_none()
             return SiteInfo(row.code, row.name, row.level, row.org_unit_id) if row else None
 
@@ -368,11 +452,18 @@ class Store:
             return default if row is None or row.value is None else json.loads(row.value)
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.session() as s:
+        from gridapp.core import audit
+
+        with audit.audited(self, "settings", "settings", f"把设置 {key} 改为 {json.dumps(value, ensure_ascii=False)}"), \
+                self.session() as s:
             s.merge(Setting(key=key, value=json.dumps(value, ensure_ascii=False)))
 
     def backup(self, dest: Path) -> Path:
-        return backup_database(self.path, dest)
+        """A checked copy of this database at ``dest`` (needs the right to back up; audited)."""
+        from gridapp.core import audit
+
+        with audit.audited(self, "backup", "backup", f"备份数据库 {self.path.name} 到 {Path(dest)}"):
+            return backup_database(self.path, dest)
 
 
 _OPEN: set[Path] = set()  # databases open in this process

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from gridapp.core import bulk, journal, regions
+from gridapp.core import audit, bulk, journal, regions
 from gridapp.core import fields as field_rules
 from gridapp.core.errors import Cancelled, DomainError, StoreError, ValidationError
 from gridapp.core.models.base import utcnow
@@ -200,6 +200,7 @@ def map_columns(sheet: Sheet, spec: ImportSpec) -> dict[str, int]:
 _REGION_NOTES = (("id_number", regions.id_region_note), ("credit_code", regions.credit_region_note))
 
 
+@audit.guard(audit.import_rule, lambda report: f"（{report.summary()}）")
 def run_import(store: Store, handler: Handler, path: Path | str, *, commit: bool,
                options: dict[str, Any] | None = None, progress: Progress | None = None,
                cancel: threading.Event | None = None) -> ImportReport:

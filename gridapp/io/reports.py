@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from gridapp.core import list_specs, lists
+from gridapp.core import audit, list_specs, lists
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.models import GridWorker, OrgUnit, Person
 from gridapp.core.services import grids, orgs, special_kinds
@@ -105,6 +105,19 @@ def issuer_for(store: Store, chain: list[orgs.OrgUnitInfo]) -> str:
     return chain[-1].name
 
 
+def _printing(title: str):
+    """A printout's check and audit: printing needs its right; full ID numbers (``mask=False``) need the right
+    to them too (a 查看 account has neither, a 经办人 both)."""
+
+    def rule(_store: Store, *args, mask: bool = True, **_kw) -> tuple[str, str, str]:
+        if not mask:
+            return "export_ids", "print", f"打印{title}（含完整身份证号码）"
+        return "print", "print", f"打印{title}"
+
+    return audit.guard(rule)
+
+
+@_printing("网格员花名册")
 def roster(store: Store, org_code: str, *, issued_on: dt.date | None = None, mask: bool = True,
            progress: Progress | None = None, cancel: threading.Event | None = None) -> Roster:
     """网格员花名册 of a grid, a community, a street or a district: the workers on duty there."""
@@ -152,6 +165,7 @@ def _special_grid_labels(store: Store, prefix: str) -> dict[str, str]:
     return {code: "专属网格" + (f"·{names.get(kind, kind)}" if kind else "") for code, kind in rows}
 
 
+@_printing("网格公示牌")
 def noticeboards(store: Store, org_code: str) -> list[NoticeBoard]:
     """网格公示牌: one per current grid in the unit's subtree (or for the grid itself)."""
     unit = orgs.get(store, org_code)
@@ -203,6 +217,7 @@ FEEDBACK_COLUMNS = ("序号", "姓名", "报到社区", "所在网格", "报到�
                     "积分", "评价")
 
 
+@_printing("双报到反馈函")
 def feedback_letters(store: Store, year: int, unit_ids: list[str] | None = None, *,
                      issued_on: dt.date | None = None) -> list[Letter]:
     """双向反馈: a letter to each unit about its in-service members' registration and service in ``year``."""
@@ -245,6 +260,7 @@ class RegistrationForm:
     registered_on: dt.date | None
 
 
+@_printing("报到登记表")
 def registration_forms(store: Store, member_ids: list[str], *, mask: bool = True) -> list[RegistrationForm]:
     """One 登记表 per member: the person, their unit and post, where they live, what they serve as.
     The ID number is masked unless ``mask`` is False (a form handed to the member to check)."""
@@ -294,6 +310,7 @@ FIRM_COLUMNS = ("name", "credit_code", "legal_rep", "contact_phone", "party_org_
                 "party_secretary", "instructor_name", "compounds", "leading_community", "alliance_member")
 
 
+@_printing("物业服务企业名册")
 def firm_roster(store: Store, org_code: str | None = None, *, issued_on: dt.date | None = None) -> Roster:
     """物业服务企业名册 of a unit: the firms serving its compounds or led by its communities."""
     from gridapp.core.list_specs_property import FIRMS
@@ -313,6 +330,7 @@ def firm_roster(store: Store, org_code: str | None = None, *, issued_on: dt.date
                   counted="家", summary=summary)
 
 
+@_printing("评星定级结果")
 def rating_list(store: Store, year: int, org_code: str | None = None, *,
                 issued_on: dt.date | None = None) -> Roster:
     """晾晒评比: the year's star ratings from the highest total down, with each indicator's score."""
@@ -362,6 +380,7 @@ def coverage_rows(cov) -> tuple[tuple[str, ...], ...]:
     return (*(row(r, r.name) for r, _sub in cov.grouped()), row(cov.total, f"{cov.total.name}合计"))
 
 
+@_printing("红色物业覆盖情况")
 def coverage_report(store: Store, year: int, org_code: str | None = None, *,
                     issued_on: dt.date | None = None) -> Roster:
     """红色物业覆盖情况 by community, for printing."""

@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gridapp.core import codes, lists, oplog
+from gridapp.core import audit, codes, lists, oplog
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import atomic_output, check_target
 from gridapp.core.store import Store
@@ -204,6 +204,13 @@ def _scratch_failure(path: Path | str, exc: OSError) -> str:
             + ("空间不足" if full else f"无法写入（{exc.strerror or exc}）") + "，请清理该磁盘（通常是 C 盘）后再试")
 
 
+def _export_rule(_store: Store, spec: lists.ListSpec, _query, path, *, mask_ids: bool = True, **_kw):
+    full = not mask_ids and any(c.kind == "id_number" for c in spec.columns)
+    return ("export_ids", "export_ids", f"导出{spec.title}（含完整身份证号码）到 {Path(path).name}") if full else \
+        ("export", "export", f"导出{spec.title}到 {Path(path).name}")
+
+
+@audit.guard(_export_rule, lambda n: f"，共 {n} 条")
 def export_list(store: Store, spec: lists.ListSpec, query: lists.Query, path: Path | str, *,
                 title: str | None = None, mask_ids: bool = True, progress: Progress | None = None,
                 cancel: threading.Event | None = None) -> int:
@@ -249,6 +256,8 @@ EXCEL_MAX_ROWS = 1_048_576
 _OPLOG_COLUMNS = (("时间", 20), ("操作人", 14), ("操作", 7), ("类别", 12), ("对象", 36), ("变更内容", 90))
 
 
+@audit.guard(lambda _s, _q, path, **_k: ("export", "export", f"导出操作记录到 {Path(path).name}"),
+             lambda n: f"，共 {n} 条")
 def export_oplog(store: Store, query: oplog.LogQuery, path: Path | str, *, title: str | None = None,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
     """The 操作记录 a query shows, newest first, one row per entry with each change on its own line; returns

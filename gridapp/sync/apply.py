@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, or_, select, update
 
-from gridapp.core import bulk, clock, fields, journal, schema
+from gridapp.core import audit, bulk, clock, fields, journal, schema
 from gridapp.core.errors import Cancelled, DomainError
 from gridapp.core.files import unused_name
 from gridapp.core.list_sql import Dialect
@@ -121,6 +121,9 @@ def verify(store: Store, path: Path | str) -> tuple[package.Opened, identity.Pee
     return opened, peer
 
 
+@audit.guard(lambda _s, path, *, commit, **_k: ("sync", "sync_import",
+                                                f"{'导入' if commit else '预览'}数据包 {Path(path).name}"),
+             lambda r: f"：{r.summary()}")
 def import_package(store: Store, path: Path | str, *, commit: bool, progress: Progress | None = None,
                    cancel: threading.Event | None = None, backup: bool = True) -> SyncReport:
     """Verify, preview (``commit=False``: the same pipeline, rolled back) or apply a package."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import LargeBinary, func, select, text
 
 from gridapp import __version__
-from gridapp.core import journal, labels, schema
+from gridapp.core import audit, journal, labels, schema
 from gridapp.core.errors import Cancelled, ValidationError
 from gridapp.core.files import check_target, os_error_message
 from gridapp.core.list_sql import Dialect
@@ -73,6 +73,9 @@ def _package_path(out: Path, name: str) -> Path:
     return check_target(out / name)
 
 
+@audit.guard(lambda _s, to, out, *, full=False, **_k: ("sync", "sync_export",
+                                                      f"为站点 {to} 导出{'全量' if full else ''}数据包到 {Path(out)}"),
+             lambda r: f"：第 {r.number} 号，{r.records} 条记录，{r.changes} 项变更，{r.path.name}")
 def export_package(store: Store, to: str, out: Path | str, *, full: bool = False, progress: Progress | None = None,
                    cancel: threading.Event | None = None, today: dt.date | None = None) -> ExportResult:
     """Write a package for peer ``to`` at ``out`` (a file, or a folder to name it in)."""

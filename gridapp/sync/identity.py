@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from gridapp.core import audit
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import ConflictError, NotFoundError, ValidationError
 from gridapp.core.models import Site
@@ -50,11 +51,11 @@ def _peer(row: Site) -> Peer:
                 row.sign_public, row.enc_public)
 
 
-def self_row(s) -> Site:
+def self_row(s, *, make_keys: bool = True) -> Site:
     row = s.execute(select(Site).where(Site.is_self.is_(True))).scalar_one_or_none()
     if row is None:
         raise ValidationError("数据库尚未建立站点，请先初始化（gridapp init）")
-    if row.sign_public is None or row.enc_public is None:  # a site made before keys existed gets them now
+    if make_keys and (row.sign_public is None or row.enc_public is None):  # a site made before keys existed
         for key, value in new_keys().items():
             setattr(row, key, value)
     return row
@@ -62,7 +63,9 @@ def self_row(s) -> Site:
 
 def identity(store: Store) -> dict:
     """This site's identity: what a peer needs to trust it (no private key)."""
-    with store.session() as s:
+    with store.read() as s:  # a viewer may read it; only a site made before keys existed writes them
+        keyless = self_row(s, make_keys=False).sign_public is None
+    with store.session(commit=True) if keyless else store.read() as s:
         me = self_row(s)
         return {"kind": IDENTITY_KIND, "version": IDENTITY_VERSION, "code": me.code, "name": me.name,
                 "level": me.level, "sign_public": base64.b64encode(me.sign_public).decode(),
@@ -107,6 +110,9 @@ def read_identity(path: Path | str) -> dict:
             "sign_public": sign, "enc_public": enc, "fingerprint": fingerprint_of(sign, enc)}
 
 
+@audit.guard(lambda _s, path, *, replace=False, **_k: ("trust", "trust",
+                                                       f"{'替换' if replace else '信任'}站点身份文件 {Path(path).name}"),
+             lambda p: f"：{p.label}，指纹 {p.fingerprint}")
 def trust(store: Store, path: Path | str, *, fingerprint: str, replace: bool = False) -> Peer:
     """Trust the site in an identity file once its fingerprint, read out by the other side, matches."""
     data = read_identity(path)

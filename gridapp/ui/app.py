@@ -1,4 +1,4 @@
-"""Start the desktop program: find or make the database, then show the main window."""
+"""Start the desktop program: find or make the database, log in where it has accounts, then show the main window."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gridapp import APP_TITLE
+from gridapp.core import accounts, paths
 from gridapp.core import demo as demo_data
-from gridapp.core import paths
 from gridapp.core.errors import DomainError
 from gridapp.core.redact import redact
 from gridapp.core.services.site import init_site
@@ -19,6 +19,7 @@ from gridapp.core.store import Store
 from gridapp.ui import operations, theme
 from gridapp.ui.errors import install_excepthook, setup_logging, show_error
 from gridapp.ui.icons import app_icon
+from gridapp.ui.login_dialog import log_in
 
 log = logging.getLogger("gridapp")
 
@@ -74,6 +75,11 @@ def open_store(db: Path | None, demo: bool, parent=None) -> Store | None:
             store = Store(path, create=True)
             try:
                 init_site(store, **dialog.site_fields())
+                admin = dialog.admin_fields()
+                if admin is not None:  # the new database starts with its administrator, logged in
+                    accounts.add_account(store, admin["name"], admin["password"], role=accounts.ADMIN,
+                                         display_name=admin["display_name"])
+                    store.login(admin["name"], admin["password"])
             except DomainError:
                 store.close()
                 path.unlink(missing_ok=True)
@@ -84,14 +90,11 @@ def open_store(db: Path | None, demo: bool, parent=None) -> Store | None:
 
 
 def restore_backup(backup: Path, path: Path) -> Store:
-    """Start from a backup: it is checked by opening it, then copied to this PC's database location."""
-    from gridapp.core.store import backup_database
+    """Start from a backup: it is checked by opening it, then copied to this PC's database location (a backup
+    with accounts needs one of its administrators: gridapp restore --user does it)."""
+    from gridapp.core.backups import restore
 
-    with Store(backup, lock=False, upgrade=False, readonly_ok=True) as check:
-        if check.site is None:
-            raise DomainError(f"{backup.name} 中没有站点信息，不是可恢复的 gridapp 数据库备份")
-    backup_database(backup, path)
-    return Store(path)
+    return restore(backup, path)
 
 
 def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = False) -> int:
@@ -109,6 +112,11 @@ def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = Fa
             raise DomainError("自检需要一个已有的数据库（--db 文件）或 --demo")
         store = open_store(Path(db) if db else None, demo)
         if store is None:
+            return 0
+        if smoke_test and store.has_accounts:  # headless: no dialog to wait on, the account from the environment
+            _smoke_login(store)
+        elif not log_in(store):  # 退出 in the login dialog
+            store.close()
             return 0
         if store.upgraded_from:
             log.info("upgraded %s from %s, backup %s", store.path, store.upgraded_from, store.backup_path)
@@ -133,6 +141,16 @@ def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = Fa
         QMessageBox.information(window, "数据库已升级",
                                 f"数据库已升级到新版本，升级前的副本保存在：\n{store.backup_path}")
     return app.exec()
+
+
+def _smoke_login(store: Store) -> None:
+    import os
+
+    try:
+        store.login(os.environ.get("GRIDAPP_USER", ""), os.environ.get("GRIDAPP_PASSWORD", ""))
+    except DomainError:
+        store.close()
+        raise
 
 
 def _smoke(app: QApplication, window, started: float) -> int:

@@ -43,6 +43,10 @@ def install_excepthook() -> None:
             return
         exc = exc if exc is not None else exc_type()
         exc.__traceback__ = tb
+        if isinstance(exc, DomainError):  # a rule's refusal (a role without the right) a slot let through
+            log.warning("uncaught domain error: %s", logs.format_exception(exc))
+            QMessageBox.warning(None, "操作未完成", exc.message)
+            return
         log.error("uncaught: %s", logs.format_exception(exc))
         QMessageBox.critical(None, "程序出错", unexpected_text(exc))
 

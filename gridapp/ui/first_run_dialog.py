@@ -1,4 +1,5 @@
-"""First start without a database: create this site, open demo data, or open an existing file."""
+"""First start without a database: create this site (with its first administrator, if wanted), open demo data,
+or open an existing file."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QRadioButton,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridapp import APP_TITLE
+from gridapp.core import accounts
 from gridapp.core.errors import ValidationError
 from gridapp.core.services.site import SITE_LEVELS, check_new_site_code
 from gridapp.ui.icons import app_icon
@@ -63,6 +66,7 @@ class FirstRunDialog(QDialog):
         form.addRow("", self.place)
         self.code.textChanged.connect(self._show_place)
         form.addRow("名称：", self.name)
+        form.addRow(self._admin_box())
         self.error = QLabel()
         self.error.setObjectName("warning")
         self.error.setWordWrap(True)
@@ -86,6 +90,39 @@ class FirstRunDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
         self.resize(560, 0)
+
+    def _admin_box(self) -> QGroupBox:
+        """管理员账号: optional; filled, the new database starts with this administrator, logged in."""
+        box = QGroupBox("管理员账号（可选：填写后，打开本数据库需要登录）")
+        self.admin_name = QLineEdit(placeholderText="登录时输入，如 姓名的拼音")
+        self.admin_display = QLineEdit(placeholderText="如 张三（可不填）")
+        self.admin_password = QLineEdit(placeholderText="至少 8 个字符，含大写、小写、数字、符号中的三种")
+        self.admin_confirm = QLineEdit()
+        for edit in (self.admin_password, self.admin_confirm):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(box)
+        form.addRow("账号：", self.admin_name)
+        form.addRow("姓名：", self.admin_display)
+        form.addRow("密码：", self.admin_password)
+        form.addRow("确认密码：", self.admin_confirm)
+        return box
+
+    def admin_fields(self) -> dict[str, str] | None:
+        """The administrator to create, or None when the section is left empty."""
+        edits = (self.admin_name, self.admin_display, self.admin_password, self.admin_confirm)
+        if not any(e.text().strip() for e in edits):
+            return None
+        return {"name": self.admin_name.text().strip(), "display_name": self.admin_display.text().strip(),
+                "password": self.admin_password.text()}
+
+    def _check_admin(self) -> None:
+        admin = self.admin_fields()
+        if admin is None:
+            return
+        accounts.check_name(admin["name"])
+        accounts.check_password(admin["password"])
+        if self.admin_confirm.text() != admin["password"]:
+            raise ValidationError("两次输入的管理员密码不一致，请重新输入")
 
     def _show_place(self, text: str) -> None:
         from gridapp.core import regions
@@ -118,8 +155,13 @@ class FirstRunDialog(QDialog):
                 check_new_site_code(fields["code"], fields["level"])
                 if not fields["name"]:
                     raise ValidationError("请填写名称")
+                self._check_admin()
             except ValidationError as exc:
                 self.error.setText(exc.message)
+                if exc.field == "password":
+                    self.admin_password.clear()
+                    self.admin_confirm.clear()
+                    self.admin_password.setFocus()
                 return
             self.choice = self.NEW
         elif self.demo_radio.isChecked():

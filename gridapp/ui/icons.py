@@ -23,6 +23,7 @@ GLYPHS = {
     "refresh": "mdi6.refresh",
     "warning": "mdi6.alert-outline",
     "quit": "mdi6.exit-to-app",
+    "logout": "mdi6.logout",
     "street": "mdi6.city-variant-outline",
     "community": "mdi6.home-group",
     "grid": "mdi6.grid",

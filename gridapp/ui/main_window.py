@@ -26,6 +26,7 @@ from gridapp.core.store import Store
 from gridapp.ui import navigation
 from gridapp.ui.errors import show_error
 from gridapp.ui.icons import app_icon, icon
+from gridapp.ui.login_dialog import log_in
 from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
@@ -67,8 +68,10 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.db_label, self.site_label = QLabel(), QLabel()
+        self.db_label, self.site_label, self.account_label = QLabel(), QLabel(), QLabel()
+        self.account_label.setObjectName("account")
         self.statusBar().addWidget(self.site_label)
+        self.statusBar().addWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
         self._show_store()
@@ -111,9 +114,11 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self.choose_database)
         self.backup_action = QAction(icon("backup"), "备份数据库", self)
         self.backup_action.triggered.connect(lambda: self.page(SettingsPage).backup())
+        self.logout_action = QAction(icon("logout"), "注销", self)
+        self.logout_action.triggered.connect(self.log_out)
         quit_action = QAction(icon("quit"), "退出", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        for a in (self.open_action, self.backup_action):
+        for a in (self.open_action, self.backup_action, self.logout_action):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -128,6 +133,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_TITLE} — {where}")
         self.site_label.setText(f"站点：{where}")
         self.db_label.setText(f"数据库：{self.store.path}")
+        account = self.store.account
+        self.account_label.setText(f"当前账号：{account.label}" if account else "")
+        self.account_label.setVisible(account is not None)
+        self.logout_action.setVisible(self.store.has_accounts)  # nobody to log out without accounts
 
     def about(self) -> None:
         QMessageBox.about(
@@ -144,19 +153,43 @@ class MainWindow(QMainWindow):
             self.open_database(Path(path))
 
     def open_database(self, path: Path) -> None:
-        old_path = self.store.path
-        self.store.close()  # release the lock first: the same file may be chosen again
+        """Show another database; one with accounts only once someone logged in to it (取消 keeps this one)."""
+        if Path(path).resolve() == Path(self.store.path).resolve():
+            self._drop_pages()  # the file already shown: read afresh, the same account stays logged in
+            self._show_pages()
+            return
         try:
             store = Store(path)
         except DomainError as exc:
             show_error(self, exc, "无法打开数据库")
-            store = Store(old_path)
+            return
+        if not log_in(store, self, cancel_text="取消"):
+            store.close()
+            return
+        self._drop_pages()
+        self.store.logout()
+        self.store.close()
         self.store = store
+        self._show_pages()
+
+    def log_out(self) -> None:
+        """注销: nothing of the data stays on screen; the next account logs in, or the program ends."""
+        self._drop_pages()
+        self.store.logout()
+        self._show_store()
+        if not log_in(self.store, self):
+            self.close()
+            return
+        self._show_pages()
+
+    def _drop_pages(self) -> None:
         for index in list(self._pages):
             page = self._pages.pop(index)
             self.stack.insertWidget(index, QWidget())
             self.stack.removeWidget(page)
             page.deleteLater()
+
+    def _show_pages(self) -> None:
         self._show_store()
         self.show_page(self.nav.currentRow() if self.nav.currentRow() >= 0 else 0)
 
@@ -203,6 +236,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         window_settings().setValue("main/geometry", self.saveGeometry())
+        self.store.logout()  # the audit trail says when the account left
         self.store.close()
         super().closeEvent(event)
 

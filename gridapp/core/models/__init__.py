@@ -1,5 +1,6 @@
 """All ORM models; importing this module registers every table on ``Base.metadata``."""
 
+from gridapp.core.models.accounts import Account, AuditEvent
 from gridapp.core.models.baodao import (
     Activity,
     MemberRegistration,
@@ -29,7 +30,7 @@ from gridapp.core.models.sync import SyncConflict, SyncCoverage, SyncPackage, Sy
 from gridapp.core.models.system import ChangeJournal, CodeItem, JournalDictionary, Setting, Site
 
 __all__ = [
-    "Activity", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
+    "Account", "Activity", "AuditEvent", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
     "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "JournalDictionary", "MemberRegistration", "Need",
     "OrgUnit", "OwnersCommittee", "Participation", "Person", "PersonSearch", "PointsRule", "Project", "PropertyFirm",
     "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "SearchPosition", "ServiceContract", "Setting", "Site", "SpecialKind",
