@@ -37,6 +37,7 @@ def _commands():
         log_cmd,
         print_cmd,
         regions_cmd,
+        requests_cmd,
         restore_cmd,
         sync_cmd,
         template_cmd,
@@ -44,7 +45,7 @@ def _commands():
     )
 
     return (init_cmd, demo_cmd, check_cmd, backup_cmd, restore_cmd, import_cmd, export_cmd, template_cmd, print_cmd,
-            sync_cmd, log_cmd, regions_cmd, user_cmd, audit_cmd)
+            sync_cmd, log_cmd, regions_cmd, user_cmd, audit_cmd, requests_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -332,13 +332,79 @@ ACCOUNT_ROLE = CodeTable(
     {"系统管理员": "admin", "操作员": "clerk", "只读": "viewer", "查看人": "viewer"},
 )
 
+# 网格日常工作: the people's requests (民情诉求) and their handling to the end.
+REQUEST_SOURCE = CodeTable(
+    "request_source", "诉求来源", "",
+    (("visit", "走访发现"), ("walk_in", "群众来访"), ("phone", "电话"), ("hotline", "12345转办"),
+     ("member", "在职党员反映"), ("property", "物业反映"), ("other", "其他")),
+    {"12345": "hotline", "热线": "hotline", "来访": "walk_in", "走访": "visit"},
+)
+
+REQUEST_CATEGORY = CodeTable(
+    "request_category", "诉求类别", "",
+    (("dispute", "矛盾纠纷"), ("hazard", "安全隐患"), ("sanitation", "环境卫生"), ("property", "物业服务"),
+     ("livelihood", "民生服务"), ("other", "其他")),
+)
+
+# Days a request of each category has to be handled in (the deadline counts from the day it is raised).
+REQUEST_TIME_LIMIT_DAYS = {"dispute": 7, "hazard": 3, "sanitation": 5, "property": 7, "livelihood": 10,
+                           "other": 15}
+
+URGENCY = CodeTable(
+    "urgency", "紧急程度", "",
+    (("normal", "一般"), ("urgent", "紧急"), ("critical", "特急")),
+    {"普通": "normal", "加急": "urgent", "特别紧急": "critical"},
+)
+
+# The most days an urgent request may take, whatever its category allows.
+URGENCY_LIMIT_DAYS = {"urgent": 2, "critical": 1}
+
+REQUEST_STATE = CodeTable(
+    "request_state", "办理状态", "",
+    (("reported", "上报"), ("accepted", "受理"), ("assigned", "分派"), ("in_progress", "处置中"),
+     ("resolved", "已处置"), ("verified", "验证"), ("evaluated", "回访评价"), ("closed", "办结"),
+     ("returned", "退回"), ("escalated", "上报上级")),
+)
+
+REQUEST_ACTION = CodeTable(
+    "request_action", "办理环节", "",
+    (("report", "上报"), ("accept", "受理"), ("assign", "分派"), ("start", "开始处置"), ("resolve", "处置完成"),
+     ("verify", "验证通过"), ("reject", "验证未通过"), ("evaluate", "回访评价"), ("close", "办结"),
+     ("return", "退回"), ("resubmit", "重新上报"), ("escalate", "上报上级"), ("extend", "延期申请"),
+     ("grant", "同意延期"), ("refuse", "不同意延期"), ("supervise", "督办")),
+)
+
+ASSIGNEE_KIND = CodeTable(
+    "assignee_kind", "承办方", "",
+    (("worker", "网格员"), ("community", "社区"), ("department", "街道部门"), ("unit", "报到单位"),
+     ("member", "在职党员"), ("firm", "物业企业")),
+)
+
+SUPERVISION = CodeTable(
+    "supervision", "督办等级", "",
+    (("normal", "普通"), ("yellow", "黄牌"), ("red", "红牌")),
+    {"普通督办": "normal", "黄牌督办": "yellow", "红牌督办": "red"},
+)
+
+EXTENSION_STATE = CodeTable(
+    "extension_state", "延期申请", "",
+    (("pending", "审核中"), ("granted", "同意"), ("refused", "不同意")),
+)
+
+SATISFACTION = CodeTable(
+    "satisfaction", "满意度", "",
+    (("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")),
+    {"非常满意": "satisfied", "一般": "basic"},
+)
+
 ALL: dict[str, CodeTable] = {
     t.key: t
     for t in (
         GENDER, ETHNICITY, POLITICAL, EDUCATION, ORG_LEVEL, GRID_TYPE, SPECIAL_KIND, WORKER_TYPE, WORKER_ROLE,
         WORKER_STATUS, UNIT_TYPE, PARTY_ORG_TYPE, SERVICE_POST, MEMBER_STATUS, COMPOUND_KIND,
         FIRM_PARTY_STATUS, CONTRACT_END, ACTIVITY_TYPE, NEED_STATUS, EVALUATION, APPOINTMENT_DIRECTION,
-        ACCOUNT_ROLE,
+        ACCOUNT_ROLE, REQUEST_SOURCE, REQUEST_CATEGORY, URGENCY, REQUEST_STATE, REQUEST_ACTION, ASSIGNEE_KIND,
+        SUPERVISION, EXTENSION_STATE, SATISFACTION,
     )
 }
 

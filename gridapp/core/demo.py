@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridapp.core import pinyin
+from gridapp.core import codes, pinyin
 from gridapp.core.errors import Cancelled, StoreError
 from gridapp.core.models import Base
 from gridapp.core.services.site import init_site
@@ -550,3 +550,76 @@ def _fill(g: _Generator, root_id: str) -> None:
             for ind, sc_ in zip(indicators, scores, strict=True):
                 score.add(g.site_code, rid, ind, sc_)
     g.flush_all()
+    _requests(g, communities, grids_by_comm, today)
+    g.flush_all()
+
+
+# 民情诉求 of the demo: what residents raise, by category, and how the street's line handles them.
+_REQUEST_TEXTS = {
+    "dispute": ("楼上漏水与邻居发生纠纷", "因停车位归属发生争执", "装修噪音影响休息引发矛盾"),
+    "hazard": ("楼道堆放杂物堵塞消防通道", "小区东门路面塌陷", "电动车在楼道内充电"),
+    "sanitation": ("垃圾桶满溢未及时清运", "绿化带内积存建筑垃圾", "化粪池外溢"),
+    "property": ("电梯经常停运", "物业未按约定维修屋面渗漏", "小区门禁损坏"),
+    "livelihood": ("独居老人需要助餐服务", "咨询城乡居民医保缴费", "申请临时救助"),
+    "other": ("建议增设健身器材", "反映流浪犬扰民", "咨询社区活动安排"),
+}
+_LINE = (("accept", "accepted"), ("assign", "assigned"), ("start", "in_progress"), ("resolve", "resolved"),
+         ("verify", "verified"), ("evaluate", "evaluated"), ("close", "closed"))
+# The state each of a community's demo requests ends in: most closed, some on the way, one sent back.
+_REQUEST_ENDS = ("closed", "closed", "closed", "closed", "in_progress", "assigned", "reported", "returned")
+
+
+def _ts(at: dt.datetime) -> str:
+    """A time as SQLAlchemy stores a DateTime in SQLite (the microseconds written out)."""
+    return at.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _requests(g: _Generator, communities, grids_by_comm, today: dt.date) -> None:
+    from gridapp.core.services.requests import deadline_for
+
+    rng = g.rng
+    req = g.w("grid_request", ("number", "source", "category", "urgency", "community_id", "grid_id", "place",
+                               "raiser_name", "raiser_phone", "description", "raised_at", "deadline", "state",
+                               "handled_by_org_id", "assignee_kind", "assignee_name", "supervision",
+                               "supervision_count", "return_count", "rejection_count", "resolved_at", "result",
+                               "satisfaction", "closed_at", "extension_state"))
+    step = g.w("request_step", ("request_id", "at", "action", "from_state", "to_state", "actor", "site_code",
+                                "note"))
+    per_day: dict[dt.date, int] = {}
+    for cid, _ccode, cname in communities:
+        for end in _REQUEST_ENDS:
+            gid, gcode, _c, _cc = rng.choice(grids_by_comm[cid])
+            category = rng.choice(tuple(_REQUEST_TEXTS))
+            urgency = "urgent" if rng.random() < 0.1 else "normal"
+            raised = dt.datetime.combine(g.date_between(dt.date(g.year, 1, 6), today - dt.timedelta(days=1)),
+                                         dt.time(rng.randrange(8, 18), rng.randrange(60)))
+            per_day[raised.date()] = n = per_day.get(raised.date(), 0) + 1
+            deadline = deadline_for(category, urgency, raised.date())
+            path = [] if end in ("reported", "returned") else list(_LINE[:[s for _a, s in _LINE].index(end) + 1])
+            if end == "returned":
+                path = [("return", "returned")]
+            late = rng.random() < 0.2  # handled after its deadline
+            days = (deadline - raised.date()).days + (rng.randrange(1, 4) if late else -rng.randrange(0, 2))
+            at, steps = raised, []
+            for i, (action, to_state) in enumerate(path):
+                at = at + (dt.timedelta(days=max(days, 1)) if action == "resolve" else
+                           dt.timedelta(hours=rng.randrange(1, 30)))
+                steps.append((at, action, path[i - 1][1] if i else "reported", to_state))
+            resolved = next((a for a, act, _f, _t in steps if act == "resolve"), None)
+            closed = next((a for a, act, _f, _t in steps if act == "close"), None)
+            sat = rng.choice(("satisfied", "satisfied", "basic")) if closed else None
+            supervised = "yellow" if end != "closed" and (today - deadline).days > 3 else None
+            rid = req.add(gcode, f"{g.site_code}-{raised:%Y%m%d}-{n:04d}", rng.choice(("visit", "visit", "walk_in",
+                          "phone", "hotline")), category, urgency, cid, gid, f"{cname}{rng.randrange(1, 30)}号楼",
+                          g.person_name(rng.choice("12")), g.phone(), rng.choice(_REQUEST_TEXTS[category]),
+                          _ts(raised), deadline.isoformat(), end, cid,
+                          "department" if len(path) > 1 else None, "街道城管科" if len(path) > 1 else None,
+                          supervised, int(supervised is not None), int(end == "returned"), 0,
+                          _ts(resolved) if resolved else None, "已处置完毕" if resolved else None,
+                          sat,
+                          _ts(closed) if closed else None, None)
+            step.add(gcode, rid, _ts(raised), "report", None, "reported", "网格员", g.site_code, None)
+            for at, action, from_state, to_state in steps:
+                note = {"assign": "分派给街道部门：街道城管科", "resolve": "已处置完毕", "return": "不属于本社区受理范围",
+                        "evaluate": codes.SATISFACTION.name(sat)}.get(action)
+                step.add(gcode, rid, _ts(at), action, from_state, to_state, "社区工作人员", g.site_code, note)

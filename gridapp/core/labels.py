@@ -16,6 +16,7 @@ TABLES = {
     "service_contract": "物业服务合同", "owners_committee": "业主委员会", "cross_appointment": "交叉任职",
     "firm_quarterly": "季度投诉与满意度", "rating_template": "评星标准", "rating_indicator": "评星指标",
     "firm_rating": "评星结果", "rating_score": "指标得分", "special_kind": "专属网格类别",
+    "grid_request": "民情诉求", "request_step": "诉求办理环节",
 }
 
 OPS = {"insert": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
@@ -52,6 +53,14 @@ FIELDS = {
     "claimed_by_member_id": "认领党员", "claimed_on": "认领日期", "closed_on": "办结日期", "result": "办理结果",
     "member_id": "在职党员", "activity_id": "活动", "category": "类别", "need_id": "需求", "project_id": "项目",
     "organiser_unit_id": "组织单位", "special_kind": "专属网格类别", "special_unit": "所属单位",
+    "number": "编号", "hotline_number": "12345工单编号", "source": "来源", "urgency": "紧急程度",
+    "raiser_name": "诉求人", "raiser_phone": "诉求人电话", "raised_at": "诉求时间", "raised_by_worker_id": "上报网格员",
+    "deadline": "办结时限", "state": "办理状态", "handled_by_org_id": "当前办理单位", "assignee_kind": "承办方类型",
+    "assignee_id": "承办方", "assignee_name": "承办方名称", "supervision": "督办等级", "supervision_count": "督办次数",
+    "extension_state": "延期申请", "extension_deadline": "申请延期至", "return_count": "退回次数",
+    "rejection_count": "验证未通过次数", "resolved_at": "处置时间", "closed_at": "办结时间", "request_id": "诉求",
+    "at": "时间", "action": "办理环节", "from_state": "原状态", "to_state": "新状态", "actor": "经办人",
+    "site_code": "站点", "note": "办理意见",
 }
 
 STARS = {str(n): "★" * n + f"（{n}星）" for n in range(1, 6)}
@@ -62,12 +71,17 @@ FIELD_CODES = {
     "level": "org_level", "grid_type": "grid_type", "worker_type": "worker_type", "unit_type": "unit_type",
     "party_org_type": "party_org_type", "service_post": "service_post", "activity_type": "activity_type",
     "evaluation": "evaluation", "party_org_status": "firm_party_status", "special_kind": "special_kind",
+    "urgency": "urgency", "assignee_kind": "assignee_kind", "supervision": "supervision",
+    "extension_state": "extension_state", "action": "request_action", "from_state": "request_state",
+    "to_state": "request_state",
 }
 TABLE_FIELD_CODES = {
     ("grid_worker", "status"): "worker_status", ("grid_assignment", "role"): "worker_role",
     ("member_registration", "status"): "member_status", ("need", "status"): "need_status",
     ("project", "status"): "need_status", ("compound", "kind"): "compound_kind",
     ("service_contract", "end_reason"): "contract_end", ("cross_appointment", "direction"): "appointment_direction",
+    ("grid_request", "source"): "request_source", ("grid_request", "category"): "request_category",
+    ("grid_request", "state"): "request_state", ("grid_request", "satisfaction"): "satisfaction",
 }
 
 

@@ -138,6 +138,9 @@ SUBJECTS: dict[str, Subject] = {
                             "LEFT JOIN firm_rating r ON r.id = t.rating_id LEFT JOIN property_firm f ON f.id = r.firm_id "
                             "LEFT JOIN rating_indicator i ON i.id = t.indicator_id",
                             **_part_of("rating_id", "indicator_id")),
+    "grid_request": Subject("'民情诉求'", "t.number || ' ' || substr(t.description, 1, 20)", search="t.number LIKE :n OR t.description LIKE :n"),
+    "request_step": Subject("'诉求办理'", "coalesce(r.number, '') || ' ' || " + _code_sql("request_action", "t.action"),
+                            "LEFT JOIN grid_request r ON r.id = t.request_id", **_part_of("request_id")),
 }
 
 
@@ -179,6 +182,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("firms", "物业企业与服务合同", _tables("property_firm", "service_contract", "firm_quarterly")),
     Kind("appointments", "交叉任职", _tables("cross_appointment")),
     Kind("ratings", "评星定级", _tables("rating_template", "rating_indicator", "firm_rating", "rating_score")),
+    Kind("requests", "民情诉求", _tables("grid_request", "request_step")),
 )
 KIND_BY_KEY = {k.key: k for k in KINDS}
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from gridapp.core.errors import StoreError
 
 # Must equal the newest revision in db/versions (a test checks it). Oldest first.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
@@ -101,6 +101,7 @@ _CREATED: dict[str, tuple[str, ...]] = {
     "0007": ("person_search", "search_position"),
     "0008": ("journal_dictionary",),
     "0009": ("account", "audit_event"),
+    "0010": ("grid_request", "request_step"),
 }
 _COLUMNS: dict[str, dict[str, tuple[frozenset[str], frozenset[str]]]] = {  # revision: table: (added, dropped)
     "0003": {"property_firm": (frozenset({"instructor_name", "instructor_phone"}),

@@ -28,12 +28,13 @@ from gridapp.core.models.property import (
 )
 from gridapp.core.models.sync import SyncConflict, SyncCoverage, SyncPackage, SyncReceipt
 from gridapp.core.models.system import ChangeJournal, CodeItem, JournalDictionary, Setting, Site
+from gridapp.core.models.work import GridRequest, RequestStep
 
 __all__ = [
     "Account", "Activity", "AuditEvent", "Base", "Building", "ChangeJournal", "CodeItem", "Compound", "CrossAppointment",
-    "FirmQuarterly", "FirmRating", "GridAssignment", "GridWorker", "JournalDictionary", "MemberRegistration", "Need",
+    "FirmQuarterly", "FirmRating", "GridAssignment", "GridRequest", "GridWorker", "JournalDictionary", "MemberRegistration", "Need",
     "OrgUnit", "OwnersCommittee", "Participation", "Person", "PersonSearch", "PointsRule", "Project", "PropertyFirm",
-    "RatingIndicator", "RatingScore", "RatingTemplate", "Resource", "SearchPosition", "ServiceContract", "Setting", "Site", "SpecialKind",
+    "RatingIndicator", "RatingScore", "RatingTemplate", "RequestStep", "Resource", "SearchPosition", "ServiceContract", "Setting", "Site", "SpecialKind",
     "SyncConflict", "SyncCoverage", "SyncPackage", "SyncReceipt", "Synced", "Unit", "UnitPairing", "new_id",
     "utcnow",
 ]
