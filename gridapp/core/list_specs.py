@@ -7,6 +7,7 @@ Community columns show ``org_label()``: the name, and the street where several c
 from __future__ import annotations
 
 from gridapp.core.list_specs_property import APPOINTMENTS, COMPOUNDS, CONTRACTS, FIRMS
+from gridapp.core.list_sql import Dialect
 from gridapp.core.lists import Column, Filter, ListSpec
 
 KIND_FILTER = "kind:"  # a 网格类型 filter value naming a 专属网格 kind: kind:school
@@ -373,5 +374,35 @@ PERSONS = ListSpec(
     default_sort="p.name_initials, p.rowid",
 )
 
+REQUESTS = ListSpec(
+    key="requests",
+    title="民情诉求",
+    rowid="r.rowid",
+    from_sql="grid_request r JOIN org_unit c ON c.id = r.community_id LEFT JOIN org_unit g ON g.id = r.grid_id",
+    where="r.deleted_at IS NULL",
+    columns=(
+        Column("number", "编号", "r.number", width=170),
+        Column("raised_at", "诉求时间", "substr(r.raised_at, 1, 16)", width=120, sort="r.raised_at"),
+        Column("community", "社区", "org_label(c.id)", "org", 100),
+        Column("grid", "网格", "g.name", width=80),
+        Column("category", "类别", "r.category", "code:request_category", 70),
+        Column("source", "来源", "r.source", "code:request_source", 80),
+        Column("description", "诉求内容", "r.description", width=240),
+        Column("state", "办理状态", "r.state", "code:request_state", 70),
+        Column("deadline", "办结时限", "r.deadline", "date", 90),
+        Column("supervision", "督办", "r.supervision", "code:supervision", 50),
+        Column("assignee", "承办方", "r.assignee_name", width=120),
+        Column("satisfaction", "满意度", "r.satisfaction", "code:satisfaction", 70),
+    ),
+    search_name=("r.number", "r.description", "r.place", "r.hotline_number"),
+    filters=(Filter("community", "社区", "r.community_id = :v", "org:community"),
+             Filter("state", "办理状态", "r.state = :v", "code:request_state"),
+             Filter("category", "类别", "r.category = :v", "code:request_category"),
+             Filter("overdue", "超期", "(r.state NOT IN ('resolved', 'verified', 'evaluated', 'closed') AND "
+                    f"r.deadline < {Dialect.today}) = :v", "bool"),
+             Filter("org", "单位编码", "r.scope_code LIKE :v || '%'")),
+    default_sort="r.raised_at DESC, r.rowid",
+)
+
 ALL = {s.key: s for s in (WORKERS, GRIDS, MEMBERS, UNITS, ACTIVITIES, PARTICIPATIONS, NEEDS, RESOURCES, PROJECTS,
-                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, ORG_UNITS, PERSONS)}
+                          FIRMS, COMPOUNDS, CONTRACTS, APPOINTMENTS, ORG_UNITS, PERSONS, REQUESTS)}

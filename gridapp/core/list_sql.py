@@ -55,6 +55,9 @@ class Dialect:
         engine without it plans by itself and gets nothing)."""
         return f" INDEXED BY {index}"
 
+    # Today's date on this PC as the text a Date column holds (YYYY-MM-DD).
+    today = "date('now', 'localtime')"
+
     @staticmethod
     def prefix_pattern(letters: str) -> str:
         return letters + "*"  # only letters get here: nothing to escape

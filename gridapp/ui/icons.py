@@ -56,6 +56,8 @@ GLYPHS = {
     "change": "mdi6.swap-horizontal",
     "stop": "mdi6.stop-circle-outline",
     "quarter": "mdi6.calendar-month-outline",
+    "requests": "mdi6.message-alert-outline",
+    "handle": "mdi6.clipboard-check-outline",
     "copy": "mdi6.content-copy",
     "kinds": "mdi6.shape-outline",
     "restore": "mdi6.restore",

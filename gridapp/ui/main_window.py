@@ -32,12 +32,13 @@ from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
 from gridapp.ui.pages.overview_page import OverviewPage
 from gridapp.ui.pages.property_page import PropertyPage
+from gridapp.ui.pages.requests_page import RequestsPage
 from gridapp.ui.pages.settings_page import SettingsPage
 from gridapp.ui.pages.sync_page import SyncPage
 from gridapp.ui.pages.workers_page import WorkersPage
 
-PAGES: tuple[type[Page], ...] = (OverviewPage, GridsPage, WorkersPage, BaodaoPage, PropertyPage, SyncPage,
-                                 SettingsPage)
+PAGES: tuple[type[Page], ...] = (OverviewPage, GridsPage, WorkersPage, BaodaoPage, PropertyPage, RequestsPage,
+                                 SyncPage, SettingsPage)
 
 
 class MainWindow(QMainWindow):

@@ -13,6 +13,7 @@ from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.base import Page
 from gridapp.ui.pages.grids_page import GridsPage
 from gridapp.ui.pages.property_page import PropertyPage
+from gridapp.ui.pages.requests_page import RequestsPage
 from gridapp.ui.pages.workers_page import WorkersPage
 from gridapp.ui.people_dialog import PeopleDialog
 
@@ -34,6 +35,7 @@ LIST_PAGES: dict[str, type[Page]] = {
     "compounds": PropertyPage,
     "contracts": PropertyPage,
     "appointments": PropertyPage,
+    "requests": RequestsPage,
 }
 
 

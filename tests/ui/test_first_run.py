@@ -86,7 +86,7 @@ def test_smoke_test_opens_every_page_and_reports(tmp_path, demo_db, capsys):
     import json
 
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert result["ok"] and len(result["pages"]) == 7 and result["all_pages_s"] > 0
+    assert result["ok"] and len(result["pages"]) == 8 and result["all_pages_s"] > 0
 
 
 def test_a_street_of_a_city_without_counties_sets_up(qtbot, tmp_path):

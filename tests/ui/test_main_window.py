@@ -14,9 +14,9 @@ from gridapp.ui.pages.workers_page import WorkersPage
 
 
 def test_every_navigation_entry_shows_its_page(window, qtbot):
-    assert window.nav.count() == len(PAGES) == 7
+    assert window.nav.count() == len(PAGES) == 8
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["首页概览", "网格管理", "网格员", "双报到", "红色物业", "数据交换", "系统设置"]
+    assert titles == ["首页概览", "网格管理", "网格员", "双报到", "红色物业", "民情诉求", "数据交换", "系统设置"]
     for i, cls in enumerate(PAGES):
         window.nav.setCurrentRow(i)
         page = window.stack.currentWidget()

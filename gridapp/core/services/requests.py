@@ -95,7 +95,7 @@ def _next_number(s, site_code: str, on: dt.date) -> str:
 class NewRequest:
     """What a request is raised with; the rest follows from the category, the grid and the day."""
 
-    community_id: str
+    community_id: str | None  # None: the grid's community
     category: str
     description: str
     source: str = "visit"
@@ -117,7 +117,13 @@ def _check_new(s, data: NewRequest, now: dt.datetime) -> tuple[OrgUnit, OrgUnit 
             raise ValidationError(f"{table.title}“{value}”不是有效值，可选：{table.choices()}", field=table.key)
     if not (data.description or "").strip():
         raise ValidationError("请填写诉求内容", field="description")
-    community = s.get(OrgUnit, data.community_id)
+    community_id = data.community_id
+    if not community_id and data.grid_id:  # the grid's community (a micro-grid's, one level further up)
+        unit = s.get(OrgUnit, data.grid_id)
+        while unit is not None and unit.level != "community" and unit.parent_id:
+            unit = s.get(OrgUnit, unit.parent_id)
+        community_id = unit.id if unit is not None else None
+    community = s.get(OrgUnit, community_id) if community_id else None
     if community is None or community.deleted_at is not None or community.level != "community":
         raise ValidationError("诉求须属于一个社区，请选择社区", field="community")
     grid = None
