@@ -173,6 +173,11 @@ class KeyFile:
         self.save()
         return count, until
 
+    def refused(self, name: str, now: dt.datetime) -> None:
+        """A login refused while the slot is locked, kept for the audit trail."""
+        self.data.setdefault("pending", []).append({"account": name, "at": now.isoformat(), "locked": False})
+        self.save()
+
     def locked_until(self, name: str) -> dt.datetime | None:
         slot = self.slots.get(account_label(name)) or {}
         return dt.datetime.fromisoformat(slot["locked_until"]) if slot.get("locked_until") else None

@@ -10,6 +10,7 @@ import pytest
 
 from gridapp.cli import main
 from tests.conftest import SAMPLES
+from tests.dbfiles import connect
 
 PASSWORDS = {"boss": "Admin#2026", "clerk1": "Clerk#2026", "vic": "Viewer#2026"}
 ROLES = {"boss": "admin", "clerk1": "clerk", "vic": "viewer"}
@@ -42,7 +43,7 @@ def db(tmp_path, capsys, monkeypatch):
 
 
 def _data(path) -> tuple[int, int, int]:
-    with sqlite3.connect(path) as conn:
+    with connect(path, "boss", PASSWORDS["boss"]) as conn:
         return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                      for t in ("change_journal", "org_unit", "setting"))
 

@@ -1,0 +1,83 @@
+"""An encrypted database: closed until an account logs in, its key from the key file, backups encrypted too."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridapp.core import accounts, audit, keys
+from gridapp.core.backups import restore
+from gridapp.core.errors import PermissionDenied
+from gridapp.core.services.site import init_site
+from gridapp.core.store import Store
+
+PASSWORD = "Admin#2026"
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    path = tmp_path / "street.sqlite"
+    _kf, key, code = keys.KeyFile.create(path, "boss", PASSWORD)
+    with Store(path, create=True, key=key) as store:
+        init_site(store, level="street", code="370203012", name="海泉路街道")
+        accounts.add_account(store, "boss", PASSWORD, role=accounts.ADMIN)
+        store.login("boss", PASSWORD)
+        accounts.add_account(store, "clerk1", "Clerk#2026", role=accounts.CLERK)
+    return path, code
+
+
+def test_the_file_is_not_readable_sqlite_and_the_store_stays_closed_until_login(encrypted):
+    path, _code = encrypted
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+    assert "海泉路街道".encode() not in path.read_bytes()
+    store = Store(path)
+    try:
+        assert store.has_accounts and store.site is None and not store.is_open
+        with pytest.raises(PermissionDenied, match="请先登录"), store.read():
+            pass
+        store.login("clerk1", "Clerk#2026")
+        assert store.is_open and store.site.name == "海泉路街道" and store.may("write")
+    finally:
+        store.close()
+
+
+def test_wrong_passwords_are_counted_in_the_key_file_then_audited(encrypted):
+    path, _code = encrypted
+    store = Store(path)
+    try:
+        with pytest.raises(PermissionDenied, match="再错 4 次"):
+            store.login("clerk1", "Wrong#2026")
+        with pytest.raises(PermissionDenied, match="或密码不正确"):
+            store.login("nobody", "Wrong#2026")
+        assert not store.is_open
+        store.login("boss", PASSWORD)
+        failed = audit.events(store, action="login_failed")
+        assert sorted(e.account for e in failed) == ["clerk1", "nobody"]
+    finally:
+        store.close()
+
+
+def test_a_changed_password_opens_the_database_the_old_one_not(encrypted):
+    path, _code = encrypted
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        accounts.reset_password(store, "clerk1", "Fresh#2026")
+    with Store(path) as store:
+        with pytest.raises(PermissionDenied):
+            store.login("clerk1", "Clerk#2026")
+        store.login("clerk1", "Fresh#2026")
+
+
+def test_a_backup_is_encrypted_with_its_key_file_and_restores_with_an_account(encrypted, tmp_path):
+    path, _code = encrypted
+    backup = tmp_path / "b" / "backup.sqlite"
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        store.backup(backup)
+    assert keys.is_encrypted(backup) and backup.read_bytes()[:16] != b"SQLite format 3\x00"
+    with pytest.raises(PermissionDenied):
+        restore(backup, tmp_path / "new" / "s.sqlite", credentials=lambda: ("boss", "Wrong#2026"))
+    restored = restore(backup, tmp_path / "new" / "s.sqlite", credentials=lambda: ("boss", PASSWORD))
+    try:
+        assert restored.site.name == "海泉路街道" and keys.is_encrypted(restored.path)
+    finally:
+        restored.close()
