@@ -414,6 +414,21 @@ class Store:
         self.account, self.actor = info, info.name
         return info
 
+    def recover(self, name: str, password: str):
+        """An administrator's new password, the store opened with the recovery key (no one logged in)."""
+        from gridapp.core import accounts, audit
+
+        if self.engine is None or self.key is None:
+            raise PermissionDenied("只有用恢复密钥打开的加密数据库才能这样设置密码")
+        with self.system_session() as s:
+            acc = accounts._find(s, name)
+            if acc is None or acc.role != accounts.ADMIN:
+                raise PermissionDenied(f"“{name}”不是这个数据库的管理员账号，没有修改")
+            info = accounts._info(acc)
+        self.account, self.actor = info, info.name
+        audit.record(self, "password_reset", f"用恢复密钥为管理员 {info.name} 设置新密码")
+        return accounts.reset_password(self, info.name, password)
+
     def wrap_key(self, name: str, password: str) -> None:
         """An encrypted database's key wrapped for ``name``'s (new) password: its slot alone is rewritten."""
         if self.key is not None:

@@ -181,3 +181,32 @@ def test_a_database_without_accounts_needs_no_user(tmp_path, capsys, monkeypatch
     assert code == 0 and (tmp_path / "g.xlsx").exists()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM audit_event").fetchone()[0] == 0
+
+
+def test_an_encrypted_database_and_its_recovery_key(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "enc.sqlite"
+    code, out, _err = run(capsys, monkeypatch, None, "init", "--db", str(path), "--level", "street", "--code",
+                          "370203012", "--name", "海泉路街道", "--admin", "boss", "--json",
+                          new_password=PASSWORDS["boss"])
+    data = json.loads(out)
+    assert code == 0 and data["encrypted"] and (tmp_path / "enc.sqlite.keys").exists()
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+    recovery = data["recovery_key"]
+    monkeypatch.setenv("GRIDAPP_RECOVERY_KEY", "AAAA-BBBB-CCCC")
+    code, _out, err = run(capsys, monkeypatch, None, "user", "recover", "boss", "--db", str(path),
+                          new_password="Found#2026")
+    assert code == 1 and "恢复密钥不正确" in err
+    monkeypatch.setenv("GRIDAPP_RECOVERY_KEY", recovery)
+    code, out, err = run(capsys, monkeypatch, None, "user", "recover", "boss", "--db", str(path),
+                         new_password="Found#2026")
+    assert code == 0 and "已用恢复密钥" in out, err
+    assert run(capsys, monkeypatch, "boss", "check", "--db", str(path))[0] == 1
+    code, out, err = run(capsys, monkeypatch, "boss", "check", "--db", str(path), password="Found#2026")
+    assert code == 0 and "海泉路街道" in out, err
+
+
+def test_init_admin_prints_the_recovery_key_with_where_to_keep_it(tmp_path, capsys, monkeypatch):
+    code, out, _err = run(capsys, monkeypatch, None, "init", "--db", str(tmp_path / "e.sqlite"), "--level", "street",
+                          "--code", "370203012", "--name", "海泉路街道", "--admin", "boss",
+                          new_password=PASSWORDS["boss"])
+    assert code == 0 and "恢复密钥（只显示这一次）" in out and "保险柜" in out
