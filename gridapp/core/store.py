@@ -267,6 +267,7 @@ class Store:
         self.has_accounts = False  # (until the upgrade is done: a migration writes as it needs)
         self.org_labels = org_labels.LabelCache(lambda: self.generation)
         self.key = key
+        self.notice: str | None = None  # said once to whoever opened the store (the database was just encrypted)
         self.site = None
         self.readonly = False
         self.actor = actor or journal.default_actor()
@@ -310,6 +311,8 @@ class Store:
             try:
                 self.site = self._load_site()
                 self.accounts_changed()
+                # Found clear with accounts (made before encryption came): encrypted at an administrator's login.
+                self._to_encrypt = self.key is None and self.has_accounts
             except DatabaseError as exc:
                 raise StoreError(f"数据库 {self.path} 已损坏，无法读取（{exc.orig}）") from exc
         except BaseException:
@@ -412,7 +415,45 @@ class Store:
             self._unlock(name, password, now=now or accounts.utcnow())
         info = accounts.authenticate(self, name, password, now=now)
         self.account, self.actor = info, info.name
+        if (getattr(self, "_to_encrypt", False) and self._lock is not None and not self.readonly
+                and info.role == accounts.ADMIN):
+            self._encrypt(info.name, password)
         return info
+
+    def _encrypt(self, name: str, password: str) -> None:
+        """A clear database with accounts (made before encryption came) encrypted at an administrator's login;
+        ``notice`` then says so, with the recovery key, to be shown once."""
+        from gridapp.core import accounts, audit
+        from gridapp.core.encrypt import encrypt_in_place
+
+        with self.read() as s:
+            others = [a.name for a in s.execute(select(Account)).scalars()
+                      if a.enabled and accounts.key_of(a.name) != accounts.key_of(name)]
+        self.close_engine()
+        try:
+            self.key, self.notice = encrypt_in_place(self.path, name, password, others)
+        except StoreError as exc:  # the login stands; the database stays clear and is tried again next time
+            self.notice = f"{exc.message}；下次管理员登录时会再试"
+            return
+        finally:
+            self._start_engine(found_wal=False)
+            self._to_encrypt = False
+        audit.record(self, "encrypted", f"数据库 {self.path.name} 已加密保存（SQLCipher）")
+
+    def close_engine(self) -> None:
+        """Fold the WAL back and release every connection (the lock stays held)."""
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.engine.dispose()
+        self.engine = None
+
+    def _start_engine(self, *, found_wal: bool) -> None:
+        self.engine = make_engine(self.path, readonly=self.readonly, key=self.key)
+        event.listen(self.engine, "connect", self.org_labels.install)
+        event.listen(self.engine, "before_cursor_execute", self._guard)
+        if not self.readonly and not found_wal:
+            self._set_wal()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def recover(self, name: str, password: str):
         """An administrator's new password, the store opened with the recovery key (no one logged in)."""
@@ -456,7 +497,8 @@ class Store:
         if key is None:
             if typed.casefold() not in (n.casefold() for n in kf.account_names()):
                 kf.refused(typed, now)
-                raise PermissionDenied(f"账号“{typed}”或密码不正确")
+                raise PermissionDenied(f"账号“{typed}”或密码不正确（数据库加密后，加密前已有的其他账号"
+                                       "需由管理员重置密码才能登录）")
             count, until = kf.failed(typed, now, max_failures=accounts.MAX_FAILURES, lock_time=accounts.LOCK_TIME)
             minutes = int(accounts.LOCK_TIME.total_seconds() // 60)
             if until is not None:

@@ -83,13 +83,14 @@ def test_each_role_at_each_command(db, tmp_path, capsys, monkeypatch, name, comm
 
 
 def test_sync_export_import_and_trust_by_role(tmp_path, capsys, monkeypatch):
-    from gridapp.core import accounts
+    from gridapp.core import accounts, keys
     from gridapp.core.services.site import init_site
     from gridapp.core.store import Store
     from gridapp.sync import export, identity
 
     street, community = tmp_path / "street.sqlite", tmp_path / "community.sqlite"
-    with Store(street, create=True) as s, Store(community, create=True) as c:
+    key = keys.KeyFile.create(street, "boss", PASSWORDS["boss"])[1]  # as init --admin makes it: encrypted
+    with Store(street, create=True, key=key) as s, Store(community, create=True) as c:
         init_site(s, level="street", code="370203012", name="海泉路街道")
         init_site(c, level="community", code="370203012001", name="云溪社区")
         c_id, s_id = identity.write_identity(c, tmp_path / "c.json"), identity.write_identity(s, tmp_path / "s.json")

@@ -81,3 +81,46 @@ def test_a_backup_is_encrypted_with_its_key_file_and_restores_with_an_account(en
         assert restored.site.name == "海泉路街道" and keys.is_encrypted(restored.path)
     finally:
         restored.close()
+
+
+def test_a_clear_database_with_accounts_is_encrypted_at_an_administrators_login(tmp_path):
+    import sqlite3
+
+    from gridapp.core.paths import backups_dir
+
+    path = tmp_path / "old.sqlite"
+    with Store(path, create=True) as store:  # made as the release before encryption made it: clear
+        init_site(store, level="street", code="370203012", name="海泉路街道")
+        accounts.add_account(store, "boss", PASSWORD, role=accounts.ADMIN)
+        store.login("boss", PASSWORD)
+        accounts.add_account(store, "clerk1", "Clerk#2026", role=accounts.CLERK)
+    assert store.notice is None and not keys.is_encrypted(path)
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        before = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    conn.close()
+    with Store(path) as store:
+        store.login("clerk1", "Clerk#2026")  # not an administrator: stays clear
+        assert not keys.is_encrypted(path)
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        assert keys.is_encrypted(path) and "数据库已加密保存" in store.notice and "clerk1" in store.notice
+        assert store.site.name == "海泉路街道"
+        store.set_setting("idle_minutes", 10)
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+    assert not list(backups_dir(path).glob("*加密前*"))  # the clear safety copy is gone once verified
+    assert not path.with_name(path.name + "-wal").exists() or b"SQLite" not in path.read_bytes()[:16]
+    from tests.dbfiles import connect
+
+    conn = connect(path, "boss", PASSWORD)
+    after = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in before}
+    conn.close()
+    assert {k: v for k, v in after.items() if k not in ("audit_event", "setting")} == \
+        {k: v for k, v in before.items() if k not in ("audit_event", "setting")}
+    with Store(path) as store:
+        with pytest.raises(PermissionDenied, match="重置密码"):
+            store.login("clerk1", "Clerk#2026")
+        store.login("boss", PASSWORD)
+        accounts.reset_password(store, "clerk1", "Fresh#2026")
+    with Store(path) as store:
+        store.login("clerk1", "Fresh#2026")
