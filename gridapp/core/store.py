@@ -319,6 +319,20 @@ class Store:
             self.close(remove_lock=True)
             raise
 
+    @classmethod
+    def create_encrypted(cls, path: Path | str, admin: str, password: str, **kwargs: Any) -> tuple[Store, str]:
+        """A new encrypted database whose key file wraps the key for ``admin`` (the caller then adds that
+        administrator and logs in): (the store, the recovery key to show once)."""
+        path = Path(path).expanduser().resolve()
+        if path.exists():
+            raise StoreError(f"{path} 已存在：加密的数据库只能新建，请换一个文件名")
+        _kf, key, code = keys.KeyFile.create(path, admin, password)
+        try:
+            return cls(path, create=True, key=key, **kwargs), code
+        except BaseException:
+            keys.key_path(path).unlink(missing_ok=True)
+            raise
+
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def _identify(self, create: bool) -> tuple[dbfile.Look | None, str | None]:
