@@ -443,6 +443,13 @@ class Store:
         with self.read() as s:
             others = [a.name for a in s.execute(select(Account)).scalars()
                       if a.enabled and accounts.key_of(a.name) != accounts.key_of(name)]
+        if others:
+            # Their passwords are not known here, so they could not open the encrypted file: it stays clear
+            # until they can be given key slots (left for later: see the notice).
+            self.notice = (f"数据库 {self.path.name} 尚未加密：还有其他启用的账号（{'、'.join(others)}），"
+                           "加密后他们需要管理员重置密码；请停用不用的账号后再登录，或等待后续版本自动处理")
+            self._to_encrypt = False
+            return
         self.close_engine()
         try:
             self.key, self.notice = encrypt_in_place(self.path, name, password, others)

@@ -83,44 +83,49 @@ def test_a_backup_is_encrypted_with_its_key_file_and_restores_with_an_account(en
         restored.close()
 
 
-def test_a_clear_database_with_accounts_is_encrypted_at_an_administrators_login(tmp_path):
+def test_a_clear_database_with_one_account_is_encrypted_at_the_administrators_login(tmp_path):
     import sqlite3
 
     from gridapp.core.paths import backups_dir
+    from tests.dbfiles import connect
 
     path = tmp_path / "old.sqlite"
     with Store(path, create=True) as store:  # made as the release before encryption made it: clear
         init_site(store, level="street", code="370203012", name="海泉路街道")
         accounts.add_account(store, "boss", PASSWORD, role=accounts.ADMIN)
         store.login("boss", PASSWORD)
-        accounts.add_account(store, "clerk1", "Clerk#2026", role=accounts.CLERK)
+        store.set_setting("idle_minutes", 12)
     assert store.notice is None and not keys.is_encrypted(path)
-    with sqlite3.connect(path) as conn:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        before = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    conn = sqlite3.connect(path)
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    before = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
     conn.close()
     with Store(path) as store:
-        store.login("clerk1", "Clerk#2026")  # not an administrator: stays clear
-        assert not keys.is_encrypted(path)
-    with Store(path) as store:
         store.login("boss", PASSWORD)
-        assert keys.is_encrypted(path) and "数据库已加密保存" in store.notice and "clerk1" in store.notice
-        assert store.site.name == "海泉路街道"
-        store.set_setting("idle_minutes", 10)
+        assert keys.is_encrypted(path) and "数据库已加密保存" in store.notice and "恢复密钥" in store.notice
+        assert store.site.name == "海泉路街道" and store.get_setting("idle_minutes") == 12
+        accounts.add_account(store, "clerk1", "Clerk#2026", role=accounts.CLERK)  # the store keeps working
     assert path.read_bytes()[:16] != b"SQLite format 3\x00"
     assert not list(backups_dir(path).glob("*加密前*"))  # the clear safety copy is gone once verified
-    assert not path.with_name(path.name + "-wal").exists() or b"SQLite" not in path.read_bytes()[:16]
-    from tests.dbfiles import connect
-
     conn = connect(path, "boss", PASSWORD)
     after = {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in before}
     conn.close()
-    assert {k: v for k, v in after.items() if k not in ("audit_event", "setting")} == \
-        {k: v for k, v in before.items() if k not in ("audit_event", "setting")}
+    changed = ("audit_event", "account")
+    assert {k: v for k, v in after.items() if k not in changed} == {k: v for k, v in before.items() if k not in changed}
     with Store(path) as store:
-        with pytest.raises(PermissionDenied, match="重置密码"):
-            store.login("clerk1", "Clerk#2026")
+        store.login("clerk1", "Clerk#2026")
+
+
+def test_a_clear_database_with_other_accounts_stays_clear_and_says_why(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with Store(path, create=True) as store:
+        init_site(store, level="street", code="370203012", name="海泉路街道")
+        accounts.add_account(store, "boss", PASSWORD, role=accounts.ADMIN)
         store.login("boss", PASSWORD)
-        accounts.reset_password(store, "clerk1", "Fresh#2026")
+        accounts.add_account(store, "clerk1", "Clerk#2026", role=accounts.CLERK)
     with Store(path) as store:
-        store.login("clerk1", "Fresh#2026")
+        store.login("clerk1", "Clerk#2026")  # not an administrator: nothing said
+        assert store.notice is None
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        assert not keys.is_encrypted(path) and "尚未加密" in store.notice and "clerk1" in store.notice
