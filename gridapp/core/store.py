@@ -131,6 +131,10 @@ def backup_database(src: Path, dest: Path, *, key: bytes | None = None) -> Path:
     """A consistent copy with SQLite's online backup API (safe while the database is in use), checked
     with ``quick_check`` before it is moved into place: a failed or damaged copy leaves no file.
     With ``key`` (an encrypted database) the copy is encrypted with the same key, its key file beside it."""
+    if key is None and keys.is_encrypted(src):  # an open encrypted store's copy (pre-sync, pre-upgrade)
+        key = _KEYS.get(Path(src).expanduser().resolve())
+        if key is None:
+            raise StoreError(f"数据库 {src} 已加密：请先登录再备份（备份同样加密，密钥文件一并复制）")
     if key is not None:
         return _backup_encrypted(Path(src), Path(dest), key)
     from gridapp.core.files import check_target
@@ -300,6 +304,8 @@ class Store:
         _OPEN.add(self.path)
         try:
             self.engine = make_engine(self.path, readonly=self.readonly, key=self.key)
+            if self.key is not None:
+                _KEYS[self.path] = self.key
             event.listen(self.engine, "connect", self.org_labels.install)
             event.listen(self.engine, "before_cursor_execute", self._guard)
             if not self.readonly and (found is None or not found.wal_mode):
@@ -406,6 +412,7 @@ class Store:
         if self._lock:
             self._lock.release(remove=remove_lock and self._lock.created)
         _OPEN.discard(self.path)
+        _KEYS.pop(self.path, None)
 
     def __enter__(self) -> Store:
         return self
@@ -470,6 +477,8 @@ class Store:
 
     def _start_engine(self, *, found_wal: bool) -> None:
         self.engine = make_engine(self.path, readonly=self.readonly, key=self.key)
+        if self.key is not None:
+            _KEYS[self.path] = self.key
         event.listen(self.engine, "connect", self.org_labels.install)
         event.listen(self.engine, "before_cursor_execute", self._guard)
         if not self.readonly and not found_wal:
@@ -670,6 +679,7 @@ class Store:
 
 
 _OPEN: set[Path] = set()  # databases open in this process
+_KEYS: dict[Path, bytes] = {}  # the keys of the encrypted ones (their backups are encrypted with them)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -129,3 +129,19 @@ def test_a_clear_database_with_other_accounts_stays_clear_and_says_why(tmp_path)
     with Store(path) as store:
         store.login("boss", PASSWORD)
         assert not keys.is_encrypted(path) and "尚未加密" in store.notice and "clerk1" in store.notice
+
+
+def test_a_copy_made_without_the_key_at_hand_uses_the_open_stores_key(encrypted, tmp_path):
+    from gridapp.core.errors import StoreError
+    from gridapp.core.store import backup_database
+
+    path, _code = encrypted
+    with pytest.raises(StoreError, match="请先登录再备份"):
+        backup_database(path, tmp_path / "x" / "copy.sqlite")
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        copy = backup_database(path, tmp_path / "x" / "copy.sqlite")  # as sync's pre-import copy calls it
+    assert keys.is_encrypted(copy) and copy.read_bytes()[:16] != b"SQLite format 3\x00"
+    with Store(copy) as again:
+        again.login("boss", PASSWORD)
+        assert again.site.name == "海泉路街道"
