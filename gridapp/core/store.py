@@ -699,6 +699,8 @@ def check_output(path: Path | str) -> Path:
             raise ValidationError(f"{target.name} 属于数据库 {base.name}，不能用导出的文件覆盖它")
     if target.is_dir():
         raise ValidationError(f"{target} 是文件夹，请给出文件名")
+    if target.name.endswith(keys.SUFFIX) or (target.is_file() and keys.is_encrypted(target)):
+        raise ValidationError(f"{target.name} 是加密的数据库（或其密钥文件），不能用导出的文件覆盖它")
     if target.is_file():
         with open(target, "rb") as f:
             if f.read(16) == _SQLITE_HEADER:

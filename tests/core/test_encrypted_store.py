@@ -145,3 +145,13 @@ def test_a_copy_made_without_the_key_at_hand_uses_the_open_stores_key(encrypted,
     with Store(copy) as again:
         again.login("boss", PASSWORD)
         assert again.site.name == "海泉路街道"
+
+
+def test_an_export_never_overwrites_an_encrypted_database_or_its_key_file(encrypted):
+    from gridapp.core.errors import ValidationError
+    from gridapp.core.store import check_output
+
+    path, _code = encrypted
+    for target in (path, keys.key_path(path)):
+        with pytest.raises(ValidationError, match="加密的数据库"):
+            check_output(target)
