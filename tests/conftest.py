@@ -30,6 +30,9 @@ def _fast_passwords(monkeypatch):
     from gridapp.core import accounts
 
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    from gridapp.core import keys
+
+    monkeypatch.setattr(keys, "KDF", keys.Kdf(t=1, m=8, p=1))  # the key file's Argon2id, as light
 
 
 @pytest.fixture

@@ -60,6 +60,8 @@ def login(store: Store, args: argparse.Namespace) -> None:
         raise PermissionDenied(f"数据库 {store.path.name} 已设置账号：请用 --user 指定账号（或设置环境变量 {USER_ENV}），"
                                f"密码在提示时输入（脚本中用环境变量 {PASSWORD_ENV}）")
     store.login(name, password(args, name))
+    if store.notice:  # the database was just encrypted: said once, with its recovery key
+        print(store.notice, file=sys.stderr)
 
 
 def open_store(args: argparse.Namespace, db: Path | None = None, **kwargs: Any) -> Store:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gridapp.cli.auth import open_store
 from gridapp.cli.output import emit
+from gridapp.core import keys
 from gridapp.core.errors import StoreError
 from gridapp.core.files import check_target, unused_name
 from gridapp.core.paths import backups_dir
@@ -30,8 +31,9 @@ def run(args: argparse.Namespace) -> int:
         raise StoreError(f"数据库文件不存在：{src}")
     # An empty, foreign, damaged, unknown-revision or newer file is refused before any copy is made;
     # an older gridapp database may be backed up as it is (that is what one does before upgrading).
+    encrypted = keys.is_encrypted(src)  # its contents are checked once an account's password opens it
     try:
-        _found, revision = identify(src)
+        revision = ACCOUNTS_REVISION if encrypted else identify(src)[1]
     except StoreError as exc:
         raise StoreError(f"没有备份：{exc.message}") from None
     out = args.out or unused_name(backups_dir(src) / f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite")

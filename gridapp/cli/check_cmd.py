@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 
 from sqlalchemy.exc import DatabaseError
 
 from gridapp.cli.auth import open_store
 from gridapp.cli.output import emit
+from gridapp.core.dbfile import DB_ERRORS
 from gridapp.core.errors import StoreError
 from gridapp.core.services import grid_types, overview
 
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             report = overview.check(store)
             types = grid_types.by_type(store) if not report.problems else []
-        except (DatabaseError, sqlite3.DatabaseError) as exc:
+        except (DatabaseError, *DB_ERRORS) as exc:
             # Damage that stops the check itself is its finding, not a crash.
             raise StoreError(f"数据库 {store.path} 已损坏，检查无法完成（{getattr(exc, 'orig', exc)}）。"
                              "请从备份恢复（gridapp 的自动备份在数据库旁的 backups 文件夹中）") from None

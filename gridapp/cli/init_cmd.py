@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gridapp.cli.output import emit
 from gridapp.core.codes import ORG_LEVEL
+from gridapp.core.errors import ValidationError
 from gridapp.core.fields import check
 from gridapp.core.models import OrgUnit
 from gridapp.core.services.site import SITE_LEVELS, check_new_site_code, init_site
@@ -38,17 +39,29 @@ def run(args: argparse.Namespace) -> int:
         password = new_password(args, f"管理员 {args.admin} ")
         accounts.check_password(password)
     new_file = not Path(args.db).exists()
+    key = recovery = None
     try:
-        with Store(args.db, create=True) as store:
+        if args.admin:  # a database with accounts is encrypted (SQLCipher), its key wrapped in <db>.keys
+            if not new_file:
+                raise ValidationError(f"{args.db} 已存在：带管理员账号（加密）的数据库只能新建，请换一个文件名")
+            from gridapp.core import keys
+
+            _kf, key, recovery = keys.KeyFile.create(args.db, args.admin, password)
+        with Store(args.db, create=True, key=key) as store:
             site = init_site(store, level=args.level, code=args.code, name=args.name)
             if args.admin:
                 accounts.add_account(store, args.admin, password, role=accounts.ADMIN)
     except BaseException:
         if new_file:
-            for suffix in ("", "-wal", "-shm", ".lock"):
+            for suffix in ("", "-wal", "-shm", ".lock", ".keys"):
                 Path(str(args.db) + suffix).unlink(missing_ok=True)
         raise
-    emit(args.json, {"db": str(args.db), "site": site.__dict__, "admin": args.admin},
+    emit(args.json, {"db": str(args.db), "site": site.__dict__, "admin": args.admin, "encrypted": key is not None,
+                     **({"recovery_key": recovery} if recovery else {})},
          f"已建立{ORG_LEVEL.name(site.level)}站点“{site.name}”（{site.code}）：{args.db}"
-         + (f"；管理员账号 {args.admin}" if args.admin else ""))
+         + (f"；管理员账号 {args.admin}" if args.admin else "")
+         + (f"\n数据库已加密保存，密钥文件 {args.db}.keys 须与数据库放在一起。\n"
+            f"恢复密钥（只显示这一次）：{recovery}\n"
+            "请把恢复密钥抄写或打印下来，封存在办公室保险柜中：忘记所有管理员密码时，只有用它才能打开数据库"
+            if recovery else ""))
     return 0

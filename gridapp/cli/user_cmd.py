@@ -11,6 +11,7 @@ from gridapp.core.clock import local
 from gridapp.core.codes import ACCOUNT_ROLE
 
 HELP = "账号管理：add 新增、passwd 修改密码、disable/enable 停用/启用、role 改角色、list 列出（管理员；修改自己的密码任何人可用）"
+RECOVERY_ENV = "GRIDAPP_RECOVERY_KEY"
 ROLES = {"admin": "管理员", "clerk": "经办人", "viewer": "查看"}
 
 
@@ -32,6 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     a.add_argument("name")
     a.add_argument("new_role", choices=tuple(ROLES), metavar="ROLE", help="admin、clerk 或 viewer")
     actions.add_parser("list", help="列出全部账号")
+    a = actions.add_parser("recover", help="用恢复密钥给管理员设新密码（忘记所有管理员密码时；加密的数据库）")
+    a.add_argument("name", help="管理员账号名称")
     p.set_defaults(run=run)
 
 
@@ -45,7 +48,33 @@ def _data(a: accounts.AccountInfo) -> dict:
             "enabled": a.enabled, "locked_until": a.locked_until, "last_login_at": a.last_login_at}
 
 
+def _recover(args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from gridapp.core import keys
+    from gridapp.core.errors import ValidationError
+    from gridapp.core.store import Store
+
+    if not keys.is_encrypted(args.db):
+        raise ValidationError(f"数据库 {args.db} 没有加密（旁边没有密钥文件），不需要恢复密钥；请由其他管理员重置密码")
+    code = os.environ.get(RECOVERY_ENV)
+    if code is None:
+        if getattr(args, "json", False):
+            raise ValidationError(f"请输入恢复密钥：在终端中运行时会提示输入；脚本中请设置环境变量 {RECOVERY_ENV}")
+        code = getpass.getpass("恢复密钥（保管在保险柜中的那张）：")
+    key = keys.KeyFile.read(args.db).unlock_recovery(code)
+    password = new_password(args, f"管理员 {args.name} ")
+    accounts.check_password(password)
+    with Store(args.db, key=key) as store:
+        info = store.recover(args.name, password)
+    emit(args.json, {"account": _data(info)}, f"已用恢复密钥为管理员 {info.label} 设置新密码")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.action == "recover":
+        return _recover(args)
     with open_store(args) as store:
         if args.action == "add":
             info = accounts.add_account(store, args.name, new_password(args, f"账号 {args.name} "),

@@ -240,6 +240,7 @@ def add_account(store: Store, name: str, password: str, *, role: str = CLERK, di
     except ConflictError as exc:
         audit.record(store, "account_added", what, ok=False, reason=exc.message)
         raise
+    store.wrap_key(name, password)
     store.accounts_changed()
     audit.record(store, "account_added", what, account=store.account.name if store.account else name)
     return info
@@ -300,7 +301,9 @@ def reset_password(store: Store, name: str, password: str) -> AccountInfo:
         acc.password_hash = _hash(password)
         acc.failed_count, acc.locked_until = 0, None
 
-    return _change(store, name, "password_reset", f"重置账号 {name} 的密码", change)
+    info = _change(store, name, "password_reset", f"重置账号 {name} 的密码", change)
+    store.wrap_key(info.name, password)
+    return info
 
 
 def change_own_password(store: Store, old: str, new: str) -> AccountInfo:
@@ -317,6 +320,7 @@ def change_own_password(store: Store, old: str, new: str) -> AccountInfo:
                 raise PermissionDenied("原密码不正确，密码没有修改")
             acc.password_hash = _hash(new)
             info = _info(acc)
+        store.wrap_key(info.name, new)
     except (ValidationError, PermissionDenied) as exc:
         audit.record(store, "password_changed", what, ok=False, reason=exc.message)
         raise

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from gridapp.core.errors import StoreError
+
+# sqlcipher3's exceptions are not sqlite3's: whatever catches a database error catches both.
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher.Error)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 _WAL_HEADER_VALUE = 2  # bytes 18 and 19 of the header: 1 rollback journal, 2 WAL
@@ -90,6 +95,34 @@ def look(path: Path) -> Look:
     return Look(size, head[18] == _WAL_HEADER_VALUE and head[19] == _WAL_HEADER_VALUE, tables, revisions)
 
 
+def connect_key(conn, key: bytes) -> None:
+    """Give a sqlcipher3 connection its raw key, first of all statements."""
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_log_level = NONE")
+
+
+def look_encrypted(path: Path, key: bytes) -> Look:
+    """What an encrypted database holds, read with ``key``; StoreError when the key does not open it."""
+    try:
+        conn = sqlcipher.connect(uri(path, immutable=not has_wal(path)), uri=True)
+    except sqlcipher.Error as exc:
+        raise StoreError(f"无法打开数据库文件 {path}（{exc}）") from None
+    try:
+        connect_key(conn, key)
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = {n: frozenset(r[1] for r in conn.execute(f'PRAGMA table_info("{n}")'))
+                  for n in names if not n.startswith("sqlite_")}
+        revisions = None
+        if "alembic_version" in tables:
+            revisions = tuple(r[0] for r in conn.execute("SELECT * FROM alembic_version LIMIT 5"))
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    except sqlcipher.Error as exc:
+        raise StoreError(f"加密的数据库 {path} 无法用密钥文件中的密钥打开，或已损坏（{exc}），没有打开它") from None
+    finally:
+        conn.close()
+    return Look(path.stat().st_size, wal, tables, revisions)
+
+
 def readonly_reason(path: Path) -> str | None:
     """Why the database at ``path`` cannot be written where it is (in Chinese), or None if it can.
 
@@ -134,9 +167,11 @@ def _translate_one(exc: BaseException, path: Path, unwritten: str) -> StoreError
     if isinstance(exc, StoreError):  # already said (by the engine's error hook)
         return exc
     orig = getattr(exc, "orig", None) or exc
-    if isinstance(orig, sqlite3.Error):
+    if isinstance(orig, DB_ERRORS):
         code = (getattr(orig, "sqlite_errorcode", None) or 0) & 0xFF
         text = str(orig)
+        if not code and "file is not a database" in text:  # sqlcipher3 gives no error codes
+            code = SQLITE_NOTADB
         if code == SQLITE_FULL or "database or disk is full" in text:
             return StoreError(full_message(path))
         if code == SQLITE_READONLY or "readonly database" in text:

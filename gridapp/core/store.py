@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gridapp.core import dbfile, journal, org_labels, schema
+from gridapp.core import dbfile, journal, keys, org_labels, schema
 from gridapp.core.errors import DomainError, PermissionDenied, StoreError
 from gridapp.core.lock import DatabaseLock
 from gridapp.core.models import Account, Setting, Site
@@ -61,9 +61,9 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path, *, readonly: bool = False) -> Engine:
+def make_engine(path: Path, *, readonly: bool = False, key: bytes | None = None) -> Engine:
     """An engine on ``path``; ``readonly`` opens it as SQLite's read-only URI that leaves nothing beside it
-    (for read-only media, where no -wal, -shm or lock file can be made)."""
+    (for read-only media, where no -wal, -shm or lock file can be made); ``key`` opens it with SQLCipher."""
     if readonly:
         immutable = not dbfile.has_wal(path)
         url = URL.create("sqlite", database=f"file:{quote(str(path))}",
@@ -71,7 +71,14 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     else:  # URL.create, not a string: '?', '#' or '%' in a folder name must stay part of the path
         url = URL.create("sqlite", database=str(path))
     # The connection used last is handed out next, its page cache warm (the pool's default is the oldest).
-    engine = create_engine(url, pool_use_lifo=True, hide_parameters=True)  # no ID numbers in errors
+    extra: dict[str, Any] = {}
+    if key is not None:
+        import sqlcipher3.dbapi2
+
+        extra["module"] = sqlcipher3.dbapi2
+    engine = create_engine(url, pool_use_lifo=True, hide_parameters=True, **extra)  # no ID numbers in errors
+    if key is not None:  # the key first of all statements, raw (no key derivation on each new connection)
+        event.listen(engine, "connect", lambda conn, _record: dbfile.connect_key(conn, key))
     event.listen(engine, "connect", _on_connect)
 
     def _on_error(context) -> None:
@@ -120,9 +127,16 @@ def bulk_cache(s: Session) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
-def backup_database(src: Path, dest: Path) -> Path:
+def backup_database(src: Path, dest: Path, *, key: bytes | None = None) -> Path:
     """A consistent copy with SQLite's online backup API (safe while the database is in use), checked
-    with ``quick_check`` before it is moved into place: a failed or damaged copy leaves no file."""
+    with ``quick_check`` before it is moved into place: a failed or damaged copy leaves no file.
+    With ``key`` (an encrypted database) the copy is encrypted with the same key, its key file beside it."""
+    if key is None and keys.is_encrypted(src):  # an open encrypted store's copy (pre-sync, pre-upgrade)
+        key = _KEYS.get(Path(src).expanduser().resolve())
+        if key is None:
+            raise StoreError(f"数据库 {src} 已加密：请先登录再备份（备份同样加密，密钥文件一并复制）")
+    if key is not None:
+        return _backup_encrypted(Path(src), Path(dest), key)
     from gridapp.core.files import check_target
 
     src, dest = Path(src), Path(dest)
@@ -145,7 +159,44 @@ def backup_database(src: Path, dest: Path) -> Path:
         if verdict != "ok":
             raise StoreError(f"数据库 {src} 已损坏（完整性检查：{verdict}），没有生成备份。请用 gridapp check 检查")
         tmp.replace(dest)
-    except (sqlite3.Error, OSError) as exc:
+    except (*dbfile.DB_ERRORS, OSError) as exc:
+        raise _backup_failed(exc, src, dest) from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
+                         tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return dest
+
+
+def _backup_encrypted(src: Path, dest: Path, key: bytes) -> Path:
+    import shutil
+
+    import sqlcipher3.dbapi2 as sqlcipher
+
+    from gridapp.core.files import check_target
+
+    tmp = dest.with_name(dest.name + ".part")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest = check_target(dest, inputs=(src,))
+        src_conn = sqlcipher.connect(src)
+        try:
+            dbfile.connect_key(src_conn, key)
+            dst_conn = sqlcipher.connect(tmp)
+            try:
+                dbfile.connect_key(dst_conn, key)  # the copy gets the key before any page is written
+                src_conn.backup(dst_conn)
+                verdict = dst_conn.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                dst_conn.close()
+        finally:
+            src_conn.close()
+        if verdict != "ok":
+            raise StoreError(f"数据库 {src} 已损坏（完整性检查：{verdict}），没有生成备份。请用 gridapp check 检查")
+        shutil.copyfile(keys.key_path(src), keys.key_path(dest))
+        tmp.replace(dest)
+    except (*dbfile.DB_ERRORS, OSError) as exc:
+        keys.key_path(dest).unlink(missing_ok=True)
         raise _backup_failed(exc, src, dest) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
@@ -176,6 +227,16 @@ def identify(path: Path, *, create: bool = False) -> tuple[dbfile.Look | None, s
     return found, rev
 
 
+def identify_encrypted(path: Path, key: bytes) -> tuple[dbfile.Look, str]:
+    """As ``identify``, for an encrypted database read with its key."""
+    found = dbfile.look_encrypted(path, key)
+    if found.revisions is None:
+        raise StoreError(f"文件 {path} 不是 gridapp 数据库（缺少版本信息），为避免破坏数据未打开它")
+    rev = schema.check_label(found.revisions, path)
+    schema.check_shape(rev, found.tables, path)
+    return found, rev
+
+
 def _backup_failed(exc: BaseException, src: Path, dest: Path) -> StoreError:
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code in (dbfile.SQLITE_CORRUPT, dbfile.SQLITE_NOTADB):
@@ -198,7 +259,7 @@ class Store:
     """
 
     def __init__(self, path: Path | str, *, create: bool = False, lock: bool = True, upgrade: bool = True,
-                 actor: str | None = None, readonly_ok: bool = False):
+                 actor: str | None = None, readonly_ok: bool = False, key: bytes | None = None):
         self.path = Path(path).expanduser().resolve()
         self.engine: Engine | None = None
         self._lock: DatabaseLock | None = None
@@ -209,6 +270,23 @@ class Store:
         self.account = None  # accounts.AccountInfo of whoever logged in
         self.has_accounts = False  # (until the upgrade is done: a migration writes as it needs)
         self.org_labels = org_labels.LabelCache(lambda: self.generation)
+        self.key = key
+        self.notice: str | None = None  # said once to whoever opened the store (the database was just encrypted)
+        self.site = None
+        self.readonly = False
+        self.actor = actor or journal.default_actor()
+        self._opening = {"create": create, "lock": lock, "upgrade": upgrade, "readonly_ok": readonly_ok}
+        if key is None and keys.is_encrypted(self.path):
+            # Encrypted: nothing can be read before an account's password unwraps the key (``login``).
+            self.has_accounts = True
+            return
+        self._open(create=create, lock=lock, upgrade=upgrade, actor=actor, readonly_ok=readonly_ok)
+
+    @property
+    def is_open(self) -> bool:
+        return self.engine is not None
+
+    def _open(self, *, create: bool, lock: bool, upgrade: bool, actor: str | None, readonly_ok: bool) -> None:
         found, rev = self._identify(create)
         self.readonly = self._check_writable(found, rev, readonly_ok)
         if rev not in (None, schema.SCHEMA_HEAD) and not upgrade:
@@ -225,7 +303,9 @@ class Store:
             self._lock.acquire()
         _OPEN.add(self.path)
         try:
-            self.engine = make_engine(self.path, readonly=self.readonly)
+            self.engine = make_engine(self.path, readonly=self.readonly, key=self.key)
+            if self.key is not None:
+                _KEYS[self.path] = self.key
             event.listen(self.engine, "connect", self.org_labels.install)
             event.listen(self.engine, "before_cursor_execute", self._guard)
             if not self.readonly and (found is None or not found.wal_mode):
@@ -237,15 +317,33 @@ class Store:
             try:
                 self.site = self._load_site()
                 self.accounts_changed()
+                # Found clear with accounts (made before encryption came): encrypted at an administrator's login.
+                self._to_encrypt = self.key is None and self.has_accounts
             except DatabaseError as exc:
                 raise StoreError(f"数据库 {self.path} 已损坏，无法读取（{exc.orig}）") from exc
         except BaseException:
             self.close(remove_lock=True)
             raise
 
+    @classmethod
+    def create_encrypted(cls, path: Path | str, admin: str, password: str, **kwargs: Any) -> tuple[Store, str]:
+        """A new encrypted database whose key file wraps the key for ``admin`` (the caller then adds that
+        administrator and logs in): (the store, the recovery key to show once)."""
+        path = Path(path).expanduser().resolve()
+        if path.exists():
+            raise StoreError(f"{path} 已存在：加密的数据库只能新建，请换一个文件名")
+        _kf, key, code = keys.KeyFile.create(path, admin, password)
+        try:
+            return cls(path, create=True, key=key, **kwargs), code
+        except BaseException:
+            keys.key_path(path).unlink(missing_ok=True)
+            raise
+
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def _identify(self, create: bool) -> tuple[dbfile.Look | None, str | None]:
+        if self.key is not None and self.path.exists():
+            return identify_encrypted(self.path, self.key)
         return identify(self.path, create=create)
 
     def _check_writable(self, found: dbfile.Look | None, rev: str | None, readonly_ok: bool) -> bool:
@@ -280,12 +378,12 @@ class Store:
 
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             self.backup_path = backup_database(
-                self.path, unused_name(backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite")
-            )
+                self.path, unused_name(backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite"),
+                key=self.key)
             self.upgraded_from = rev
         try:
             schema.upgrade(self.engine)
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
+        except (DBAPIError, *dbfile.DB_ERRORS, OSError) as exc:
             raise self._translated(exc) from exc
 
     def close(self, *, remove_lock: bool = False) -> None:
@@ -307,13 +405,14 @@ class Store:
                     # Fold the WAL back into the main file: people copy the .sqlite file alone. Inside
                     # a transaction a checkpoint cannot finish, so it goes straight to the driver.
                     conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except (DatabaseError, sqlite3.DatabaseError, StoreError):
+            except (DatabaseError, *dbfile.DB_ERRORS, StoreError):
                 pass
             engine.dispose()
             self.engine = None
         if self._lock:
             self._lock.release(remove=remove_lock and self._lock.created)
         _OPEN.discard(self.path)
+        _KEYS.pop(self.path, None)
 
     def __enter__(self) -> Store:
         return self
@@ -333,9 +432,120 @@ class Store:
         from gridapp.core import accounts
 
         self.account = None
+        if self.engine is None:
+            self._unlock(name, password, now=now or accounts.utcnow())
         info = accounts.authenticate(self, name, password, now=now)
         self.account, self.actor = info, info.name
+        if (getattr(self, "_to_encrypt", False) and self._lock is not None and not self.readonly
+                and info.role == accounts.ADMIN):
+            self._encrypt(info.name, password)
         return info
+
+    def _encrypt(self, name: str, password: str) -> None:
+        """A clear database with accounts (made before encryption came) encrypted at an administrator's login;
+        ``notice`` then says so, with the recovery key, to be shown once."""
+        from gridapp.core import accounts, audit
+        from gridapp.core.encrypt import encrypt_in_place
+
+        with self.read() as s:
+            others = [a.name for a in s.execute(select(Account)).scalars()
+                      if a.enabled and accounts.key_of(a.name) != accounts.key_of(name)]
+        if others:
+            # Their passwords are not known here, so they could not open the encrypted file: it stays clear
+            # until they can be given key slots (left for later: see the notice).
+            self.notice = (f"数据库 {self.path.name} 尚未加密：还有其他启用的账号（{'、'.join(others)}），"
+                           "加密后他们需要管理员重置密码；请停用不用的账号后再登录，或等待后续版本自动处理")
+            self._to_encrypt = False
+            return
+        self.close_engine()
+        try:
+            self.key, self.notice = encrypt_in_place(self.path, name, password, others)
+        except StoreError as exc:  # the login stands; the database stays clear and is tried again next time
+            self.notice = f"{exc.message}；下次管理员登录时会再试"
+            return
+        finally:
+            self._start_engine(found_wal=False)
+            self._to_encrypt = False
+        audit.record(self, "encrypted", f"数据库 {self.path.name} 已加密保存（SQLCipher）")
+
+    def close_engine(self) -> None:
+        """Fold the WAL back and release every connection (the lock stays held)."""
+        with self.engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.engine.dispose()
+        self.engine = None
+
+    def _start_engine(self, *, found_wal: bool) -> None:
+        self.engine = make_engine(self.path, readonly=self.readonly, key=self.key)
+        if self.key is not None:
+            _KEYS[self.path] = self.key
+        event.listen(self.engine, "connect", self.org_labels.install)
+        event.listen(self.engine, "before_cursor_execute", self._guard)
+        if not self.readonly and not found_wal:
+            self._set_wal()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def recover(self, name: str, password: str):
+        """An administrator's new password, the store opened with the recovery key (no one logged in)."""
+        from gridapp.core import accounts, audit
+
+        if self.engine is None or self.key is None:
+            raise PermissionDenied("只有用恢复密钥打开的加密数据库才能这样设置密码")
+        with self.system_session() as s:
+            acc = accounts._find(s, name)
+            if acc is None or acc.role != accounts.ADMIN:
+                raise PermissionDenied(f"“{name}”不是这个数据库的管理员账号，没有修改")
+            info = accounts._info(acc)
+        self.account, self.actor = info, info.name
+        audit.record(self, "password_reset", f"用恢复密钥为管理员 {info.name} 设置新密码")
+        return accounts.reset_password(self, info.name, password)
+
+    def wrap_key(self, name: str, password: str) -> None:
+        """An encrypted database's key wrapped for ``name``'s (new) password: its slot alone is rewritten."""
+        if self.key is not None:
+            keys.KeyFile.read(self.path).set_account(self.key, name, password)
+
+    def _require_open(self) -> None:
+        if self.engine is None:
+            raise PermissionDenied(f"{self.refusal('read')}，没有执行")
+
+    def _unlock(self, name: str, password: str, *, now: dt.datetime) -> None:
+        """Open an encrypted database with the key the account's slot gives; a wrong password is counted in
+        the key file (the database cannot be written yet) and written into the audit trail at the next open."""
+        from gridapp.core import accounts, audit
+
+        typed = (name or "").strip()
+        if not typed:
+            raise PermissionDenied("请填写账号")
+        kf = keys.KeyFile.read(self.path)
+        until = kf.locked_until(typed)
+        if until is not None and now < until:
+            kf.refused(typed, now)
+            raise PermissionDenied(f"账号“{typed}”因连续 {accounts.MAX_FAILURES} 次密码错误已锁定，"
+                                   f"请于 {accounts._until(until)} 以后再试，或请管理员重置密码")
+        key = kf.unlock(typed, password)
+        if key is None:
+            if typed.casefold() not in (n.casefold() for n in kf.account_names()):
+                kf.refused(typed, now)
+                raise PermissionDenied(f"账号“{typed}”或密码不正确（数据库加密后，加密前已有的其他账号"
+                                       "需由管理员重置密码才能登录）")
+            count, until = kf.failed(typed, now, max_failures=accounts.MAX_FAILURES, lock_time=accounts.LOCK_TIME)
+            minutes = int(accounts.LOCK_TIME.total_seconds() // 60)
+            if until is not None:
+                raise PermissionDenied(f"账号“{typed}”连续 {accounts.MAX_FAILURES} 次密码错误，已锁定到 "
+                                       f"{accounts._until(until)}（{minutes} 分钟），请到时再试，或请管理员重置密码")
+            raise PermissionDenied(f"账号“{typed}”的密码不正确（再错 {accounts.MAX_FAILURES - count} 次将锁定 "
+                                   f"{minutes} 分钟）")
+        self.key = key
+        try:
+            self._open(actor=None, **self._opening)
+        except BaseException:
+            self.key = None
+            raise
+        for failure in kf.take_pending(typed):
+            audit.record(self, "locked" if failure["locked"] else "login_failed", f"账号 {failure['account']} 登录",
+                         ok=False, reason="密码不正确（数据库打开前的记录）", account=failure["account"],
+                         now=dt.datetime.fromisoformat(failure["at"]))
 
     def logout(self) -> None:
         from gridapp.core import audit
@@ -388,6 +598,7 @@ class Store:
         """
         if commit:
             self.require("write", what="修改数据")
+        self._require_open()
         try:
             with self._sessions.begin() as s:
                 s.info["journal"] = journal.JournalContext(
@@ -396,7 +607,7 @@ class Store:
                 yield s
                 if not commit:
                     s.rollback()
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
+        except (DBAPIError, *dbfile.DB_ERRORS, OSError) as exc:
             # A full disk, read-only media or a lock held elsewhere: one sentence for every writer.
             error = dbfile.translate(exc, self.path)
             if error is None:
@@ -409,10 +620,11 @@ class Store:
     def system_session(self) -> Iterator[Session]:
         """A transaction for the account tables alone (a login's bookkeeping, the audit trail): no login needed,
         no journal (accounts are not synced), and the engine's guard lets it write nothing else."""
+        self._require_open()
         try:
             with self._sessions.begin() as s:
                 yield s
-        except (DBAPIError, sqlite3.Error, OSError) as exc:
+        except (DBAPIError, *dbfile.DB_ERRORS, OSError) as exc:
             error = dbfile.translate(exc, self.path)
             if error is None:
                 raise
@@ -426,7 +638,7 @@ class Store:
         s = self._sessions()
         try:
             yield s
-        except (DBAPIError, sqlite3.Error) as exc:
+        except (DBAPIError, *dbfile.DB_ERRORS) as exc:
             # Damage met while reading, a vanished USB stick: a sentence, not a traceback.
             error = dbfile.translate(exc, self.path, writing=False)
             if error is None:
@@ -463,10 +675,11 @@ class Store:
         from gridapp.core import audit
 
         with audit.audited(self, "backup", "backup", f"备份数据库 {self.path.name} 到 {Path(dest)}"):
-            return backup_database(self.path, dest)
+            return backup_database(self.path, dest, key=self.key)
 
 
 _OPEN: set[Path] = set()  # databases open in this process
+_KEYS: dict[Path, bytes] = {}  # the keys of the encrypted ones (their backups are encrypted with them)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -486,6 +699,8 @@ def check_output(path: Path | str) -> Path:
             raise ValidationError(f"{target.name} 属于数据库 {base.name}，不能用导出的文件覆盖它")
     if target.is_dir():
         raise ValidationError(f"{target} 是文件夹，请给出文件名")
+    if target.name.endswith(keys.SUFFIX) or (target.is_file() and keys.is_encrypted(target)):
+        raise ValidationError(f"{target.name} 是加密的数据库（或其密钥文件），不能用导出的文件覆盖它")
     if target.is_file():
         with open(target, "rb") as f:
             if f.read(16) == _SQLITE_HEADER:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -179,3 +183,36 @@ class FirstRunDialog(QDialog):
                 return
             self.choice, self.open_path = self.OPEN, Path(path)
         self.accept()
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key of a newly encrypted database, shown once: copied or written down, then confirmed."""
+
+    def __init__(self, code: str, db_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("恢复密钥（只显示这一次）")
+        self.setWindowIcon(app_icon())
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            f"数据库 {db_path.name} 已加密保存，密钥文件 {db_path.name}.keys 须与数据库放在一起。\n"
+            "忘记所有管理员密码时，只有用下面的恢复密钥才能打开数据库（gridapp user recover）。\n"
+            "请把它抄写或打印下来，封存在办公室保险柜中；程序不会保存它，也不会再显示。"))
+        self.code_label = QLabel(code)
+        self.code_label.setObjectName("recoveryKey")
+        self.code_label.setStyleSheet("font-family: monospace; font-size: 18pt; padding: 8px;")
+        self.code_label.setTextInteractionFlags(self.code_label.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.code_label)
+        self.copy_button = QPushButton("复制到剪贴板")
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(code))
+        layout.addWidget(self.copy_button)
+        self.saved = QCheckBox("我已抄写保存恢复密钥")
+        layout.addWidget(self.saved)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.saved.toggled.connect(self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+
+    def reject(self) -> None:  # closing without confirming would lose the key: only the confirmed OK ends it
+        if self.saved.isChecked():
+            super().reject()

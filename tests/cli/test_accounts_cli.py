@@ -10,6 +10,7 @@ import pytest
 
 from gridapp.cli import main
 from tests.conftest import SAMPLES
+from tests.dbfiles import connect
 
 PASSWORDS = {"boss": "Admin#2026", "clerk1": "Clerk#2026", "vic": "Viewer#2026"}
 ROLES = {"boss": "admin", "clerk1": "clerk", "vic": "viewer"}
@@ -42,7 +43,7 @@ def db(tmp_path, capsys, monkeypatch):
 
 
 def _data(path) -> tuple[int, int, int]:
-    with sqlite3.connect(path) as conn:
+    with connect(path, "boss", PASSWORDS["boss"]) as conn:
         return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                      for t in ("change_journal", "org_unit", "setting"))
 
@@ -82,13 +83,14 @@ def test_each_role_at_each_command(db, tmp_path, capsys, monkeypatch, name, comm
 
 
 def test_sync_export_import_and_trust_by_role(tmp_path, capsys, monkeypatch):
-    from gridapp.core import accounts
+    from gridapp.core import accounts, keys
     from gridapp.core.services.site import init_site
     from gridapp.core.store import Store
     from gridapp.sync import export, identity
 
     street, community = tmp_path / "street.sqlite", tmp_path / "community.sqlite"
-    with Store(street, create=True) as s, Store(community, create=True) as c:
+    key = keys.KeyFile.create(street, "boss", PASSWORDS["boss"])[1]  # as init --admin makes it: encrypted
+    with Store(street, create=True, key=key) as s, Store(community, create=True) as c:
         init_site(s, level="street", code="370203012", name="海泉路街道")
         init_site(c, level="community", code="370203012001", name="云溪社区")
         c_id, s_id = identity.write_identity(c, tmp_path / "c.json"), identity.write_identity(s, tmp_path / "s.json")
@@ -180,3 +182,32 @@ def test_a_database_without_accounts_needs_no_user(tmp_path, capsys, monkeypatch
     assert code == 0 and (tmp_path / "g.xlsx").exists()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM audit_event").fetchone()[0] == 0
+
+
+def test_an_encrypted_database_and_its_recovery_key(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "enc.sqlite"
+    code, out, _err = run(capsys, monkeypatch, None, "init", "--db", str(path), "--level", "street", "--code",
+                          "370203012", "--name", "海泉路街道", "--admin", "boss", "--json",
+                          new_password=PASSWORDS["boss"])
+    data = json.loads(out)
+    assert code == 0 and data["encrypted"] and (tmp_path / "enc.sqlite.keys").exists()
+    assert path.read_bytes()[:16] != b"SQLite format 3\x00"
+    recovery = data["recovery_key"]
+    monkeypatch.setenv("GRIDAPP_RECOVERY_KEY", "AAAA-BBBB-CCCC")
+    code, _out, err = run(capsys, monkeypatch, None, "user", "recover", "boss", "--db", str(path),
+                          new_password="Found#2026")
+    assert code == 1 and "恢复密钥不正确" in err
+    monkeypatch.setenv("GRIDAPP_RECOVERY_KEY", recovery)
+    code, out, err = run(capsys, monkeypatch, None, "user", "recover", "boss", "--db", str(path),
+                         new_password="Found#2026")
+    assert code == 0 and "已用恢复密钥" in out, err
+    assert run(capsys, monkeypatch, "boss", "check", "--db", str(path))[0] == 1
+    code, out, err = run(capsys, monkeypatch, "boss", "check", "--db", str(path), password="Found#2026")
+    assert code == 0 and "海泉路街道" in out, err
+
+
+def test_init_admin_prints_the_recovery_key_with_where_to_keep_it(tmp_path, capsys, monkeypatch):
+    code, out, _err = run(capsys, monkeypatch, None, "init", "--db", str(tmp_path / "e.sqlite"), "--level", "street",
+                          "--code", "370203012", "--name", "海泉路街道", "--admin", "boss",
+                          new_password=PASSWORDS["boss"])
+    assert code == 0 and "恢复密钥（只显示这一次）" in out and "保险柜" in out
