@@ -36,6 +36,7 @@ ACTIONS: dict[str, str] = {
     "write": "修改数据", "import": "导入", "export": "导出（身份证号码脱敏）", "export_ids": "导出（含完整身份证号码）",
     "print": "打印", "backup": "备份", "restore": "恢复", "sync_export": "导出数据包", "sync_import": "导入数据包",
     "trust": "信任站点", "settings": "修改设置", "accounts": "查看账号", "audit": "查看安全审计",
+    "encrypted": "数据库加密",
 }
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gridapp import APP_TITLE
-from gridapp.core import accounts, paths
+from gridapp.core import accounts, keys, paths
 from gridapp.core import demo as demo_data
 from gridapp.core.errors import DomainError
 from gridapp.core.redact import redact
@@ -72,18 +72,28 @@ def open_store(db: Path | None, demo: bool, parent=None) -> Store | None:
                 return Store(dialog.open_path)
             if dialog.choice == FirstRunDialog.RESTORE and dialog.open_path:
                 return restore_backup(dialog.open_path, path)
-            store = Store(path, create=True)
+            admin = dialog.admin_fields()
+            recovery = None
+            if admin is not None:  # with an administrator the database is encrypted from the start
+                accounts.check_password(admin["password"])  # before any file is made
+                store, recovery = Store.create_encrypted(path, admin["name"], admin["password"])
+            else:
+                store = Store(path, create=True)
             try:
                 init_site(store, **dialog.site_fields())
-                admin = dialog.admin_fields()
                 if admin is not None:  # the new database starts with its administrator, logged in
                     accounts.add_account(store, admin["name"], admin["password"], role=accounts.ADMIN,
                                          display_name=admin["display_name"])
                     store.login(admin["name"], admin["password"])
             except DomainError:
                 store.close()
-                path.unlink(missing_ok=True)
+                for leftover in (path, keys.key_path(path)):
+                    leftover.unlink(missing_ok=True)
                 raise
+            if recovery is not None:
+                from gridapp.ui.first_run_dialog import RecoveryKeyDialog
+
+                RecoveryKeyDialog(recovery, path, parent).exec()
             return store
         except DomainError as exc:
             show_error(parent, exc, "无法开始")
@@ -137,6 +147,9 @@ def run_gui(db: Path | None = None, *, demo: bool = False, smoke_test: bool = Fa
         else:  # logged with its traceback; the user reads Chinese and where the log is
             show_error(None, exc)
         return 1
+    if store.notice:  # the database was encrypted at this login (or could not be yet): said once
+        QMessageBox.information(window, "数据库加密", store.notice)
+        store.notice = None
     if store.upgraded_from:
         QMessageBox.information(window, "数据库已升级",
                                 f"数据库已升级到新版本，升级前的副本保存在：\n{store.backup_path}")

@@ -195,7 +195,7 @@ class RecoveryKeyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             f"数据库 {db_path.name} 已加密保存，密钥文件 {db_path.name}.keys 须与数据库放在一起。\n"
-            "忘记所有管理员密码时，只有用下面的恢复密钥才能打开数据库（gridapp user recover）。\n"
+            "忘记所有管理员密码时，只有用下面的恢复密钥才能重设管理员密码、打开数据库。\n"
             "请把它抄写或打印下来，封存在办公室保险柜中；程序不会保存它，也不会再显示。"))
         self.code_label = QLabel(code)
         self.code_label.setObjectName("recoveryKey")

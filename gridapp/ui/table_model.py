@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from sqlalchemy.exc import OperationalError
 
-from gridapp.core import lists
+from gridapp.core import dbfile, lists
 from gridapp.core.store import Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -92,7 +92,7 @@ class SqlTableModel(QAbstractTableModel):
                     finally:
                         with running.lock:
                             running.conn = None
-            except (OperationalError, sqlite3.OperationalError):
+            except (OperationalError, *dbfile.DB_ERRORS):
                 return None  # interrupted by a newer query, or the store closed under it
 
         self._running = running

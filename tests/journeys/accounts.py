@@ -179,7 +179,17 @@ def first_run_with_admin(driver: Driver, *, admin: str, admin_password: str, **_
         type_into(dialog.admin_confirm, admin_password)
         driver.click(driver.button(dialog, "开始"))
 
+    def recovery(dialog) -> None:  # shown once; OK only after the box is ticked, Esc does not close it
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        seen["recovery_key"] = dialog.code_label.text()
+        seen["recovery_ok_before_tick"] = ok.isEnabled()
+        driver.click(dialog.saved)
+        driver.click(ok)
+
     driver.when_dialog("欢迎使用", welcome)
+    driver.when_dialog("恢复密钥", recovery)
     stores: list = []
     driver.trigger("首次启动", lambda: stores.append(open_store(None, False)))
     store = stores[0]

@@ -72,7 +72,7 @@ def _text(w: QObject) -> str:
 
 
 # Latin words a Chinese user may see: file formats, the product's own name and file kinds.
-LATIN_OK = {"PDF", "Excel", "xlsx", "xls", "pdf", "CSV", "csv", "WPS", "OpenDocument", "gridapp", "sqlite", "json", "gridsync", "Qt", "USB", "ID", "Tab",
+LATIN_OK = {"PDF", "Excel", "xlsx", "xls", "pdf", "CSV", "csv", "WPS", "OpenDocument", "gridapp", "sqlite", "json", "gridsync", "keys", "Qt", "USB", "ID", "Tab",
             "Ctrl", "Shift", "Alt", "Enter", "Esc", "Del", "Home", "End", "PgUp", "PgDown", "Space"}
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])")  # a word, not a code such as 541E-CFD3
 
@@ -101,7 +101,7 @@ def untranslated(root: QWidget) -> list[str]:
     for t in texts:
         if not t or "/" in t or "\\" in t or "@" in t:
             continue  # a path, an address: the user's own words
-        t = re.sub(r"\(\*\.[^)]*\)|\*\.\w+|[0-9A-F]{4}(?:-[0-9A-F]{4})+", "", t)  # file patterns, fingerprints
+        t = re.sub(r"\(\*\.[^)]*\)|\*\.\w+|[0-9A-Z]{4}(?:-[0-9A-Z]{4})+", "", t)  # file patterns, fingerprints, keys
         words = [x for x in _LATIN.findall(t) if x not in LATIN_OK]
         if words:
             bad.append(t)

@@ -4,7 +4,9 @@ refusals, the first administrator from the first-run dialog. The journeys are in
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -42,9 +44,11 @@ def _journey(script: str, tmp_path, *, db=None, **args) -> dict:
 
 
 def _audit(path) -> list[tuple[str, str, str]]:
-    import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(path) as db:
+    from tests.dbfiles import connect
+
+    with closing(connect(Path(path), ADMIN, ADMIN_PW)) as db:
         return db.execute("SELECT account, action, outcome FROM audit_event ORDER BY id").fetchall()
 
 
@@ -96,6 +100,10 @@ def test_the_first_run_dialog_makes_the_administrator(tmp_path):
     assert "密码要包含大写字母、小写字母、数字、其他符号中的至少三种" in seen["weak_error"], seen["weak_error"]
     assert seen["weak_left_open"]
     assert "不一致" in seen["mismatch_error"]
+    # the new database is encrypted: its recovery key shown once, the file no SQLite file without the key
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", seen["recovery_key"]), seen["recovery_key"]
+    assert seen["recovery_ok_before_tick"] is False
+    assert not Path(seen["db"]).read_bytes().startswith(b"SQLite format 3")
     assert seen["account_shown"] == "当前账号：王主任（boss，管理员）" and "海泉路街道" in seen["title"]
     assert seen["next_start"]["title"].startswith("登录") and seen["next_start"]["logged_in"] is False
     assert seen["db"] in seen["next_start"]["db"]

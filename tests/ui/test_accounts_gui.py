@@ -261,8 +261,9 @@ def test_the_first_run_dialog_without_an_administrator_makes_no_account(tmp_path
 
 
 def test_a_new_database_starts_with_its_administrator_logged_in(tmp_path, qtbot, monkeypatch):
+    from gridapp.core import keys
     from gridapp.ui import app as app_module
-    from gridapp.ui.first_run_dialog import FirstRunDialog
+    from gridapp.ui.first_run_dialog import FirstRunDialog, RecoveryKeyDialog
 
     def fake_exec(self):
         _fill_site(self)
@@ -273,13 +274,19 @@ def test_a_new_database_starts_with_its_administrator_logged_in(tmp_path, qtbot,
         self._accept()
         return self.result()
 
+    shown = []
     monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", lambda self: shown.append(self.code_label.text()) or 1)
     store = app_module.open_store(tmp_path / "new.sqlite", False)
     try:
         assert store.has_accounts and store.account.name == "boss" and store.account.role == accounts.ADMIN
         assert store.account.display_name == "王主任" and store.site.name == "海泉路街道"
     finally:
         store.close()
+    # encrypted from the start: the recovery key shown once, and it recovers the database
+    assert len(shown) == 1 and keys.is_encrypted(tmp_path / "new.sqlite")
+    assert not (tmp_path / "new.sqlite").read_bytes().startswith(b"SQLite format 3")
+    assert keys.KeyFile.read(tmp_path / "new.sqlite").unlock("boss", ADMIN_PW) is not None
 
 
 def test_a_backup_with_accounts_is_not_restored_without_its_administrator(tmp_path):
