@@ -264,6 +264,7 @@ class Store:
         self.engine: Engine | None = None
         self._lock: DatabaseLock | None = None
         self.upgraded_from: str | None = None
+        self._migrating = False
         self.backup_path: Path | None = None
         # Bumped by each committed unit of work: what caches of the data (org labels) go by.
         self.generation = 0
@@ -381,10 +382,15 @@ class Store:
                 self.path, unused_name(backups_dir(self.path) / f"{self.path.stem}-升级前-{rev}-{stamp}.sqlite"),
                 key=self.key)
             self.upgraded_from = rev
+        # The migrations write what they must before anyone is logged in (an encrypted database is upgraded
+        # in the login that opens it): the write guard stands aside for them alone.
+        self._migrating = True
         try:
             schema.upgrade(self.engine)
         except (DBAPIError, *dbfile.DB_ERRORS, OSError) as exc:
             raise self._translated(exc) from exc
+        finally:
+            self._migrating = False
 
     def close(self, *, remove_lock: bool = False) -> None:
         """Release the database; ``remove_lock`` (a refused open) writes nothing more (no statistics, no
@@ -579,7 +585,7 @@ class Store:
 
     def _guard(self, _conn, _cursor, statement: str, _params, _context, _many) -> None:
         found = _WRITE.match(statement)
-        if found is None:
+        if found is None or self._migrating:
             return
         table = found["table"].lower()
         if table == "audit_event" and found["verb"].upper() != "INSERT":

@@ -155,3 +155,34 @@ def test_an_export_never_overwrites_an_encrypted_database_or_its_key_file(encryp
     for target in (path, keys.key_path(path)):
         with pytest.raises(ValidationError, match="加密的数据库"):
             check_output(target)
+
+
+def test_an_encrypted_database_of_an_older_revision_upgrades_with_an_encrypted_backup(encrypted):
+    """The next release's migrations run on an encrypted file: the pre-upgrade copy is encrypted too and
+    opens with the same account."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from gridapp.core import schema
+
+    path, _code = encrypted
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        cfg = schema.alembic_config(store.engine)
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0009")
+    with Store(path) as store:
+        store.login("boss", PASSWORD)
+        assert store.upgraded_from == "0009" and store.backup_path is not None
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema.SCHEMA_HEAD
+        backup = store.backup_path
+    assert backup.read_bytes()[:16] != b"SQLite format 3\x00" and keys.key_path(backup).exists()
+    from contextlib import closing
+
+    from tests.dbfiles import connect
+
+    with closing(connect(backup, "boss", PASSWORD)) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0009"
+        assert copy.execute("SELECT name FROM org_unit").fetchall() == [("海泉路街道",)]
