@@ -131,60 +131,33 @@ def backup_database(src: Path, dest: Path, *, key: bytes | None = None) -> Path:
     """A consistent copy with SQLite's online backup API (safe while the database is in use), checked
     with ``quick_check`` before it is moved into place: a failed or damaged copy leaves no file.
     With ``key`` (an encrypted database) the copy is encrypted with the same key, its key file beside it."""
+    import shutil
+
+    from gridapp.core.files import check_target
+
     if key is None and keys.is_encrypted(src):  # an open encrypted store's copy (pre-sync, pre-upgrade)
         key = _KEYS.get(Path(src).expanduser().resolve())
         if key is None:
             raise StoreError(f"数据库 {src} 已加密：请先登录再备份（备份同样加密，密钥文件一并复制）")
-    if key is not None:
-        return _backup_encrypted(Path(src), Path(dest), key)
-    from gridapp.core.files import check_target
-
     src, dest = Path(src), Path(dest)
     tmp = dest.with_name(dest.name + ".part")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest = check_target(dest, inputs=(src,))  # never over a database, another backup or the source
-        # Read-write where it may be (the last connection closing tidies -wal and -shm away), else a
-        # read-only look that leaves nothing beside the file.
-        src_conn = sqlite3.connect(src) if dbfile.readonly_reason(src) is None else dbfile.connect_readonly(src)
-        try:
-            dst_conn = sqlite3.connect(tmp)
-            try:
-                src_conn.backup(dst_conn)
-                verdict = dst_conn.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                dst_conn.close()
-        finally:
-            src_conn.close()
-        if verdict != "ok":
-            raise StoreError(f"数据库 {src} 已损坏（完整性检查：{verdict}），没有生成备份。请用 gridapp check 检查")
-        tmp.replace(dest)
-    except (*dbfile.DB_ERRORS, OSError) as exc:
-        raise _backup_failed(exc, src, dest) from exc
-    finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
-                         tmp.with_name(tmp.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-    return dest
+        if key is None:
+            # Read-write where it may be (the last connection closing tidies -wal and -shm away), else a
+            # read-only look that leaves nothing beside the file.
+            src_conn = sqlite3.connect(src) if dbfile.readonly_reason(src) is None else dbfile.connect_readonly(src)
+        else:
+            import sqlcipher3.dbapi2 as sqlcipher
 
-
-def _backup_encrypted(src: Path, dest: Path, key: bytes) -> Path:
-    import shutil
-
-    import sqlcipher3.dbapi2 as sqlcipher
-
-    from gridapp.core.files import check_target
-
-    tmp = dest.with_name(dest.name + ".part")
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest = check_target(dest, inputs=(src,))
-        src_conn = sqlcipher.connect(src)
-        try:
+            src_conn = sqlcipher.connect(str(src))
             dbfile.connect_key(src_conn, key)
-            dst_conn = sqlcipher.connect(tmp)
+        try:
+            dst_conn = sqlite3.connect(tmp) if key is None else sqlcipher.connect(str(tmp))
             try:
-                dbfile.connect_key(dst_conn, key)  # the copy gets the key before any page is written
+                if key is not None:
+                    dbfile.connect_key(dst_conn, key)  # the copy gets the key before any page is written
                 src_conn.backup(dst_conn)
                 verdict = dst_conn.execute("PRAGMA quick_check").fetchone()[0]
             finally:
@@ -193,10 +166,12 @@ def _backup_encrypted(src: Path, dest: Path, key: bytes) -> Path:
             src_conn.close()
         if verdict != "ok":
             raise StoreError(f"数据库 {src} 已损坏（完整性检查：{verdict}），没有生成备份。请用 gridapp check 检查")
-        shutil.copyfile(keys.key_path(src), keys.key_path(dest))
+        if key is not None:
+            shutil.copyfile(keys.key_path(src), keys.key_path(dest))
         tmp.replace(dest)
     except (*dbfile.DB_ERRORS, OSError) as exc:
-        keys.key_path(dest).unlink(missing_ok=True)
+        if key is not None:
+            keys.key_path(dest).unlink(missing_ok=True)
         raise _backup_failed(exc, src, dest) from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
