@@ -9,7 +9,7 @@ database with accounts. ``IdleLock.interval_ms`` lets a test use milliseconds.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from gridapp.core import audit
 from gridapp.core.errors import DomainError
@@ -42,6 +42,9 @@ class UnlockDialog(LoginDialog):
         self.error.setText(f"程序已在 {minutes(store)} 分钟无操作后锁定。请输入账号 {me.label if me else ''} 的密码解锁，"
                            "未保存的内容都还在；或点“注销”换一个账号登录。")
         self.login_button.setText("解锁")
+        for label in self.findChildren(QLabel):  # the greeting says why the password is asked again
+            if label.text().startswith("<h3>"):
+                label.setText(label.text().replace("的数据库已设置账号，请登录。", "：程序已锁定。"))
         self.password.setFocus()
 
     def _login(self) -> None:
