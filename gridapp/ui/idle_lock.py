@@ -39,7 +39,7 @@ class UnlockDialog(LoginDialog):
         self.setWindowTitle("已锁定 — 请输入密码解锁")
         self.account.setText(me.name if me else "")
         self.account.setReadOnly(True)
-        self.error.setText(f"程序已在 {minutes(store)} 分钟无操作后锁定。请输入账号 {me.label if me else ''} 的密码解锁，"
+        self.error.setText(f"程序已在 {minutes(store)} 分钟无操作后锁定。请输入上面这个账号的密码解锁，"
                            "未保存的内容都还在；或点“注销”换一个账号登录。")
         self.login_button.setText("解锁")
         for label in self.findChildren(QLabel):  # the greeting says why the password is asked again

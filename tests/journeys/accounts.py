@@ -182,3 +182,55 @@ def first_run_with_admin(driver: Driver, *, admin: str, admin_password: str, **_
     seen["next_start"] = asked
     seen["db"] = str(path)
     write_seen(driver, seen)
+
+
+def admin_accounts_and_idle_lock(driver: Driver, *, db: Path, admin: str, admin_password: str,
+                                 **_options) -> None:
+    """An administrator opens 系统设置 → 账号管理 and creates a clerk (a weak password refused first); then
+    leaves the desk: the window locks, a wrong password is said, the right one unlocks."""
+    from gridapp.ui.pages.settings_page import SettingsPage
+
+    seen: dict[str, object] = {}
+    _login_steps(driver, seen, "login", [(admin, admin_password)])
+    window = _start(driver, db)
+    page = show_page(driver, window, SettingsPage)
+    page.tabs.setCurrentIndex(1)
+    driver.wait(50)
+
+    def new_clerk(dialog) -> None:
+        type_into(dialog.name, "wang")
+        type_into(dialog.password, "abc12345")
+        type_into(dialog.confirm, "abc12345")
+        driver.click(driver.button(dialog, "新建"))
+        seen["weak_error"] = dialog.error.text()
+        seen["weak_left_open"] = _showing(dialog)
+        seen["name_kept"] = dialog.name.text()
+        type_into(dialog.password, "Wang#2026x")
+        type_into(dialog.confirm, "Wang#2026x")
+        driver.click(driver.button(dialog, "新建"))
+
+    driver.when_dialog("新建账号", new_clerk)
+    driver.click(page.accounts_panel.add_button)
+    seen["accounts"] = [a.name for a in page.accounts_panel.rows]
+
+    def unlock(dialog) -> None:
+        seen["central_hidden"] = not window.centralWidget().isVisible()
+        type_into(dialog.password, "wrong#Pass1")
+        driver.click(driver.button(dialog, "解锁"))
+        seen["wrong_error"] = dialog.error.text()
+        type_into(dialog.password, admin_password)
+        window.idle.interval_ms = 3_600_000  # back at the desk: the next lock is an hour away
+        driver.click(driver.button(dialog, "解锁"))
+
+    driver.when_dialog("已锁定", unlock)
+
+    def leave_the_desk() -> None:
+        window.idle.start(window.store, 100)
+        driver.wait_until(lambda: window.idle.locked, 10)
+        driver.wait_until(lambda: not window.idle.locked, 10)
+
+    driver.trigger("离开座位（无操作）", leave_the_desk)
+    seen["unlocked_shown"] = window.centralWidget().isVisible()
+    seen["debug"] = [window.isVisible(), window.idle.locked, window.store.account is not None, driver.report.dialogs]
+    driver.trigger("关闭主窗口", window.close)
+    write_seen(driver, seen)

@@ -88,3 +88,14 @@ def test_the_first_run_dialog_makes_the_administrator(tmp_path):
     assert seen["db"] in seen["next_start"]["db"]
     trail = _audit(seen["db"])
     assert ("boss", "account_added", "success") in trail and ("boss", "login", "success") in trail
+
+
+def test_an_administrator_adds_a_clerk_and_the_idle_lock_asks_the_password(accounts_db, tmp_path):
+    seen = _journey("admin_accounts_and_idle_lock", tmp_path, db=accounts_db, admin=ADMIN, admin_password=ADMIN_PW)
+    assert "至少三种" in seen["weak_error"] and seen["weak_left_open"] and seen["name_kept"] == "wang"
+    assert "wang" in seen["accounts"]
+    assert seen["central_hidden"] and "密码不正确" in seen["wrong_error"], seen
+    assert seen["unlocked_shown"], seen["debug"]
+    trail = _audit(accounts_db)
+    assert ("boss", "lock", "success") in trail and ("boss", "unlock", "failure") in trail
+    assert ("boss", "unlock", "success") in trail
