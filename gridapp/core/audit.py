@@ -31,6 +31,7 @@ OUTCOME_NAMES = {SUCCESS: "成功", FAILURE: "失败"}
 
 ACTIONS: dict[str, str] = {
     "login": "登录", "logout": "注销", "login_failed": "登录失败", "locked": "账号锁定",
+    "lock": "无操作锁定", "unlock": "解锁",
     "account_added": "新增账号", "account_changed": "修改账号", "account_disabled": "停用账号",
     "password_reset": "重置密码", "password_changed": "修改密码",
     "write": "修改数据", "import": "导入", "export": "导出（身份证号码脱敏）", "export_ids": "导出（含完整身份证号码）",

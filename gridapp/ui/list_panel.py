@@ -29,7 +29,7 @@ from gridapp.core import codes, lists
 from gridapp.core.services import orgs, special_kinds
 from gridapp.core.store import Store
 from gridapp.io.xlsx_out import export_list
-from gridapp.ui import operations
+from gridapp.ui import operations, permits
 from gridapp.ui.icons import icon
 from gridapp.ui.picker import add_picks, searchable
 from gridapp.ui.table_model import SqlTableModel
@@ -200,6 +200,7 @@ class ListPanel(QWidget):
             mask_ids = True
             if self._has_ids():
                 dialog = ExportDialog(self.spec.title, self.model.rowCount(), self)
+                permits.permit(dialog.full_ids, self.store, "export_ids")
                 if dialog.exec() != ExportDialog.DialogCode.Accepted:
                     return
                 mask_ids = not dialog.full_ids.isChecked()

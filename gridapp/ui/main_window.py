@@ -23,9 +23,10 @@ from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.errors import DomainError
 from gridapp.core.services.overview import Target
 from gridapp.core.store import Store
-from gridapp.ui import navigation
+from gridapp.ui import navigation, permits
 from gridapp.ui.errors import show_error
 from gridapp.ui.icons import app_icon, icon
+from gridapp.ui.idle_lock import IdleLock
 from gridapp.ui.login_dialog import log_in
 from gridapp.ui.pages.baodao_page import BaodaoPage
 from gridapp.ui.pages.base import Page
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.account_label)
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
+        self.idle = IdleLock(self, store, self.log_out)
         self._show_store()
         self.nav.setCurrentRow(0)
 
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
                 raise
             page.navigate.connect(self.go)
+            permits.apply(page, self.store)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(old)
@@ -138,6 +141,9 @@ class MainWindow(QMainWindow):
         self.account_label.setText(f"当前账号：{account.label}" if account else "")
         self.account_label.setVisible(account is not None)
         self.logout_action.setVisible(self.store.has_accounts)  # nobody to log out without accounts
+        self.backup_action.setEnabled(True)
+        permits.permit(self.backup_action, self.store, "backup")
+        self.idle.start(self.store)
 
     def about(self) -> None:
         QMessageBox.about(
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         """注销: nothing of the data stays on screen; the next account logs in, or the program ends."""
+        self.idle.stop()
         self._drop_pages()
         self.store.logout()
         self._show_store()
@@ -237,6 +244,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         window_settings().setValue("main/geometry", self.saveGeometry())
+        self.idle.stop()
         self.store.logout()  # the audit trail says when the account left
         self.store.close()
         super().closeEvent(event)

@@ -87,10 +87,9 @@ def admin_then_clerk(driver: Driver, *, db: Path, admin: str, admin_password: st
     write_seen(driver, seen)
 
 
-def viewer_refusals(driver: Driver, *, db: Path, viewer: str, viewer_password: str, samples: str,
-                    peer_identity: str, peer_fingerprint: str, **_options) -> None:
-    """A viewer tries 导入 (the page's button), 导出 (the list's), 备份数据库 (the menu), 打印 and 信任对方站点:
-    each is refused in a message box, closed, and the window goes on."""
+def viewer_refusals(driver: Driver, *, db: Path, viewer: str, viewer_password: str, **_options) -> None:
+    """A viewer finds 导入, 导出, 登记, 编辑, 打印 (the page's and the list's buttons), 备份数据库 (the menu) and the
+    数据交换 buttons disabled, each with a tooltip saying why; reading and other pages still work."""
     from gridapp.ui.pages.grids_page import GridsPage
     from gridapp.ui.pages.sync_page import SyncPage
     from gridapp.ui.pages.workers_page import WorkersPage
@@ -101,52 +100,23 @@ def viewer_refusals(driver: Driver, *, db: Path, viewer: str, viewer_password: s
     seen["account_shown"] = window.account_label.text()
     page = show_page(driver, window, WorkersPage)
     count_before = page.list.count_label.text()
-
-    def import_sheet(dialog) -> None:
-        driver.file_answers.append(Path(samples) / "网格员花名册-示例.xlsx")
-        driver.click(driver.button(dialog, "选择文件"))
-        seen["import_button_enabled"] = dialog.import_button.isEnabled()
-        driver.click(driver.button(dialog, "关闭"))
-
-    first = len(driver.report.messages)
-    driver.when_dialog("导入网格员花名册", import_sheet)
-    driver.click(page.import_button)
-    seen["import_messages"] = driver.report.messages[first:]
-
-    first = len(driver.report.messages)
-    driver.click(page.list.export_button)  # the export dialog answered as a user does (OK, a file name)
-    seen["export_messages"] = driver.report.messages[first:]
-
-    first = len(driver.report.messages)
-    driver.trigger("菜单 文件 › 备份数据库", window.backup_action.trigger)
-    seen["backup_messages"] = driver.report.messages[first:]
-
-    first = len(driver.report.messages)
-    page = show_page(driver, window, WorkersPage)
-    driver.choose(page.print_button, "打印预览…")
-    seen["print_messages"] = driver.report.messages[first:]
-    seen["previews"] = driver.report.previews
-
-    first = len(driver.report.messages)
+    offered: dict[str, tuple[bool, str]] = {}
+    for name, widget in (("import", page.import_button), ("export", page.list.export_button),
+                         ("write", page.add_button), ("edit", page.edit_button), ("print", page.print_button),
+                         ("backup", window.backup_action)):
+        offered[name] = (widget.isEnabled(), widget.toolTip())
     sync_page = show_page(driver, window, SyncPage)
+    for name, text in (("trust", "信任对方站点"), ("sync", "导出数据包")):
+        button = driver.button(sync_page, text)
+        offered[name] = (button.isEnabled(), button.toolTip())
+    seen["offered"] = offered
 
-    def trust(dialog) -> None:
-        dialog.entry.setText(peer_fingerprint)
-        driver.click(driver.button(dialog, "核对并信任"))
-        seen["trust_left_open"] = _showing(dialog)
-
-    driver.file_answers.append(Path(peer_identity))
-    driver.when_dialog("信任对方站点", trust)
-    driver.click(driver.button(sync_page, "信任对方站点"))
-    seen["trust_messages"] = driver.report.messages[first:]
-
-    # still usable: the list reads, another page opens
+    page = show_page(driver, window, WorkersPage)
     seen["count_after"] = page.list.count_label.text()
     seen["count_before"] = count_before
     grids = show_page(driver, window, GridsPage)
     seen["grids_rows"] = grids.tree.model().rowCount()
     seen["window_open"] = window.isVisible()
-    seen["files"] = driver.report.files
     driver.trigger("关闭主窗口", window.close)
     write_seen(driver, seen)
 
@@ -221,4 +191,56 @@ def first_run_with_admin(driver: Driver, *, admin: str, admin_password: str, **_
     again.close()
     seen["next_start"] = asked
     seen["db"] = str(path)
+    write_seen(driver, seen)
+
+
+def admin_accounts_and_idle_lock(driver: Driver, *, db: Path, admin: str, admin_password: str,
+                                 **_options) -> None:
+    """An administrator opens 系统设置 → 账号管理 and creates a clerk (a weak password refused first); then
+    leaves the desk: the window locks, a wrong password is said, the right one unlocks."""
+    from gridapp.ui.pages.settings_page import SettingsPage
+
+    seen: dict[str, object] = {}
+    _login_steps(driver, seen, "login", [(admin, admin_password)])
+    window = _start(driver, db)
+    page = show_page(driver, window, SettingsPage)
+    page.tabs.setCurrentIndex(1)
+    driver.wait(50)
+
+    def new_clerk(dialog) -> None:
+        type_into(dialog.name, "wang")
+        type_into(dialog.password, "abc12345")
+        type_into(dialog.confirm, "abc12345")
+        driver.click(driver.button(dialog, "新建"))
+        seen["weak_error"] = dialog.error.text()
+        seen["weak_left_open"] = _showing(dialog)
+        seen["name_kept"] = dialog.name.text()
+        type_into(dialog.password, "Wang#2026x")
+        type_into(dialog.confirm, "Wang#2026x")
+        driver.click(driver.button(dialog, "新建"))
+
+    driver.when_dialog("新建账号", new_clerk)
+    driver.click(page.accounts_panel.add_button)
+    seen["accounts"] = [a.name for a in page.accounts_panel.rows]
+
+    def unlock(dialog) -> None:
+        seen["central_hidden"] = not window.centralWidget().isVisible()
+        type_into(dialog.password, "wrong#Pass1")
+        driver.click(driver.button(dialog, "解锁"))
+        seen["wrong_error"] = dialog.error.text()
+        type_into(dialog.password, admin_password)
+        window.idle.interval_ms = 3_600_000  # back at the desk: the next lock is an hour away
+        driver.click(driver.button(dialog, "解锁"))
+
+    driver.when_dialog("已锁定", unlock)
+
+    def leave_the_desk() -> None:
+        window.idle.start(window.store, 100)
+        driver.wait_until(lambda: window.idle.locked, 10)
+        driver.wait_until(lambda: not window.idle.locked, 10)
+
+    driver.trigger("离开座位（无操作）", leave_the_desk)
+    seen["unlocked_shown"] = window.centralWidget().isVisible()
+    seen["debug"] = [window.isVisible(), window.idle.locked, window.store.account is not None, driver.report.dialogs]
+    driver.trigger("关闭主窗口", window.close)
     write_seen(driver, seen)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
 from tests.journeys.runner import run_journey
 
 ADMIN, ADMIN_PW = "boss", "Admin#2026"
@@ -71,28 +70,16 @@ def test_a_wrong_password_then_the_right_one_then_another_account(accounts_db, t
                           ("boss", "logout", "success"), ("li", "login", "success"), ("li", "logout", "success")]
 
 
-def test_a_viewer_is_refused_with_messages_and_the_window_goes_on(accounts_db, tmp_path):
-    from tests.journeys.test_first_day import _district_peer
-
-    district, identity_file, fp = _district_peer(tmp_path)
-    district.close()
-    seen = _journey("viewer_refusals", tmp_path, db=accounts_db, viewer=VIEWER, viewer_password=VIEWER_PW,
-                    samples=str(SAMPLES), peer_identity=str(identity_file), peer_fingerprint=fp)
+def test_a_viewer_finds_what_it_may_not_do_disabled_and_the_window_goes_on(accounts_db, tmp_path):
+    seen = _journey("viewer_refusals", tmp_path, db=accounts_db, viewer=VIEWER, viewer_password=VIEWER_PW)
     assert seen["account_shown"] == "当前账号：赵查看（zhao，查看）"
-    for key, right in (("import_messages", "导入数据"), ("export_messages", "导出数据"),
-                       ("backup_messages", "备份数据库"), ("print_messages", "打印"),
-                       ("trust_messages", "信任或替换交换站点")):
-        said = seen[key]
-        assert len(said) == 1 and f"当前账号（查看）无权{right}" in said[0], (key, said)
-        assert "程序出错" not in said[0]
-    assert seen["import_button_enabled"] is False
+    for key, right in (("import", "导入数据"), ("export", "导出数据"), ("write", "修改数据"), ("edit", "修改数据"),
+                       ("print", "打印"), ("backup", "备份数据库"), ("trust", "信任或替换交换站点"),
+                       ("sync", "数据交换")):
+        enabled, tip = seen["offered"][key]
+        assert enabled is False and tip == f"当前账号（查看）无权{right}", (key, enabled, tip)
     assert seen["count_after"] == seen["count_before"] != "共 0 条"
     assert seen["grids_rows"] > 0 and seen["window_open"]
-    exported = [f for f in seen["files"] if f.endswith(".xlsx")]
-    assert exported and not any(__import__("pathlib").Path(f).exists() for f in exported)  # nothing written
-    assert seen["previews"] == []  # no preview of a roster the viewer may not print
-    refused = {action for _who, action, outcome in _audit(accounts_db) if outcome == "failure"}
-    assert {"import", "export", "backup", "print", "trust"} <= refused, refused
 
 
 def test_the_first_run_dialog_makes_the_administrator(tmp_path):
@@ -109,3 +96,14 @@ def test_the_first_run_dialog_makes_the_administrator(tmp_path):
     assert seen["db"] in seen["next_start"]["db"]
     trail = _audit(seen["db"])
     assert ("boss", "account_added", "success") in trail and ("boss", "login", "success") in trail
+
+
+def test_an_administrator_adds_a_clerk_and_the_idle_lock_asks_the_password(accounts_db, tmp_path):
+    seen = _journey("admin_accounts_and_idle_lock", tmp_path, db=accounts_db, admin=ADMIN, admin_password=ADMIN_PW)
+    assert "至少三种" in seen["weak_error"] and seen["weak_left_open"] and seen["name_kept"] == "wang"
+    assert "wang" in seen["accounts"]
+    assert seen["central_hidden"] and "密码不正确" in seen["wrong_error"], seen
+    assert seen["unlocked_shown"], seen["debug"]
+    trail = _audit(accounts_db)
+    assert ("boss", "lock", "success") in trail and ("boss", "unlock", "failure") in trail
+    assert ("boss", "unlock", "success") in trail

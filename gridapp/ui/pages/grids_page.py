@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from gridapp.core import list_specs
 from gridapp.core.codes import ORG_LEVEL
 from gridapp.core.services import grids, orgs, overview, special_kinds
-from gridapp.ui import grid_dialogs, print_actions
+from gridapp.ui import grid_dialogs, permits, print_actions
 from gridapp.ui.icons import icon
 from gridapp.ui.import_dialog import ImportDialog
 from gridapp.ui.list_panel import ListPanel
@@ -221,6 +221,7 @@ class GridsPage(Page):
         self.actions["retire"].setEnabled(live and unit.code != self._site_code())
         self.actions["split"].setEnabled(is_grid)
         self.actions["merge"].setEnabled(is_grid)
+        permits.apply(self, self.store)  # the role's limits stay over what the selection allows
 
     def _site_code(self) -> str:
         return self.store.site.code if self.store.site else ""

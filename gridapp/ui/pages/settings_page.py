@@ -15,14 +15,16 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from gridapp import __version__
 from gridapp.core import codes, schema
 from gridapp.core.paths import backups_dir
 from gridapp.core.services import grids
-from gridapp.ui import operations
+from gridapp.ui import idle_lock, operations
 from gridapp.ui.icons import icon
 from gridapp.ui.pages.base import Page
 
@@ -62,6 +64,17 @@ class SettingsPage(Page):
         lrow.addWidget(save)
         lrow.addStretch(1)
         lform.addRow("每名专职网格员最多服务：", lrow)
+        if store.has_accounts:
+            self.idle_minutes = QSpinBox(minimum=0, maximum=240, suffix=" 分钟")
+            self.idle_minutes.setSpecialValueText("不锁定")
+            self.idle_minutes.setValue(idle_lock.minutes(store))
+            save_idle = QPushButton("保存")
+            save_idle.clicked.connect(self.save_idle)
+            irow = QHBoxLayout()
+            irow.addWidget(self.idle_minutes)
+            irow.addWidget(save_idle)
+            irow.addStretch(1)
+            lform.addRow("无操作多久后锁定：", irow)
         self.outer.addWidget(limits)
 
         tables = QGroupBox("代码表（国家标准与本系统代码）")
@@ -85,8 +98,47 @@ class SettingsPage(Page):
         self.code_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         tlay.addWidget(self.table_choice)
         tlay.addWidget(self.code_table)
-        self.outer.addWidget(tables, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(tables, "代码表")
+        self.accounts_panel = self.audit_panel = None
+        if store.has_accounts:
+            self.tabs.addTab(self._admin_only("accounts", "账号管理", "AccountsPanel"), "账号管理")
+            self.tabs.addTab(self._admin_only("audit", "安全审计", "AuditPanel"), "安全审计")
+        self.outer.addWidget(self.tabs, 1)
         self._show_codes()
+
+    def _admin_only(self, permission: str, title: str, panel: str) -> QWidget:
+        """The panel for an administrator; for any other account a sentence saying who may see it."""
+        if not self.store.may(permission):
+            note = QLabel(f"{title}只有管理员可以查看和操作（{self.store.refusal(permission)}）。")
+            note.setWordWrap(True)
+            note.setObjectName("cardLabel")
+            return note
+        from gridapp.ui import accounts_panel, audit_panel
+
+        module = accounts_panel if permission == "accounts" else audit_panel
+        widget = getattr(module, panel)(self.store)
+        if permission == "accounts":
+            self.accounts_panel = widget
+        else:
+            self.audit_panel = widget
+        return widget
+
+    def save_idle(self) -> None:
+        from gridapp.core.errors import DomainError
+        from gridapp.ui.errors import show_error
+
+        try:
+            self.store.set_setting(idle_lock.SETTING, self.idle_minutes.value())
+        except DomainError as exc:
+            show_error(self, exc, "设置未保存")
+            return
+        window = self.window()
+        if hasattr(window, "idle"):
+            window.idle.start(self.store)
+        minutes = self.idle_minutes.value()
+        QMessageBox.information(self, "已保存", f"已设置：无操作 {minutes} 分钟后锁定程序。" if minutes
+                                else "已设置：不自动锁定程序。")
 
     def _show_codes(self) -> None:
         key = self.table_choice.currentData()
