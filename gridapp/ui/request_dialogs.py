@@ -34,6 +34,7 @@ from gridapp.core.services.requests import STEPS, NewRequest
 from gridapp.core.store import Store
 from gridapp.ui.errors import show_error
 from gridapp.ui.form_dialog import FormDialog, fit
+from gridapp.ui.permits import permit
 from gridapp.ui.picker import org_picker
 from gridapp.ui.worker_dialog import code_combo
 
@@ -221,6 +222,9 @@ class RequestDialog(QDialog):
         self.supervise_button.setEnabled(supervising and r["state"] != "closed")
         if not supervising:
             self.supervise_button.setToolTip("督办由街道或区（县）进行")
+        for button in (*self.step_buttons.values(), self.assign_button, self.evaluate_button, self.extend_button,
+                       self.grant_button, self.refuse_button, self.supervise_button):
+            permit(button, self.store, "write")  # a viewer reads the request and its history, takes no step
 
     def _do(self, work, title: str) -> None:
         try:

@@ -241,6 +241,5 @@ def admin_accounts_and_idle_lock(driver: Driver, *, db: Path, admin: str, admin_
 
     driver.trigger("离开座位（无操作）", leave_the_desk)
     seen["unlocked_shown"] = window.centralWidget().isVisible()
-    seen["debug"] = [window.isVisible(), window.idle.locked, window.store.account is not None, driver.report.dialogs]
     driver.trigger("关闭主窗口", window.close)
     write_seen(driver, seen)

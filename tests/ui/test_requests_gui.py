@@ -92,3 +92,22 @@ def test_the_overdue_filter_and_a_double_click_open_the_request(qtbot, window, m
     page.list.table.selectRow(0)
     page.list.activated.emit(page.list.selected_record_id())
     assert opened == [page.list.selected_record_id()]
+
+
+def test_a_viewer_reads_a_request_but_takes_no_step(qtbot, demo_db):
+    from gridapp.core import accounts
+    from gridapp.core.store import Store
+
+    with Store(demo_db) as store:
+        accounts.add_account(store, "boss", "Admin#2026", role="admin")
+        store.login("boss", "Admin#2026")
+        accounts.add_account(store, "zhao", "Viewer#2026", role="viewer")
+    with Store(demo_db) as store:
+        store.login("zhao", "Viewer#2026")
+        with store.read() as s:
+            rid = s.query(GridRequest.id).filter(GridRequest.state == "reported").first()[0]
+        view = RequestDialog(store, rid)
+        qtbot.addWidget(view)
+        assert view.history.rowCount() >= 1 and "上报" in view.summary.text()
+        assert not view.step_buttons["accept"].isEnabled() and not view.assign_button.isEnabled()
+        assert "查看" in view.step_buttons["accept"].toolTip()
